@@ -1,0 +1,378 @@
+//! `statusfleet.yaml`: parsed strictly into raw structs (unknown fields are
+//! errors with `file:line:col`), then resolved into a checked [`Config`].
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{InputError, locate_scalar};
+use crate::locale::Locale;
+use crate::model::ServiceId;
+
+pub const CONFIG_FILE: &str = "statusfleet.yaml";
+
+/// The checked configuration of a site.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The folder holding `statusfleet.yaml`; relative paths resolve here.
+    pub root: PathBuf,
+    pub file: PathBuf,
+    pub site: Site,
+    pub customers: Vec<Customer>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    /// Shown in every page title (`Service status`).
+    pub title: String,
+    pub partner: Partner,
+    /// `default` (built in) or a folder under `themes/`.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// How far back history pages and uptime bars reach.
+    #[serde(default = "default_history_days")]
+    pub history_days: u32,
+    /// Incidents per history page.
+    #[serde(default = "default_per_page")]
+    pub history_per_page: usize,
+    /// Default for customers that name none.
+    #[serde(default = "default_time_zone")]
+    pub time_zone: TimeZone,
+    /// Default for customers that name none.
+    #[serde(default = "default_locale")]
+    pub default_locale: Locale,
+    /// Default for customers that name none.
+    #[serde(default = "default_locales")]
+    pub locales: Vec<Locale>,
+    /// Output folder (relative to the site folder); `--out` overrides it.
+    #[serde(default = "default_output_dir")]
+    pub output_dir: PathBuf,
+    /// Write `index.html` at the output root listing every customer. Off by
+    /// default: customers sharing a host should not see each other.
+    #[serde(default)]
+    pub fleet_index: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Partner {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// An image file in the site folder, copied into every customer's `static/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<PathBuf>,
+    #[serde(default)]
+    pub links: Vec<crate::model::Link>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cloud {
+    /// Microsoft's global cloud.
+    #[default]
+    Global,
+    /// Microsoft 365 and Azure operated by 21Vianet in China.
+    China,
+}
+
+#[derive(Debug, Clone)]
+pub struct Customer {
+    pub slug: Slug,
+    pub name: String,
+    pub tenant_id: Option<String>,
+    pub cloud: Cloud,
+    pub default_locale: Locale,
+    /// Enabled locales, the default first, each once.
+    pub locales: Vec<Locale>,
+    pub time_zone: TimeZone,
+    /// Services shown, in this order; `None` = every service the sources give.
+    pub services: Option<Vec<ServiceId>>,
+    pub sources: Vec<SourceConfig>,
+    pub support: Support,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    site: Site,
+    customers: Vec<RawCustomer>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCustomer {
+    slug: Slug,
+    name: String,
+    #[serde(default)]
+    tenant_id: Option<String>,
+    #[serde(default)]
+    cloud: Cloud,
+    #[serde(default)]
+    default_locale: Option<Locale>,
+    #[serde(default)]
+    locales: Option<Vec<Locale>>,
+    #[serde(default)]
+    time_zone: Option<TimeZone>,
+    #[serde(default)]
+    services: Option<Vec<ServiceId>>,
+    #[serde(with = "serde_yaml::with::singleton_map_recursive")]
+    sources: Vec<SourceConfig>,
+    #[serde(default)]
+    support: Support,
+}
+
+/// Where a customer's health data comes from. Written as a one-key map:
+/// `- file: { path: demo/contoso.yaml }`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum SourceConfig {
+    /// A snapshot file (YAML or JSON) in the normalized shape.
+    File { path: PathBuf },
+}
+
+/// Where the customer gets help; used by "next steps".
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Support {
+    /// Where to submit a service request (the partner's service desk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_request_url: Option<String>,
+    /// Self-support: knowledge base, FAQ.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_support_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// A customer slug: the customer's folder name, stable and URL-safe
+/// (`^[a-z0-9][a-z0-9-]{0,62}$`), never derived from a display name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Slug(String);
+
+impl Slug {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn parse(s: &str) -> Result<Slug, String> {
+        let mut chars = s.chars();
+        let first_ok = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+        let rest_ok = chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if first_ok && rest_ok && s.len() <= 63 {
+            Ok(Slug(s.to_owned()))
+        } else {
+            Err(format!(
+                "invalid slug `{s}`: expected 1 to 63 of a-z 0-9 and -, starting with a letter or digit"
+            ))
+        }
+    }
+}
+
+impl std::fmt::Display for Slug {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Slug {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::scope::parse_str(d, "a customer slug", |s| {
+            let slug = Slug::parse(s)?;
+            crate::scope::check_new_slug(s)?;
+            Ok(slug)
+        })
+    }
+}
+
+/// An IANA time zone (`Europe/Paris`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeZone(pub chrono_tz::Tz);
+
+impl<'de> Deserialize<'de> for TimeZone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::scope::parse_str(d, "an IANA time zone name", |s| {
+            s.parse::<chrono_tz::Tz>().map(TimeZone).map_err(|_| {
+                format!("unknown time zone `{s}`: expected an IANA name such as Europe/Paris or Asia/Seoul")
+            })
+        })
+    }
+}
+
+fn default_theme() -> String {
+    "default".to_owned()
+}
+fn default_history_days() -> u32 {
+    90
+}
+fn default_per_page() -> usize {
+    10
+}
+fn default_time_zone() -> TimeZone {
+    TimeZone(chrono_tz::UTC)
+}
+fn default_locale() -> Locale {
+    "en".parse().expect("valid")
+}
+fn default_locales() -> Vec<Locale> {
+    ["en", "fr-FR", "ko-KR", "zh-CN"]
+        .iter()
+        .map(|t| t.parse().expect("valid"))
+        .collect()
+}
+fn default_output_dir() -> PathBuf {
+    PathBuf::from("public")
+}
+
+/// Reads and checks `file`. `known_locales` are the locales with a catalog.
+pub fn load(file: &Path, known_locales: &BTreeSet<String>) -> Result<Config, InputError> {
+    let text = std::fs::read_to_string(file).map_err(|e| InputError::io(file, &e))?;
+    parse(file, &text, known_locales)
+}
+
+pub fn parse(file: &Path, text: &str, known_locales: &BTreeSet<String>) -> Result<Config, InputError> {
+    let scope = crate::scope::Scope {
+        locales: Some(known_locales.clone()),
+        slugs: Some(BTreeSet::new()),
+        ..Default::default()
+    };
+    let raw: RawConfig = crate::scope::with(scope, || serde_yaml::from_str(text))
+        .map_err(|e| InputError::from_yaml(file, &e, 0))?;
+    let root = file
+        .parent()
+        .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
+        .unwrap_or(Path::new("."))
+        .to_owned();
+    resolve(raw, root, file, text)
+}
+
+fn resolve(raw: RawConfig, root: PathBuf, file: &Path, text: &str) -> Result<Config, InputError> {
+    let RawConfig { site, customers } = raw;
+    if site.history_days == 0 || site.history_per_page == 0 {
+        let key = if site.history_days == 0 { "history_days" } else { "history_per_page" };
+        return Err(InputError::new(
+            file,
+            locate_scalar(text, 1, key),
+            format!("site.{key} must be at least 1"),
+        ));
+    }
+    let mut resolved = Vec::with_capacity(customers.len());
+    for c in customers {
+        let RawCustomer {
+            slug,
+            name,
+            tenant_id,
+            cloud,
+            default_locale,
+            locales,
+            time_zone,
+            services,
+            sources,
+            support,
+        } = c;
+        if sources.is_empty() {
+            let at = locate_scalar(text, 1, slug.as_str());
+            return Err(InputError::new(
+                file,
+                at,
+                format!("customer `{slug}` has no sources: expected at least one, e.g. `- file: {{ path: data/{slug}.yaml }}`"),
+            ));
+        }
+        let default_locale = default_locale.unwrap_or_else(|| site.default_locale.clone());
+        let mut enabled = vec![default_locale.clone()];
+        for l in locales.unwrap_or_else(|| site.locales.clone()) {
+            if !enabled.contains(&l) {
+                enabled.push(l);
+            }
+        }
+        resolved.push(Customer {
+            slug,
+            name,
+            tenant_id,
+            cloud,
+            default_locale,
+            locales: enabled,
+            time_zone: time_zone.unwrap_or(site.time_zone),
+            services,
+            sources,
+            support,
+        });
+    }
+    Ok(Config {
+        root,
+        file: file.to_owned(),
+        site,
+        customers: resolved,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn locales() -> BTreeSet<String> {
+        ["en", "fr-FR", "ko-KR", "zh-CN"].iter().map(|s| s.to_string()).collect()
+    }
+
+    const GOOD: &str = "site:\n  title: Status\n  partner:\n    name: Northwind\ncustomers:\n  - slug: contoso\n    name: Contoso\n    default_locale: ko-KR\n    locales: [en, ko-KR]\n    sources:\n      - file: { path: demo/contoso.yaml }\n";
+
+    #[test]
+    fn resolves_defaults_and_puts_default_locale_first() {
+        let c = parse(Path::new("statusfleet.yaml"), GOOD, &locales()).unwrap();
+        let cust = &c.customers[0];
+        let tags: Vec<_> = cust.locales.iter().map(|l| l.tag()).collect();
+        assert_eq!(tags, ["ko-KR", "en"]);
+        assert_eq!(cust.time_zone.0, chrono_tz::UTC);
+        assert_eq!(
+            cust.sources,
+            [SourceConfig::File { path: "demo/contoso.yaml".into() }]
+        );
+        assert_eq!(c.site.history_days, 90);
+    }
+
+    fn err(text: &str) -> String {
+        parse(Path::new("statusfleet.yaml"), text, &locales())
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn errors_name_file_line_column_and_expectation() {
+        let cases = [
+            (
+                GOOD.replace("    name: Contoso\n", "    name: Contoso\n    titel: x\n"),
+                "statusfleet.yaml:8:5: customers[0]: unknown field `titel`, expected one of",
+            ),
+            (
+                GOOD.replace("locales: [en, ko-KR]", "locales: [en, de-DE]"),
+                "statusfleet.yaml:9:19: customers[0].locales[1]: no catalog for locale `de-DE`",
+            ),
+            (
+                GOOD.replace("slug: contoso", "slug: Contoso"),
+                "statusfleet.yaml:6:11: customers[0].slug: invalid slug `Contoso`",
+            ),
+            (
+                GOOD.replace("default_locale: ko-KR", "default_locale: ko-KR\n    time_zone: Asia/Seul"),
+                "statusfleet.yaml:9:16: customers[0].time_zone: unknown time zone `Asia/Seul`",
+            ),
+            (
+                format!("{GOOD}  - slug: contoso\n    name: Again\n    sources: []\n"),
+                "statusfleet.yaml:12:11: customers[1].slug: duplicate customer slug `contoso`",
+            ),
+            (
+                GOOD.replace("- file: { path: demo/contoso.yaml }", "- ftp: { path: x }"),
+                "statusfleet.yaml:11:9: customers[0].sources[0]: unknown variant `ftp`, expected `file`",
+            ),
+        ];
+        for (text, want) in cases {
+            let got = err(&text);
+            assert!(got.starts_with(want), "got:  {got}\nwant: {want}");
+        }
+    }
+}

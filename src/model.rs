@@ -1,0 +1,302 @@
+//! The normalized model every source produces (DESIGN §4): services with a
+//! health, incidents with timelines, planned maintenance.
+//!
+//! These types are also the schema of the `file` source's snapshot files, so
+//! every struct here is strict (`deny_unknown_fields`) and every enum names its
+//! accepted values in error messages.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A customer's health snapshot: what one source said at one moment.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    /// When the data was taken (UTC or any RFC 3339 offset).
+    pub taken_at: DateTime<Utc>,
+    #[serde(default)]
+    pub services: Vec<Service>,
+    #[serde(default)]
+    pub incidents: Vec<Incident>,
+    #[serde(default)]
+    pub maintenance: Vec<Maintenance>,
+}
+
+/// Which platform a service (and so its admin portal) belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Platform {
+    #[default]
+    Microsoft365,
+    Azure,
+    /// A third-party service (for example read from a Statuspage API).
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Stable id used in URLs and references (`exchange`, `teams`, `Exchange`).
+    pub id: ServiceId,
+    /// Display name as upstream gives it (`Exchange Online`).
+    pub name: String,
+    pub health: Health,
+    #[serde(default)]
+    pub platform: Platform,
+    /// The upstream status verbatim (`serviceDegradation`), shown for reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream_status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A service id: letters, digits, `-`, `_` and `.`, 1 to 100 characters.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct ServiceId(pub String);
+
+impl std::fmt::Display for ServiceId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::scope::parse_str(d, "a service id", parse_service_id)
+    }
+}
+
+fn parse_service_id(s: &str) -> Result<ServiceId, String> {
+    {
+        let ok = !s.is_empty()
+            && s.len() <= 100
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && s != "."
+            && s != "..";
+        if !ok {
+            return Err(format!(
+                "invalid service id `{s}`: expected 1 to 100 of A-Z a-z 0-9 - _ ."
+            ));
+        }
+        Ok(ServiceId(s.to_owned()))
+    }
+}
+
+/// A reference to a service from an incident or maintenance; checked against
+/// the services the snapshot defines (see `crate::scope`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct ServiceRef(pub ServiceId);
+
+impl<'de> Deserialize<'de> for ServiceRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::scope::parse_str(d, "a service id", |s| {
+            let id = parse_service_id(s)?;
+            crate::scope::check_service(&id.0)?;
+            Ok(ServiceRef(id))
+        })
+    }
+}
+
+/// Health of a service, worst last (the order is used for aggregation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Health {
+    Operational,
+    Maintenance,
+    Unknown,
+    Degraded,
+    PartialOutage,
+    MajorOutage,
+}
+
+impl Health {
+    pub fn key(self) -> &'static str {
+        match self {
+            Health::Operational => "operational",
+            Health::Maintenance => "maintenance",
+            Health::Unknown => "unknown",
+            Health::Degraded => "degraded",
+            Health::PartialOutage => "partial_outage",
+            Health::MajorOutage => "major_outage",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Classification {
+    /// The service or a major function is unavailable.
+    Incident,
+    /// Limited or intermittent impact; often with a workaround.
+    Advisory,
+}
+
+impl Classification {
+    pub fn key(self) -> &'static str {
+        match self {
+            Classification::Incident => "incident",
+            Classification::Advisory => "advisory",
+        }
+    }
+}
+
+/// Where an incident is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IncidentStatus {
+    Investigating,
+    Identified,
+    /// Fix applied; restoring or verifying service.
+    Monitoring,
+    Resolved,
+    /// Resolved, and a post-incident report is published.
+    Postmortem,
+    /// Investigated and found not to be a service problem.
+    FalsePositive,
+}
+
+impl IncidentStatus {
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            IncidentStatus::Investigating | IncidentStatus::Identified | IncidentStatus::Monitoring
+        )
+    }
+    pub fn key(self) -> &'static str {
+        match self {
+            IncidentStatus::Investigating => "investigating",
+            IncidentStatus::Identified => "identified",
+            IncidentStatus::Monitoring => "monitoring",
+            IncidentStatus::Resolved => "resolved",
+            IncidentStatus::Postmortem => "postmortem",
+            IncidentStatus::FalsePositive => "false_positive",
+        }
+    }
+}
+
+/// How a body of text is written. Every format is untrusted and is escaped
+/// (`text`) or sanitized by an allow-list (`html`, `markdown`) before it
+/// reaches a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyFormat {
+    #[default]
+    Text,
+    Html,
+    Markdown,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Incident {
+    /// Upstream id (`EX900101`); unique within the customer.
+    pub id: String,
+    pub title: String,
+    pub classification: Classification,
+    pub status: IncidentStatus,
+    /// The health affected services had during the incident. Defaults to
+    /// `partial_outage` for incidents and `degraded` for advisories.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<Health>,
+    /// User impact, plain text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact_description: Option<String>,
+    pub services: Vec<ServiceRef>,
+    pub started_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime<Utc>>,
+    /// The timeline; any order in the file, shown newest first.
+    #[serde(default)]
+    pub updates: Vec<Update>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+    /// Language of the upstream text (BCP-47); Microsoft writes in English.
+    #[serde(default = "default_text_lang")]
+    pub lang: String,
+}
+
+impl Incident {
+    pub fn effective_impact(&self) -> Health {
+        self.impact.unwrap_or(match self.classification {
+            Classification::Incident => Health::PartialOutage,
+            Classification::Advisory => Health::Degraded,
+        })
+    }
+}
+
+pub(crate) fn default_text_lang() -> String {
+    "en".to_owned()
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Update {
+    pub at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<IncidentStatus>,
+    pub body: String,
+    #[serde(default)]
+    pub format: BodyFormat,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaintenanceStatus {
+    Scheduled,
+    InProgress,
+    Completed,
+    Cancelled,
+}
+
+impl MaintenanceStatus {
+    pub fn key(self) -> &'static str {
+        match self {
+            MaintenanceStatus::Scheduled => "scheduled",
+            MaintenanceStatus::InProgress => "in_progress",
+            MaintenanceStatus::Completed => "completed",
+            MaintenanceStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Maintenance {
+    pub id: String,
+    pub title: String,
+    pub services: Vec<ServiceRef>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// Only `cancelled` needs saying; otherwise the status follows from the
+    /// window and the snapshot time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<MaintenanceStatus>,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub format: BodyFormat,
+    #[serde(default = "default_text_lang")]
+    pub lang: String,
+}
+
+impl Maintenance {
+    pub fn status_at(&self, now: DateTime<Utc>) -> MaintenanceStatus {
+        match self.status {
+            Some(MaintenanceStatus::Cancelled) => MaintenanceStatus::Cancelled,
+            _ if now < self.starts_at => MaintenanceStatus::Scheduled,
+            _ if now < self.ends_at => MaintenanceStatus::InProgress,
+            _ => MaintenanceStatus::Completed,
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! Validation that needs context while a file is deserialized.
+//!
+//! serde gives no spans, but an error returned from inside `Deserialize` gets
+//! the exact line and column of the offending scalar. So reference checks
+//! (an incident naming a service the snapshot does not define, a locale with
+//! no catalog, a duplicate slug) run inside deserialization, against a set of
+//! known names installed for the duration of one parse on this thread.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+
+#[derive(Default)]
+pub(crate) struct Scope {
+    /// Service ids that references may name; `None` = not checked.
+    pub services: Option<BTreeSet<String>>,
+    /// Locale tags that have a catalog; `None` = not checked.
+    pub locales: Option<BTreeSet<String>>,
+    /// Slugs seen so far in this parse, to reject duplicates.
+    pub slugs: Option<BTreeSet<String>>,
+}
+
+thread_local! {
+    static SCOPE: RefCell<Option<Scope>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` (a parse) with `scope` installed on this thread.
+pub(crate) fn with<T>(scope: Scope, f: impl FnOnce() -> T) -> T {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            SCOPE.with(|s| *s.borrow_mut() = None);
+        }
+    }
+    SCOPE.with(|s| *s.borrow_mut() = Some(scope));
+    let _reset = Reset;
+    f()
+}
+
+fn list(set: &BTreeSet<String>) -> String {
+    set.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
+}
+
+pub(crate) fn check_service(id: &str) -> Result<(), String> {
+    SCOPE.with(|s| match s.borrow().as_ref().and_then(|s| s.services.as_ref()) {
+        Some(known) if !known.contains(id) => Err(format!(
+            "unknown service `{id}`: expected one of the services defined here ({})",
+            list(known)
+        )),
+        _ => Ok(()),
+    })
+}
+
+pub(crate) fn check_locale(tag: &str) -> Result<(), String> {
+    SCOPE.with(|s| match s.borrow().as_ref().and_then(|s| s.locales.as_ref()) {
+        Some(known) if !known.contains(tag) => Err(format!(
+            "no catalog for locale `{tag}`: expected one of {} (add i18n/{tag}.yaml to support it)",
+            list(known)
+        )),
+        _ => Ok(()),
+    })
+}
+
+pub(crate) fn check_new_slug(slug: &str) -> Result<(), String> {
+    SCOPE.with(|s| {
+        let mut s = s.borrow_mut();
+        let fresh = s
+            .as_mut()
+            .and_then(|s| s.slugs.as_mut())
+            .is_none_or(|seen| seen.insert(slug.to_owned()));
+        if fresh {
+            Ok(())
+        } else {
+            Err(format!("duplicate customer slug `{slug}`: slugs must be unique"))
+        }
+    })
+}
+
+/// Deserializes a string and converts it with `f` *inside* the visitor, so
+/// that an error carries the position of the scalar itself rather than the
+/// position of the mapping around it.
+pub(crate) fn parse_str<'de, D, T>(
+    d: D,
+    expecting: &'static str,
+    f: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct V<F>(&'static str, F);
+    impl<'de, T, F: FnOnce(&str) -> Result<T, String>> serde::de::Visitor<'de> for V<F> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+            (self.1)(v).map_err(E::custom)
+        }
+    }
+    d.deserialize_str(V(expecting, f))
+}
