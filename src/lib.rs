@@ -4,7 +4,11 @@
 //! config → i18n → content → sources → site model → render → write.
 
 pub mod config;
+pub mod content;
 pub mod error;
+pub mod format;
+pub mod i18n;
 pub mod locale;
 pub mod model;
+pub mod sanitize;
 pub(crate) mod scope;
