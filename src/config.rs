@@ -236,7 +236,11 @@ pub fn load(file: &Path, known_locales: &BTreeSet<String>) -> Result<Config, Inp
     parse(file, &text, known_locales)
 }
 
-pub fn parse(file: &Path, text: &str, known_locales: &BTreeSet<String>) -> Result<Config, InputError> {
+pub fn parse(
+    file: &Path,
+    text: &str,
+    known_locales: &BTreeSet<String>,
+) -> Result<Config, InputError> {
     let scope = crate::scope::Scope {
         locales: Some(known_locales.clone()),
         slugs: Some(BTreeSet::new()),
@@ -246,7 +250,13 @@ pub fn parse(file: &Path, text: &str, known_locales: &BTreeSet<String>) -> Resul
         .map_err(|e| InputError::from_yaml(file, &e, 0))?;
     let root = file
         .parent()
-        .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
         .unwrap_or(Path::new("."))
         .to_owned();
     resolve(raw, root, file, text)
@@ -255,7 +265,11 @@ pub fn parse(file: &Path, text: &str, known_locales: &BTreeSet<String>) -> Resul
 fn resolve(raw: RawConfig, root: PathBuf, file: &Path, text: &str) -> Result<Config, InputError> {
     let RawConfig { site, customers } = raw;
     if site.history_days == 0 || site.history_per_page == 0 {
-        let key = if site.history_days == 0 { "history_days" } else { "history_per_page" };
+        let key = if site.history_days == 0 {
+            "history_days"
+        } else {
+            "history_per_page"
+        };
         return Err(InputError::new(
             file,
             locate_scalar(text, 1, key),
@@ -281,7 +295,9 @@ fn resolve(raw: RawConfig, root: PathBuf, file: &Path, text: &str) -> Result<Con
             return Err(InputError::new(
                 file,
                 at,
-                format!("customer `{slug}` has no sources: expected at least one, e.g. `- file: {{ path: data/{slug}.yaml }}`"),
+                format!(
+                    "customer `{slug}` has no sources: expected at least one, e.g. `- file: {{ path: data/{slug}.yaml }}`"
+                ),
             ));
         }
         let default_locale = default_locale.unwrap_or_else(|| site.default_locale.clone());
@@ -317,7 +333,10 @@ mod tests {
     use super::*;
 
     fn locales() -> BTreeSet<String> {
-        ["en", "fr-FR", "ko-KR", "zh-CN"].iter().map(|s| s.to_string()).collect()
+        ["en", "fr-FR", "ko-KR", "zh-CN"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
 
     const GOOD: &str = "site:\n  title: Status\n  partner:\n    name: Northwind\ncustomers:\n  - slug: contoso\n    name: Contoso\n    default_locale: ko-KR\n    locales: [en, ko-KR]\n    sources:\n      - file: { path: demo/contoso.yaml }\n";
@@ -331,7 +350,9 @@ mod tests {
         assert_eq!(cust.time_zone.0, chrono_tz::UTC);
         assert_eq!(
             cust.sources,
-            [SourceConfig::File { path: "demo/contoso.yaml".into() }]
+            [SourceConfig::File {
+                path: "demo/contoso.yaml".into()
+            }]
         );
         assert_eq!(c.site.history_days, 90);
     }
@@ -358,7 +379,10 @@ mod tests {
                 "statusfleet.yaml:6:11: customers[0].slug: invalid slug `Contoso`",
             ),
             (
-                GOOD.replace("default_locale: ko-KR", "default_locale: ko-KR\n    time_zone: Asia/Seul"),
+                GOOD.replace(
+                    "default_locale: ko-KR",
+                    "default_locale: ko-KR\n    time_zone: Asia/Seul",
+                ),
                 "statusfleet.yaml:9:16: customers[0].time_zone: unknown time zone `Asia/Seul`",
             ),
             (

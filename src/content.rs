@@ -121,17 +121,25 @@ pub fn split_front_matter(text: &str) -> Result<(&str, &str), String> {
 }
 
 /// `support.fr-FR.md` → (`support`, fr-FR). Names may not contain dots.
-fn parse_file_name(path: &Path, locales: &BTreeSet<String>) -> Result<(String, Locale), InputError> {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+fn parse_file_name(
+    path: &Path,
+    locales: &BTreeSet<String>,
+) -> Result<(String, Locale), InputError> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     let stem = name.strip_suffix(".md").unwrap_or(name);
     let (base, tag) = match stem.split_once('.') {
         Some((base, tag)) => (base, tag),
         None => (stem, "en"),
     };
     let bad = |msg: String| InputError::new(path, None, msg);
-    let locale: Locale = tag
-        .parse()
-        .map_err(|_| bad(format!("expected a file name `<name>.md` or `<name>.<locale>.md`; `{tag}` is not a locale")))?;
+    let locale: Locale = tag.parse().map_err(|_| {
+        bad(format!(
+            "expected a file name `<name>.md` or `<name>.<locale>.md`; `{tag}` is not a locale"
+        ))
+    })?;
     if !locales.contains(locale.tag()) {
         return Err(bad(format!(
             "no catalog for locale `{tag}`: expected one of {}",
@@ -139,9 +147,13 @@ fn parse_file_name(path: &Path, locales: &BTreeSet<String>) -> Result<(String, L
         )));
     }
     let base_ok = !base.is_empty()
-        && base.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        && base
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !base_ok {
-        return Err(bad(format!("invalid name `{base}`: expected letters, digits, - and _")));
+        return Err(bad(format!(
+            "invalid name `{base}`: expected letters, digits, - and _"
+        )));
     }
     Ok((base.to_owned(), locale))
 }
@@ -151,7 +163,8 @@ fn parse_front<T: for<'de> Deserialize<'de>>(
     yaml: &str,
     scope: crate::scope::Scope,
 ) -> Result<T, InputError> {
-    crate::scope::with(scope, || serde_yaml::from_str(yaml)).map_err(|e| InputError::from_yaml(path, &e, 1))
+    crate::scope::with(scope, || serde_yaml::from_str(yaml))
+        .map_err(|e| InputError::from_yaml(path, &e, 1))
 }
 
 /// Walks `content/` and parses every file. `upstream_incidents` are the ids
@@ -168,7 +181,9 @@ pub fn load(
     if !dir.exists() {
         return Ok(content);
     }
-    let walker = walkdir::WalkDir::new(dir).sort_by_file_name().follow_links(false);
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .follow_links(false);
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -178,24 +193,47 @@ pub fn load(
             }
         };
         let path = entry.path();
-        if entry.file_type().is_dir() || path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+        if entry.file_type().is_dir()
+            || path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
             continue;
         }
         if entry.file_type().is_symlink() {
-            errors.push(InputError::new(path, None, "symbolic links are not followed in content/"));
+            errors.push(InputError::new(
+                path,
+                None,
+                "symbolic links are not followed in content/",
+            ));
             continue;
         }
         let rel = path.strip_prefix(dir).unwrap_or(path);
         let folder = rel.parent().and_then(|p| p.to_str()).unwrap_or_default();
         if path.extension().is_none_or(|e| e != "md") {
-            errors.push(InputError::new(path, None, "unexpected file: content/ holds markdown (.md) files only"));
+            errors.push(InputError::new(
+                path,
+                None,
+                "unexpected file: content/ holds markdown (.md) files only",
+            ));
             continue;
         }
-        if let Err(e) = load_file(path, folder, locales, upstream_incidents, services, &mut content) {
+        if let Err(e) = load_file(
+            path,
+            folder,
+            locales,
+            upstream_incidents,
+            services,
+            &mut content,
+        ) {
             errors.push(e);
         }
     }
-    if errors.is_empty() { Ok(content) } else { Err(InputErrors(errors)) }
+    if errors.is_empty() {
+        Ok(content)
+    } else {
+        Err(InputErrors(errors))
+    }
 }
 
 fn load_file(
@@ -208,7 +246,8 @@ fn load_file(
 ) -> Result<(), InputError> {
     let text = std::fs::read_to_string(path).map_err(|e| InputError::io(path, &e))?;
     let (name, locale) = parse_file_name(path, locales)?;
-    let (yaml, body) = split_front_matter(&text).map_err(|m| InputError::new(path, Some((1, 1)), m))?;
+    let (yaml, body) =
+        split_front_matter(&text).map_err(|m| InputError::new(path, Some((1, 1)), m))?;
     let html = crate::sanitize::content_markdown(body);
     match folder {
         "pages" => {
@@ -218,12 +257,17 @@ fn load_file(
                 .map(|c| c.into_iter().map(|s| s.as_str().to_owned()).collect());
             content.pages.entry(name).or_default().insert(
                 locale.tag().to_owned(),
-                Page { title: front.title, html, customers },
+                Page {
+                    title: front.title,
+                    html,
+                    customers,
+                },
             );
         }
         "incidents" => {
             let is_partner_incident = !upstream_incidents.contains(&name)
-                && (locale.tag() == crate::i18n::REFERENCE || !has_partner_incident_file(path, &name));
+                && (locale.tag() == crate::i18n::REFERENCE
+                    || !has_partner_incident_file(path, &name));
             if is_partner_incident && locale.tag() == crate::i18n::REFERENCE {
                 let scope = crate::scope::Scope {
                     services: Some(services.clone()),
@@ -231,18 +275,31 @@ fn load_file(
                     ..Default::default()
                 };
                 let front: IncidentFront = parse_front(path, yaml, scope)?;
-                content.incidents.insert(name, PartnerIncident { file: path.to_owned(), front, html });
+                content.incidents.insert(
+                    name,
+                    PartnerIncident {
+                        file: path.to_owned(),
+                        front,
+                        html,
+                    },
+                );
             } else if is_partner_incident {
                 return Err(InputError::new(
                     path,
                     None,
-                    format!("no incident `{name}`: a note or translation needs an upstream incident with this id, or a partner incident in content/incidents/{name}.md"),
+                    format!(
+                        "no incident `{name}`: a note or translation needs an upstream incident with this id, or a partner incident in content/incidents/{name}.md"
+                    ),
                 ));
             } else {
                 let front: NoteFront = parse_front(path, yaml, Default::default())?;
                 content.notes.entry(name).or_default().insert(
                     locale.tag().to_owned(),
-                    Note { title: front.title, html, file: path.to_owned() },
+                    Note {
+                        title: front.title,
+                        html,
+                        file: path.to_owned(),
+                    },
                 );
             }
         }
@@ -250,7 +307,9 @@ fn load_file(
             return Err(InputError::new(
                 path,
                 None,
-                format!("unknown content folder `{other}`: expected content/pages/ or content/incidents/"),
+                format!(
+                    "unknown content folder `{other}`: expected content/pages/ or content/incidents/"
+                ),
             ));
         }
     }
@@ -270,25 +329,44 @@ mod tests {
     fn front_matter_splits() {
         let cases: &[(&str, Result<(&str, &str), ()>)] = &[
             ("---\ntitle: x\n---\nbody\n", Ok(("title: x\n", "body\n"))),
-            ("---\r\ntitle: x\r\n---\r\nbody", Ok(("title: x\r\n", "body"))),
+            (
+                "---\r\ntitle: x\r\n---\r\nbody",
+                Ok(("title: x\r\n", "body")),
+            ),
             ("\u{feff}---\n---\n", Ok(("", ""))),
             ("---\ntitle: x\n---", Ok(("title: x\n", ""))),
             ("title: x\n---\n", Err(())),
             ("---\ntitle: x\n", Err(())),
         ];
         for (input, want) in cases {
-            assert_eq!(split_front_matter(input).map_err(|_| ()), *want, "input {input:?}");
+            assert_eq!(
+                split_front_matter(input).map_err(|_| ()),
+                *want,
+                "input {input:?}"
+            );
         }
     }
 
     #[test]
     fn file_names_give_name_and_locale() {
         let locales: BTreeSet<String> = ["en", "fr-FR"].map(String::from).into();
-        let ok = |p: &str| parse_file_name(Path::new(p), &locales).map(|(n, l)| (n, l.tag().to_owned()));
+        let ok =
+            |p: &str| parse_file_name(Path::new(p), &locales).map(|(n, l)| (n, l.tag().to_owned()));
         assert_eq!(ok("support.md").unwrap(), ("support".into(), "en".into()));
-        assert_eq!(ok("support.fr-FR.md").unwrap(), ("support".into(), "fr-FR".into()));
-        assert_eq!(ok("support.fr-fr.md").unwrap(), ("support".into(), "fr-FR".into()));
-        assert!(ok("support.de-DE.md").unwrap_err().message.contains("no catalog for locale `de-DE`"));
+        assert_eq!(
+            ok("support.fr-FR.md").unwrap(),
+            ("support".into(), "fr-FR".into())
+        );
+        assert_eq!(
+            ok("support.fr-fr.md").unwrap(),
+            ("support".into(), "fr-FR".into())
+        );
+        assert!(
+            ok("support.de-DE.md")
+                .unwrap_err()
+                .message
+                .contains("no catalog for locale `de-DE`")
+        );
         assert!(ok("a.b.c.md").is_err());
     }
 }

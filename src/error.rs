@@ -97,7 +97,9 @@ impl From<InputError> for InputErrors {
 /// parsing (a reference that names nothing); serde gives no spans.
 pub(crate) fn locate_scalar(text: &str, from_line: usize, value: &str) -> Option<(usize, usize)> {
     let is_delim = |c: Option<char>| {
-        c.is_none_or(|c| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}' | ':' | '"' | '\''))
+        c.is_none_or(|c| {
+            c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}' | ':' | '"' | '\'')
+        })
     };
     for (i, line) in text.lines().enumerate().skip(from_line.saturating_sub(1)) {
         let code = line.split(" #").next().unwrap_or(line);

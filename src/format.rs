@@ -32,14 +32,22 @@ impl std::fmt::Debug for Formats {
 impl Formats {
     pub fn new(locale: &Locale) -> Result<Formats, String> {
         let icu = locale.icu();
-        let err = |what: &str, e: &dyn std::fmt::Display| format!("no CLDR {what} data for {locale}: {e}");
+        let err = |what: &str, e: &dyn std::fmt::Display| {
+            format!("no CLDR {what} data for {locale}: {e}")
+        };
         Ok(Formats {
-            datetime: FixedCalendarDateTimeFormatter::try_new((&icu).into(), fieldsets::YMD::long().with_time_hm())
-                .map_err(|e| err("date-time", &e))?,
+            datetime: FixedCalendarDateTimeFormatter::try_new(
+                (&icu).into(),
+                fieldsets::YMD::long().with_time_hm(),
+            )
+            .map_err(|e| err("date-time", &e))?,
             date: FixedCalendarDateTimeFormatter::try_new((&icu).into(), fieldsets::YMD::long())
                 .map_err(|e| err("date", &e))?,
-            month_day: FixedCalendarDateTimeFormatter::try_new((&icu).into(), fieldsets::MD::medium())
-                .map_err(|e| err("date", &e))?,
+            month_day: FixedCalendarDateTimeFormatter::try_new(
+                (&icu).into(),
+                fieldsets::MD::medium(),
+            )
+            .map_err(|e| err("date", &e))?,
             zone_short: NoCalendarFormatter::try_new((&icu).into(), zone::SpecificShort)
                 .map_err(|e| err("time zone", &e))?,
             zone_long: NoCalendarFormatter::try_new((&icu).into(), zone::SpecificLong)
@@ -76,7 +84,10 @@ impl Formats {
     /// (`Korean Standard Time`, `heure normale d’Europe centrale`).
     pub fn zone(&self, t: DateTime<Utc>, tz: chrono_tz::Tz, long: bool) -> String {
         let local = t.with_timezone(&tz);
-        let offset = tz.offset_from_utc_datetime(&t.naive_utc()).fix().local_minus_utc();
+        let offset = tz
+            .offset_from_utc_datetime(&t.naive_utc())
+            .fix()
+            .local_minus_utc();
         let (date, time) = icu_date_time(&local);
         let info = icu_time::zone::IanaParser::new()
             .parse(tz.name())
@@ -118,8 +129,13 @@ impl Formats {
 fn icu_date_time<Tz: chrono::TimeZone>(local: &DateTime<Tz>) -> (Date<Gregorian>, Time) {
     let date = Date::try_new_gregorian(local.year(), local.month() as u8, local.day() as u8)
         .expect("chrono dates are valid Gregorian dates");
-    let time = Time::try_new(local.hour() as u8, local.minute() as u8, local.second().min(59) as u8, 0)
-        .expect("chrono times are valid");
+    let time = Time::try_new(
+        local.hour() as u8,
+        local.minute() as u8,
+        local.second().min(59) as u8,
+        0,
+    )
+    .expect("chrono times are valid");
     (date, time)
 }
 
@@ -134,9 +150,15 @@ mod tests {
     #[test]
     fn datetimes_follow_cldr_per_locale_in_the_customer_zone() {
         // 2026-11-22T13:03:00Z
-        let t = DateTime::parse_from_rfc3339("2026-11-22T13:03:00Z").unwrap().to_utc();
+        let t = DateTime::parse_from_rfc3339("2026-11-22T13:03:00Z")
+            .unwrap()
+            .to_utc();
         let cases = [
-            ("en", "America/New_York", "November 22, 2026 at 8:03\u{202f}AM EST"),
+            (
+                "en",
+                "America/New_York",
+                "November 22, 2026 at 8:03\u{202f}AM EST",
+            ),
             ("fr-FR", "Europe/Paris", "22 novembre 2026 à 14:03 UTC+1"),
             ("ko-KR", "Asia/Seoul", "2026년 11월 22일 오후 10:03 GMT+9"),
             ("zh-CN", "Asia/Shanghai", "2026年11月22日 21:03 GMT+8"),
@@ -149,11 +171,18 @@ mod tests {
 
     #[test]
     fn dates_and_zone_names_per_locale() {
-        let t = DateTime::parse_from_rfc3339("2026-11-22T20:00:00Z").unwrap().to_utc();
+        let t = DateTime::parse_from_rfc3339("2026-11-22T20:00:00Z")
+            .unwrap()
+            .to_utc();
         let seoul: chrono_tz::Tz = "Asia/Seoul".parse().unwrap();
         let cases = [
             ("en", "November 23, 2026", "Korean Standard Time", "Nov 23"),
-            ("fr-FR", "23 novembre 2026", "heure normale de la Corée", "23 nov."),
+            (
+                "fr-FR",
+                "23 novembre 2026",
+                "heure normale de la Corée",
+                "23 nov.",
+            ),
             ("ko-KR", "2026년 11월 23일", "한국 표준시", "11월 23일"),
             ("zh-CN", "2026年11月23日", "韩国标准时间", "11月23日"),
         ];
@@ -170,7 +199,12 @@ mod tests {
     fn numbers_and_plural_categories_per_locale() {
         let cases = [
             ("en", "1,234,567", "99.95", ["other", "one", "other"]),
-            ("fr-FR", "1\u{202f}234\u{202f}567", "99,95", ["one", "one", "other"]),
+            (
+                "fr-FR",
+                "1\u{202f}234\u{202f}567",
+                "99,95",
+                ["one", "one", "other"],
+            ),
             ("ko-KR", "1,234,567", "99.95", ["other", "other", "other"]),
             ("zh-CN", "1,234,567", "99.95", ["other", "other", "other"]),
         ];

@@ -50,7 +50,12 @@ pub struct MissingTranslation {
 impl Catalog {
     /// The message `key`, with `{name}` placeholders replaced from `args`.
     /// A plural message picks its form by the CLDR category of `count`.
-    pub fn text(&self, key: &str, count: Option<u64>, args: &[(&str, &str)]) -> Result<String, MissingTranslation> {
+    pub fn text(
+        &self,
+        key: &str,
+        count: Option<u64>,
+        args: &[(&str, &str)],
+    ) -> Result<String, MissingTranslation> {
         let missing = || MissingTranslation {
             locale: self.locale.to_string(),
             key: key.to_owned(),
@@ -88,12 +93,16 @@ impl Catalog {
             return self.t("duration.less_than_minute");
         }
         let (d, h, m) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
-        let parts: Vec<String> = [("duration.day", d), ("duration.hour", h), ("duration.minute", m)]
-            .into_iter()
-            .filter(|(_, n)| *n > 0)
-            .take(2)
-            .map(|(k, n)| self.text(k, Some(n), &[]).unwrap_or_default())
-            .collect();
+        let parts: Vec<String> = [
+            ("duration.day", d),
+            ("duration.hour", h),
+            ("duration.minute", m),
+        ]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .take(2)
+        .map(|(k, n)| self.text(k, Some(n), &[]).unwrap_or_default())
+        .collect();
         parts.join(&self.t("duration.separator"))
     }
 
@@ -197,7 +206,8 @@ fn message_placeholders(m: &Message) -> BTreeSet<String> {
 pub fn load(site_i18n: &Path) -> Result<Catalogs, InputErrors> {
     let mut errors = Vec::new();
     // tag -> (messages, where each key came from)
-    let mut merged: BTreeMap<String, (BTreeMap<String, Message>, BTreeMap<String, usize>)> = BTreeMap::new();
+    let mut merged: BTreeMap<String, (BTreeMap<String, Message>, BTreeMap<String, usize>)> =
+        BTreeMap::new();
     let mut sources: Vec<Source> = BUILT_IN
         .iter()
         .map(|(tag, text)| Source {
@@ -228,7 +238,11 @@ pub fn load(site_i18n: &Path) -> Result<Catalogs, InputErrors> {
         }
     }
     let Some((reference, _)) = merged.get(REFERENCE).cloned() else {
-        errors.push(InputError::new(Path::new("i18n/en.yaml"), None, "the reference catalog `en` is missing"));
+        errors.push(InputError::new(
+            Path::new("i18n/en.yaml"),
+            None,
+            "the reference catalog `en` is missing",
+        ));
         return Err(InputErrors(errors));
     };
     let mut by_tag = BTreeMap::new();
@@ -302,7 +316,14 @@ pub fn load(site_i18n: &Path) -> Result<Catalogs, InputErrors> {
         let locale: Locale = tag.parse().expect("tags come from parsed locales");
         match Formats::new(&locale) {
             Ok(formats) => {
-                by_tag.insert(tag.clone(), Catalog { locale, messages, formats });
+                by_tag.insert(
+                    tag.clone(),
+                    Catalog {
+                        locale,
+                        messages,
+                        formats,
+                    },
+                );
             }
             Err(e) => errors.push(InputError::new(&file_of("locale.name").path, None, e)),
         }
@@ -322,7 +343,10 @@ mod tests {
     fn built_in_catalogs_are_complete_and_consistent() {
         let dir = tempfile::tempdir().unwrap();
         let catalogs = load(dir.path()).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(catalogs.tags(), ["en", "fr-FR", "ko-KR", "zh-CN"].map(String::from).into());
+        assert_eq!(
+            catalogs.tags(),
+            ["en", "fr-FR", "ko-KR", "zh-CN"].map(String::from).into()
+        );
     }
 
     #[test]
@@ -343,7 +367,10 @@ mod tests {
             err.contains("de-DE.yaml: locale de-DE: missing key `nav.history` (every locale needs every key of en)"),
             "{err}"
         );
-        assert!(err.contains("locale de-DE: unknown key `nav.histroy`"), "{err}");
+        assert!(
+            err.contains("locale de-DE: unknown key `nav.histroy`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! The build is a recipe of phases, each taking the previous one's output:
 //! config → i18n → content → sources → site model → render → write.
 
+pub mod build;
 pub mod config;
 pub mod content;
 pub mod error;
@@ -10,5 +11,9 @@ pub mod format;
 pub mod i18n;
 pub mod locale;
 pub mod model;
+pub mod output;
+pub mod render;
 pub mod sanitize;
 pub(crate) mod scope;
+pub mod site;
+pub mod source;

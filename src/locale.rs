@@ -27,12 +27,14 @@ impl Locale {
 impl FromStr for Locale {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let parsed: icu_locale_core::Locale = s
-            .parse()
-            .map_err(|_| format!("`{s}` is not a BCP-47 locale tag (expected e.g. en, fr-FR, zh-CN)"))?;
+        let parsed: icu_locale_core::Locale = s.parse().map_err(|_| {
+            format!("`{s}` is not a BCP-47 locale tag (expected e.g. en, fr-FR, zh-CN)")
+        })?;
         let tag = parsed.to_string();
         if tag == "und" {
-            return Err(format!("`{s}` is not a BCP-47 locale tag (expected e.g. en, fr-FR, zh-CN)"));
+            return Err(format!(
+                "`{s}` is not a BCP-47 locale tag (expected e.g. en, fr-FR, zh-CN)"
+            ));
         }
         Ok(Locale { tag })
     }
@@ -86,7 +88,10 @@ mod tests {
             ("en_US_x!", Err(())),
         ];
         for (input, want) in cases {
-            let got = input.parse::<Locale>().map(|l| l.tag().to_owned()).map_err(|_| ());
+            let got = input
+                .parse::<Locale>()
+                .map(|l| l.tag().to_owned())
+                .map_err(|_| ());
             assert_eq!(got, want.map(str::to_owned), "input {input:?}");
         }
     }

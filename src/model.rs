@@ -23,7 +23,9 @@ pub struct Snapshot {
 }
 
 /// Which platform a service (and so its admin portal) belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Platform {
     #[default]
@@ -71,7 +73,8 @@ fn parse_service_id(s: &str) -> Result<ServiceId, String> {
     {
         let ok = !s.is_empty()
             && s.len() <= 100
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
             && s != "."
             && s != "..";
         if !ok {

@@ -11,9 +11,41 @@ use crate::model::BodyFormat;
 /// Tags a body may keep. Everything else is removed (its text kept);
 /// `script`, `style` and the like are removed with their content.
 const TAGS: &[&str] = &[
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3", "h4",
-    "h5", "h6", "hr", "i", "kbd", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
-    "tbody", "td", "th", "thead", "tr", "u", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "dl",
+    "dt",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "kbd",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
 ];
 
 static UPSTREAM: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| builder(false));
@@ -67,7 +99,17 @@ pub fn text_to_html(s: &str) -> String {
 }
 
 /// Block-level tags whose presence means an HTML body lays itself out.
-const BLOCK_TAGS: &[&str] = &["<p", "<br", "<div", "<ul", "<ol", "<table", "<pre", "<blockquote", "<h"];
+const BLOCK_TAGS: &[&str] = &[
+    "<p",
+    "<br",
+    "<div",
+    "<ul",
+    "<ol",
+    "<table",
+    "<pre",
+    "<blockquote",
+    "<h",
+];
 
 /// An upstream body to safe HTML. Graph types post bodies as HTML even when
 /// they are plain text with `\n\n` paragraphs, so HTML without any block
@@ -117,19 +159,43 @@ mod tests {
     fn bodies_become_safe_html() {
         let cases: &[(&str, BodyFormat, &str)] = &[
             ("a < b & c", BodyFormat::Text, "<p>a &lt; b &amp; c</p>"),
-            ("Title: x\n\nUser impact: y\nmore", BodyFormat::Text, "<p>Title: x</p>\n<p>User impact: y<br>\nmore</p>"),
+            (
+                "Title: x\n\nUser impact: y\nmore",
+                BodyFormat::Text,
+                "<p>Title: x</p>\n<p>User impact: y<br>\nmore</p>",
+            ),
             // Graph: HTML-typed, but plain text with newlines.
-            ("Title: x\n\nUser impact: y", BodyFormat::Html, "<p>Title: x</p><p>User impact: y</p>"),
-            ("<p>ok <script>alert(1)</script></p>", BodyFormat::Html, "<p>ok </p>"),
+            (
+                "Title: x\n\nUser impact: y",
+                BodyFormat::Html,
+                "<p>Title: x</p><p>User impact: y</p>",
+            ),
+            (
+                "<p>ok <script>alert(1)</script></p>",
+                BodyFormat::Html,
+                "<p>ok </p>",
+            ),
             ("<img src=x onerror=alert(1)>hi", BodyFormat::Html, "hi"),
             (
                 "<a href=\"javascript:alert(1)\">x</a> <a href=\"https://e.example/\">y</a>",
                 BodyFormat::Html,
                 "<a rel=\"noopener noreferrer nofollow\">x</a> <a href=\"https://e.example/\" rel=\"noopener noreferrer nofollow\">y</a>",
             ),
-            ("<a href=\"/admin\">rel</a>", BodyFormat::Html, "<a rel=\"noopener noreferrer nofollow\">rel</a>"),
-            ("**bold** <b onclick=x>t</b>", BodyFormat::Markdown, "<p><strong>bold</strong> <b>t</b></p>\n"),
-            ("{{ site.secret }} {% raw %}", BodyFormat::Text, "<p>{{ site.secret }} {% raw %}</p>"),
+            (
+                "<a href=\"/admin\">rel</a>",
+                BodyFormat::Html,
+                "<a rel=\"noopener noreferrer nofollow\">rel</a>",
+            ),
+            (
+                "**bold** <b onclick=x>t</b>",
+                BodyFormat::Markdown,
+                "<p><strong>bold</strong> <b>t</b></p>\n",
+            ),
+            (
+                "{{ site.secret }} {% raw %}",
+                BodyFormat::Text,
+                "<p>{{ site.secret }} {% raw %}</p>",
+            ),
         ];
         for (input, format, want) in cases {
             assert_eq!(upstream_body(input, *format), *want, "input {input:?}");

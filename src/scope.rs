@@ -37,17 +37,22 @@ pub(crate) fn with<T>(scope: Scope, f: impl FnOnce() -> T) -> T {
 }
 
 fn list(set: &BTreeSet<String>) -> String {
-    set.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
+    set.iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub(crate) fn check_service(id: &str) -> Result<(), String> {
-    SCOPE.with(|s| match s.borrow().as_ref().and_then(|s| s.services.as_ref()) {
-        Some(known) if !known.contains(id) => Err(format!(
-            "unknown service `{id}`: expected one of the services defined here ({})",
-            list(known)
-        )),
-        _ => Ok(()),
-    })
+    SCOPE.with(
+        |s| match s.borrow().as_ref().and_then(|s| s.services.as_ref()) {
+            Some(known) if !known.contains(id) => Err(format!(
+                "unknown service `{id}`: expected one of the services defined here ({})",
+                list(known)
+            )),
+            _ => Ok(()),
+        },
+    )
 }
 
 pub(crate) fn check_locale(tag: &str) -> Result<(), String> {
@@ -70,7 +75,9 @@ pub(crate) fn check_new_slug(slug: &str) -> Result<(), String> {
         if fresh {
             Ok(())
         } else {
-            Err(format!("duplicate customer slug `{slug}`: slugs must be unique"))
+            Err(format!(
+                "duplicate customer slug `{slug}`: slugs must be unique"
+            ))
         }
     })
 }

@@ -1,0 +1,225 @@
+//! Templates: tera, one instance per locale (so `t()` knows its catalog),
+//! each parsed once per build. The default theme is embedded; a site theme
+//! (`themes/<name>/templates/*.html`, `themes/<name>/static/*`) overrides it
+//! file by file.
+
+pub mod functions;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use std::sync::Arc;
+
+use crate::error::InputError;
+use crate::i18n::Catalogs;
+
+/// The default theme, embedded in the binary.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "macros.html",
+        include_str!("../../themes/default/templates/macros.html"),
+    ),
+    (
+        "overview.html",
+        include_str!("../../themes/default/templates/overview.html"),
+    ),
+    (
+        "service.html",
+        include_str!("../../themes/default/templates/service.html"),
+    ),
+    (
+        "incident.html",
+        include_str!("../../themes/default/templates/incident.html"),
+    ),
+    (
+        "history.html",
+        include_str!("../../themes/default/templates/history.html"),
+    ),
+    (
+        "maintenance.html",
+        include_str!("../../themes/default/templates/maintenance.html"),
+    ),
+    (
+        "page.html",
+        include_str!("../../themes/default/templates/page.html"),
+    ),
+    (
+        "chooser.html",
+        include_str!("../../themes/default/templates/chooser.html"),
+    ),
+    (
+        "fleet.html",
+        include_str!("../../themes/default/templates/fleet.html"),
+    ),
+];
+
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
+    "style.css",
+    include_bytes!("../../themes/default/static/style.css"),
+)];
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("{0}")]
+    Template(InputError),
+    #[error("rendering {template} for {page}: {message}")]
+    Render {
+        template: String,
+        page: String,
+        message: String,
+    },
+}
+
+/// A theme resolved: every template's source and every static file.
+#[derive(Debug, Clone)]
+pub struct Theme {
+    pub templates: BTreeMap<String, (PathBuf, String)>,
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    /// The default theme with the site theme's files laid over it.
+    pub fn load(site_root: &Path, name: &str) -> Result<Theme, InputError> {
+        let mut templates: BTreeMap<String, (PathBuf, String)> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(n, s)| {
+                (
+                    n.to_string(),
+                    (
+                        PathBuf::from(format!("themes/default/templates/{n} (built in)")),
+                        s.to_string(),
+                    ),
+                )
+            })
+            .collect();
+        let mut statics: BTreeMap<String, Vec<u8>> = DEFAULT_STATIC
+            .iter()
+            .map(|(n, b)| (n.to_string(), b.to_vec()))
+            .collect();
+        let dir = site_root.join("themes").join(name);
+        if name != "default" && !dir.is_dir() {
+            return Err(InputError::new(
+                &dir,
+                None,
+                format!(
+                    "theme `{name}` not found: expected a folder themes/{name}/ with templates/ and/or static/"
+                ),
+            ));
+        }
+        for (sub, is_template) in [("templates", true), ("static", false)] {
+            let folder = dir.join(sub);
+            if !folder.is_dir() {
+                continue;
+            }
+            for entry in walkdir::WalkDir::new(&folder).sort_by_file_name() {
+                let entry = entry
+                    .map_err(|e| InputError::new(&folder, None, format!("cannot read: {e}")))?;
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = entry
+                    .path()
+                    .strip_prefix(&folder)
+                    .expect("walkdir yields children")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                if is_template {
+                    let text = std::fs::read_to_string(entry.path())
+                        .map_err(|e| InputError::io(entry.path(), &e))?;
+                    templates.insert(rel, (entry.path().to_owned(), text));
+                } else {
+                    let bytes = std::fs::read(entry.path())
+                        .map_err(|e| InputError::io(entry.path(), &e))?;
+                    statics.insert(rel, bytes);
+                }
+            }
+        }
+        Ok(Theme { templates, statics })
+    }
+}
+
+/// Parsed templates for every locale of the build.
+pub struct Renderer {
+    by_locale: BTreeMap<String, tera::Tera>,
+}
+
+fn template_error(path: &Path, err: &tera::Error) -> InputError {
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        message.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    // tera reports `--> LINE:COL` inside its parse message.
+    let position = message.split("--> ").nth(1).and_then(|rest| {
+        let mut it = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
+        Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+    });
+    InputError::new(path, position, message.trim().replace('\n', " "))
+}
+
+impl Renderer {
+    pub fn new(theme: &Theme, catalogs: &Arc<Catalogs>) -> Result<Renderer, InputError> {
+        let mut by_locale = BTreeMap::new();
+        for tag in catalogs.tags() {
+            let mut tera = tera::Tera::default();
+            tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+            // Escape what HTML needs escaped, not `/` (tera's default).
+            tera.set_escape_fn(crate::sanitize::escape);
+            // All at once: templates import each other's macros.
+            tera.add_raw_templates(
+                theme
+                    .templates
+                    .iter()
+                    .map(|(n, (_, s))| (n.as_str(), s.as_str())),
+            )
+            .map_err(|e| {
+                // Blame the template the message names, if any.
+                let text = e.to_string();
+                let path = theme
+                    .templates
+                    .iter()
+                    .find(|(n, _)| {
+                        text.contains(&format!("'{n}'")) || text.contains(&format!("`{n}`"))
+                    })
+                    .map_or_else(|| Path::new("themes").to_owned(), |(_, (p, _))| p.clone());
+                template_error(&path, &e)
+            })?;
+            let locale = tag.parse().expect("catalog tags are valid locales");
+            functions::register_all(&mut tera, catalogs.clone(), locale);
+            by_locale.insert(tag, tera);
+        }
+        Ok(Renderer { by_locale })
+    }
+
+    pub fn render<T: serde::Serialize>(
+        &self,
+        locale: &str,
+        template: &str,
+        page: &str,
+        context: &T,
+    ) -> Result<String, RenderError> {
+        let tera = self.by_locale.get(locale).expect("a renderer per catalog");
+        let fail = |e: tera::Error| {
+            let mut message = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                message.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            RenderError::Render {
+                template: template.to_owned(),
+                page: page.to_owned(),
+                message,
+            }
+        };
+        let ctx = tera::Context::from_serialize(context).map_err(fail)?;
+        tera.render(template, &ctx).map_err(fail)
+    }
+}

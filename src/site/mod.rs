@@ -1,0 +1,278 @@
+//! The site model of one customer, independent of locale: effective service
+//! health, incidents merged with partner content, uptime per day, what the
+//! history window holds. Views per locale are built from it (`views`).
+
+pub mod uptime;
+pub mod views;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::config::{Config, Customer};
+use crate::content::{Content, Note};
+use crate::model::{Health, Incident, Maintenance, MaintenanceStatus, Service, Snapshot, Update};
+
+/// Where an incident came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Upstream,
+    Partner,
+}
+
+#[derive(Debug)]
+pub struct IncidentModel {
+    pub incident: Incident,
+    pub origin: Origin,
+    /// File-safe id for the incident's page.
+    pub file: String,
+    /// Partner summary (partner incidents), sanitized HTML.
+    pub summary_html: Option<String>,
+    /// Sanitized update bodies, newest first (parallel to `updates`).
+    pub updates: Vec<(Update, String)>,
+    /// Partner notes or translations by locale tag.
+    pub notes: BTreeMap<String, Note>,
+}
+
+impl IncidentModel {
+    pub fn is_active(&self) -> bool {
+        self.incident.status.is_active() && self.incident.ended_at.is_none()
+    }
+}
+
+#[derive(Debug)]
+pub struct ServiceModel {
+    pub service: Service,
+    pub file: String,
+    /// Worst of upstream health and the impact of active incidents.
+    pub health: Health,
+    pub days: Vec<uptime::Day>,
+    /// Percent of the window without outage (partial outages count 30 %).
+    pub uptime_percent: f64,
+}
+
+#[derive(Debug)]
+pub struct CustomerModel<'a> {
+    pub customer: &'a Customer,
+    /// The moment the page describes: the snapshot time.
+    pub now: DateTime<Utc>,
+    pub window_start: DateTime<Utc>,
+    pub services: Vec<ServiceModel>,
+    /// Incidents in the history window (or still active), newest first.
+    pub incidents: Vec<IncidentModel>,
+    /// Maintenance with its status at `now`, soonest first.
+    pub maintenance: Vec<(Maintenance, MaintenanceStatus, String)>,
+    pub overall: Health,
+    /// Content pages this customer has: name → locale → page.
+    pub pages: BTreeMap<String, BTreeMap<String, crate::content::Page>>,
+}
+
+/// A name safe as a file name: kept when it is plain ASCII, otherwise made
+/// safe and suffixed with a hash of the original, so distinct ids never share
+/// a file.
+pub fn file_stem(id: &str) -> String {
+    let plain = !id.is_empty()
+        && id.len() <= 100
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if plain {
+        return id.to_owned();
+    }
+    let safe: String = id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .take(60)
+        .collect();
+    // FNV-1a: stable across builds and platforms.
+    let hash = id.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+    });
+    format!("{}-{:08x}", safe.trim_matches('-'), hash as u32)
+}
+
+pub fn build<'a>(
+    config: &'a Config,
+    customer: &'a Customer,
+    snapshot: Snapshot,
+    content: &Content,
+) -> CustomerModel<'a> {
+    let now = snapshot.taken_at;
+    let window_start = now - Duration::days(i64::from(config.site.history_days));
+    let mut incidents: Vec<IncidentModel> = snapshot
+        .incidents
+        .into_iter()
+        .map(|i| incident_model(i, Origin::Upstream, None, content))
+        .collect();
+    for (id, p) in &content.incidents {
+        if p.front.customers.iter().any(|c| c == &customer.slug) {
+            let f = &p.front;
+            let incident = Incident {
+                id: id.clone(),
+                title: f.title.clone(),
+                classification: f.classification,
+                status: f.status,
+                impact: f.impact,
+                impact_description: None,
+                services: f.services.clone(),
+                started_at: f.started_at,
+                ended_at: f.ended_at,
+                updated_at: f.updates.iter().map(|u| u.at).max(),
+                updates: f
+                    .updates
+                    .iter()
+                    .map(|u| Update {
+                        at: u.at,
+                        status: u.status,
+                        body: u.body.clone(),
+                        format: crate::model::BodyFormat::Markdown,
+                    })
+                    .collect(),
+                links: Vec::new(),
+                lang: f
+                    .lang
+                    .as_ref()
+                    .map_or_else(|| "en".to_owned(), |l| l.tag().to_owned()),
+            };
+            incidents.push(incident_model(
+                incident,
+                Origin::Partner,
+                Some(p.html.clone()),
+                content,
+            ));
+        }
+    }
+    incidents.retain(|m| m.is_active() || m.incident.ended_at.unwrap_or(now) >= window_start);
+    incidents.sort_by(|a, b| {
+        b.incident
+            .started_at
+            .cmp(&a.incident.started_at)
+            .then_with(|| a.incident.id.cmp(&b.incident.id))
+    });
+
+    let shown: Vec<Service> = match &customer.services {
+        Some(ids) => ids
+            .iter()
+            .filter_map(|id| snapshot.services.iter().find(|s| &s.id == id).cloned())
+            .collect(),
+        None => snapshot.services,
+    };
+    let services: Vec<ServiceModel> = shown
+        .into_iter()
+        .map(|service| {
+            let related: Vec<&Incident> = incidents
+                .iter()
+                .map(|m| &m.incident)
+                .filter(|i| i.services.iter().any(|r| r.0 == service.id))
+                .collect();
+            let active_impact = related
+                .iter()
+                .filter(|i| i.status.is_active() && i.ended_at.is_none())
+                .map(|i| i.effective_impact())
+                .max();
+            let in_maintenance = snapshot.maintenance.iter().any(|m| {
+                m.status_at(now) == MaintenanceStatus::InProgress
+                    && m.services.iter().any(|r| r.0 == service.id)
+            });
+            let mut health = service
+                .health
+                .max(active_impact.unwrap_or(Health::Operational));
+            if health == Health::Operational && in_maintenance {
+                health = Health::Maintenance;
+            }
+            let tz = customer.time_zone.0;
+            let days = uptime::days(&related, now, tz, config.site.history_days);
+            let uptime_percent = uptime::percent(&related, window_start, now);
+            ServiceModel {
+                file: file_stem(&service.id.0),
+                service,
+                health,
+                days,
+                uptime_percent,
+            }
+        })
+        .collect();
+    let overall = services
+        .iter()
+        .map(|s| s.health)
+        .max()
+        .unwrap_or(Health::Unknown);
+
+    let mut maintenance: Vec<(Maintenance, MaintenanceStatus, String)> = snapshot
+        .maintenance
+        .into_iter()
+        .filter(|m| m.ends_at >= window_start)
+        .map(|m| {
+            let status = m.status_at(now);
+            let html = crate::sanitize::upstream_body(&m.body, m.format);
+            (m, status, html)
+        })
+        .collect();
+    maintenance.sort_by(|a, b| {
+        a.0.starts_at
+            .cmp(&b.0.starts_at)
+            .then_with(|| a.0.id.cmp(&b.0.id))
+    });
+
+    let pages = content
+        .pages
+        .iter()
+        .filter(|(_, by_locale)| {
+            by_locale.values().any(|p| {
+                p.customers
+                    .as_ref()
+                    .is_none_or(|c| c.contains(customer.slug.as_str()))
+            })
+        })
+        .map(|(name, by_locale)| (name.clone(), by_locale.clone()))
+        .collect();
+
+    CustomerModel {
+        customer,
+        now,
+        window_start,
+        services,
+        incidents,
+        maintenance,
+        overall,
+        pages,
+    }
+}
+
+fn incident_model(
+    mut incident: Incident,
+    origin: Origin,
+    summary_html: Option<String>,
+    content: &Content,
+) -> IncidentModel {
+    incident.updates.sort_by(|a, b| b.at.cmp(&a.at));
+    let updates = incident
+        .updates
+        .iter()
+        .map(|u| (u.clone(), crate::sanitize::upstream_body(&u.body, u.format)))
+        .collect();
+    IncidentModel {
+        file: file_stem(&incident.id),
+        notes: content.notes.get(&incident.id).cloned().unwrap_or_default(),
+        incident,
+        origin,
+        summary_html,
+        updates,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_stems_are_safe_and_distinct() {
+        assert_eq!(file_stem("EX900101"), "EX900101");
+        assert_eq!(file_stem("ZX9K-T3Q"), "ZX9K-T3Q");
+        let a = file_stem("../etc/passwd");
+        assert!(!a.contains('/') && !a.starts_with('.'), "{a}");
+        assert_ne!(file_stem("a/b"), file_stem("a:b"));
+        assert!(file_stem("서비스").starts_with('-') || !file_stem("서비스").contains('/'));
+    }
+}

@@ -1,0 +1,980 @@
+//! Per-locale views of a customer: every string translated, every time
+//! formatted in the customer's zone, every body already sanitized. Templates
+//! only lay these out. The page context is built in exactly one function,
+//! [`LocaleViews::pages`].
+
+use serde::Serialize;
+
+use super::{CustomerModel, IncidentModel, Origin, ServiceModel};
+use crate::config::{Cloud, Config};
+use crate::i18n::Catalog;
+use crate::model::{Health, Incident, Maintenance, MaintenanceStatus, Platform};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimeView {
+    /// UTC, for `<time datetime>`.
+    pub iso: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Label {
+    pub key: &'static str,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub href: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceLink {
+    pub name: String,
+    /// Relative to the locale root.
+    pub href: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DayView {
+    pub health: &'static str,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UptimeView {
+    pub caption: String,
+    pub percent: String,
+    pub incident_days: String,
+    pub start: String,
+    pub end: String,
+    pub days: Vec<DayView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceRow {
+    pub name: String,
+    pub href: String,
+    pub health: Label,
+    pub uptime: UptimeView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentSummary {
+    pub id: String,
+    pub href: String,
+    pub title: String,
+    /// Language of `title`.
+    pub title_lang: String,
+    pub classification: Label,
+    pub status: Label,
+    pub active: bool,
+    pub impact: Label,
+    pub services: Vec<ServiceLink>,
+    pub started: TimeView,
+    pub ended: Option<TimeView>,
+    pub duration: String,
+    pub last_update: Option<TimeView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UpdateView {
+    pub at: TimeView,
+    pub status: Option<Label>,
+    /// Sanitized HTML.
+    pub html: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteView {
+    pub heading: String,
+    pub title_lang: String,
+    pub html: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentDetail {
+    #[serde(flatten)]
+    pub summary: IncidentSummary,
+    /// The upstream title when `title` shows a translation.
+    pub original_title: Option<String>,
+    /// Language of the upstream text (updates, impact, original title).
+    pub lang: String,
+    pub impact_description: Option<String>,
+    pub summary_html: Option<String>,
+    pub note: Option<NoteView>,
+    pub updates: Vec<UpdateView>,
+    pub update_count: String,
+    pub links: Vec<LinkView>,
+    pub next_steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MaintView {
+    pub id: String,
+    pub title: String,
+    pub lang: String,
+    pub services: Vec<ServiceLink>,
+    pub starts: TimeView,
+    pub ends: TimeView,
+    pub status: Label,
+    pub html: String,
+}
+
+/// One next step: a sentence, optionally followed by links. With `inline`,
+/// the sentence is `text` + the link + `after` (a link inside a sentence,
+/// placed where the locale's word order puts it).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Step {
+    pub text: String,
+    pub inline: Option<LinkView>,
+    pub after: String,
+    pub links: Vec<LinkView>,
+}
+
+impl Step {
+    fn new(text: String, links: Vec<LinkView>) -> Step {
+        Step {
+            text,
+            links,
+            ..Default::default()
+        }
+    }
+
+    /// `key`'s message with `link` in place of its `{placeholder}`.
+    fn inline(cat: &Catalog, key: &str, placeholder: &str, link: LinkView) -> Step {
+        let marker = "\u{0}";
+        let text = cat
+            .text(key, None, &[(placeholder, marker)])
+            .unwrap_or_default();
+        let (before, after) = text.split_once(marker).unwrap_or((&text, ""));
+        Step {
+            text: before.to_owned(),
+            inline: Some(link),
+            after: after.to_owned(),
+            links: vec![],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternate {
+    pub tag: String,
+    pub name: String,
+    pub href: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    pub label: String,
+    pub href: String,
+    pub current: bool,
+}
+
+/// What every page has.
+#[derive(Debug, Clone, Serialize)]
+pub struct Common {
+    pub site_title: String,
+    pub partner: crate::config::Partner,
+    /// The partner logo's file name under `static/`.
+    pub logo: Option<String>,
+    pub customer_name: String,
+    pub lang: LangView,
+    pub overall: Label,
+    pub as_of: TimeView,
+    /// "Data as of {time}" split around the time, so word order follows
+    /// the locale while the time stays a `<time>` element.
+    pub as_of_before: String,
+    pub as_of_after: String,
+    pub zone_note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LangView {
+    pub tag: String,
+    pub dir: &'static str,
+    pub name: String,
+}
+
+/// Where the page is and how to reach the rest of the site from it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageMeta {
+    pub kind: &'static str,
+    pub title: String,
+    /// Path inside the locale folder (`incidents/EX1.html`).
+    pub path: String,
+    /// Relative prefix to the locale root (`../`).
+    pub base: String,
+    /// Relative prefix to the customer root (`../../`).
+    pub root: String,
+    pub alternates: Vec<Alternate>,
+    pub x_default: String,
+    pub nav: Vec<NavItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum PageData {
+    Overview {
+        services: Vec<ServiceRow>,
+        active: Vec<IncidentSummary>,
+        upcoming: Vec<MaintView>,
+        recent: Vec<IncidentSummary>,
+        next_steps: Vec<Step>,
+    },
+    Service {
+        service: ServiceRow,
+        description: Option<String>,
+        active: Vec<IncidentSummary>,
+        upcoming: Vec<MaintView>,
+        history: Vec<IncidentSummary>,
+        no_incidents: String,
+        portal: Option<Step>,
+    },
+    Incident {
+        incident: Box<IncidentDetail>,
+    },
+    History {
+        incidents: Vec<IncidentSummary>,
+        intro: String,
+        empty: String,
+        page_of: String,
+        prev: Option<String>,
+        next: Option<String>,
+        pages: Vec<NavItem>,
+    },
+    Maintenance {
+        upcoming: Vec<MaintView>,
+        past: Vec<MaintView>,
+    },
+    Content {
+        html: String,
+        content_lang: String,
+    },
+}
+
+/// A page to render: template, context parts.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    #[serde(skip)]
+    pub template: &'static str,
+    #[serde(flatten)]
+    pub common: Common,
+    pub page: PageMeta,
+    #[serde(flatten)]
+    pub data: PageData,
+}
+
+pub struct LocaleViews<'m, 'a> {
+    pub model: &'m CustomerModel<'a>,
+    pub config: &'a Config,
+    pub cat: &'m Catalog,
+    /// Names of all the customer's locales (endonyms), by tag.
+    pub locale_names: Vec<(String, String)>,
+    pub logo: Option<String>,
+}
+
+fn label(cat: &Catalog, prefix: &str, key: &'static str) -> Label {
+    Label {
+        key,
+        text: cat.t(&format!("{prefix}.{key}")),
+    }
+}
+
+impl<'m, 'a> LocaleViews<'m, 'a> {
+    fn tz(&self) -> chrono_tz::Tz {
+        self.model.customer.time_zone.0
+    }
+
+    fn time(&self, t: chrono::DateTime<chrono::Utc>) -> TimeView {
+        TimeView {
+            iso: t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            text: self.cat.formats.datetime(t, self.tz()),
+        }
+    }
+
+    fn service_links(&self, refs: &[crate::model::ServiceRef]) -> Vec<ServiceLink> {
+        refs.iter()
+            .filter_map(|r| self.model.services.iter().find(|s| s.service.id == r.0))
+            .map(|s| ServiceLink {
+                name: s.service.name.clone(),
+                href: format!("services/{}.html", s.file),
+            })
+            .collect()
+    }
+
+    fn summary(&self, m: &IncidentModel) -> IncidentSummary {
+        let i = &m.incident;
+        let (title, title_lang) = self.title_of(m);
+        let end = i.ended_at.unwrap_or(self.model.now);
+        let minutes = (end - i.started_at).num_minutes();
+        let duration = if m.is_active() {
+            self.cat
+                .text(
+                    "incident.ongoing_for",
+                    None,
+                    &[("duration", &self.cat.duration(minutes))],
+                )
+                .unwrap_or_default()
+        } else {
+            self.cat.duration(minutes)
+        };
+        IncidentSummary {
+            id: i.id.clone(),
+            href: format!("incidents/{}.html", m.file),
+            title,
+            title_lang,
+            classification: label(self.cat, "classification", i.classification.key()),
+            status: label(self.cat, "incident_status", i.status.key()),
+            active: m.is_active(),
+            impact: label(self.cat, "health", i.effective_impact().key()),
+            services: self.service_links(&i.services),
+            started: self.time(i.started_at),
+            ended: i.ended_at.map(|t| self.time(t)),
+            duration,
+            last_update: i
+                .updated_at
+                .or_else(|| m.updates.first().map(|u| u.0.at))
+                .map(|t| self.time(t)),
+        }
+    }
+
+    /// The title in this locale when a partner translated it.
+    fn title_of(&self, m: &IncidentModel) -> (String, String) {
+        match m
+            .notes
+            .get(self.cat.locale.tag())
+            .and_then(|n| n.title.clone())
+        {
+            Some(t) => (t, self.cat.locale.tag().to_owned()),
+            None => (m.incident.title.clone(), m.incident.lang.clone()),
+        }
+    }
+
+    fn maint(&self, (m, status, html): &(Maintenance, MaintenanceStatus, String)) -> MaintView {
+        MaintView {
+            id: m.id.clone(),
+            title: m.title.clone(),
+            lang: m.lang.clone(),
+            services: self.service_links(&m.services),
+            starts: self.time(m.starts_at),
+            ends: self.time(m.ends_at),
+            status: label(self.cat, "maintenance_status", status.key()),
+            html: html.clone(),
+        }
+    }
+
+    fn service_row(&self, s: &ServiceModel) -> ServiceRow {
+        let days: Vec<DayView> = s
+            .days
+            .iter()
+            .map(|d| DayView {
+                health: d.health.key(),
+                title: format!(
+                    "{}: {}",
+                    self.cat.formats.month_day(d.date),
+                    if d.incidents.is_empty() {
+                        self.cat.t("uptime.day_ok")
+                    } else {
+                        self.cat.t(&format!("health.{}", d.health.key()))
+                    }
+                ),
+            })
+            .collect();
+        let n = self.config.site.history_days as u64;
+        let bad_days = s.days.iter().filter(|d| !d.incidents.is_empty()).count() as u64;
+        ServiceRow {
+            name: s.service.name.clone(),
+            href: format!("services/{}.html", s.file),
+            health: label(self.cat, "health", s.health.key()),
+            uptime: UptimeView {
+                caption: self
+                    .cat
+                    .text("uptime.caption", Some(n), &[])
+                    .unwrap_or_default(),
+                percent: self
+                    .cat
+                    .text(
+                        "uptime.percent",
+                        None,
+                        &[("percent", &self.cat.formats.fixed(s.uptime_percent, 2))],
+                    )
+                    .unwrap_or_default(),
+                incident_days: self
+                    .cat
+                    .text("uptime.incident_days", Some(bad_days), &[])
+                    .unwrap_or_default(),
+                start: self
+                    .cat
+                    .text("uptime.days_ago", Some(n.saturating_sub(1)), &[])
+                    .unwrap_or_default(),
+                end: self.cat.t("uptime.today"),
+                days,
+            },
+        }
+    }
+
+    fn portal(&self, platform: Platform) -> Option<LinkView> {
+        let china = self.model.customer.cloud == Cloud::China;
+        let (key, href) = match (platform, china) {
+            (Platform::Microsoft365, false) => (
+                "portal.microsoft365",
+                "https://admin.microsoft.com/Adminportal/Home#/servicehealth",
+            ),
+            (Platform::Microsoft365, true) => (
+                "portal.microsoft365_china",
+                "https://portal.partner.microsoftonline.cn/Adminportal/Home#/servicehealth",
+            ),
+            (Platform::Azure, false) => (
+                "portal.azure",
+                "https://portal.azure.com/#view/Microsoft_Azure_Health/AzureHealthBrowseBlade/~/serviceIssues",
+            ),
+            (Platform::Azure, true) => (
+                "portal.azure_china",
+                "https://portal.azure.cn/#view/Microsoft_Azure_Health/AzureHealthBrowseBlade/~/serviceIssues",
+            ),
+            (Platform::Other, _) => return None,
+        };
+        Some(LinkView {
+            href: href.to_owned(),
+            label: self.cat.t(key),
+        })
+    }
+
+    fn platforms_of(&self, refs: &[crate::model::ServiceRef]) -> Vec<Platform> {
+        let mut p: Vec<Platform> = refs
+            .iter()
+            .filter_map(|r| self.model.services.iter().find(|s| s.service.id == r.0))
+            .map(|s| s.service.platform)
+            .collect();
+        p.sort();
+        p.dedup();
+        p
+    }
+
+    /// Where to submit a service request: the configured link, else the
+    /// partner's support page, else the partner's site.
+    fn request_link(&self, base: &str) -> Option<LinkView> {
+        let support = &self.model.customer.support;
+        let href = support
+            .service_request_url
+            .clone()
+            .or_else(|| {
+                self.model
+                    .pages
+                    .contains_key("support")
+                    .then(|| format!("{base}support.html"))
+            })
+            .or_else(|| self.config.site.partner.url.clone())?;
+        Some(LinkView {
+            href,
+            label: self.cat.t("next.submit_request"),
+        })
+    }
+
+    fn support_steps(&self, base: &str) -> Vec<Step> {
+        let support = &self.model.customer.support;
+        let mut steps = Vec::new();
+        let self_support = support.self_support_url.clone().or_else(|| {
+            self.model
+                .pages
+                .contains_key("support")
+                .then(|| format!("{base}support.html"))
+        });
+        if let Some(href) = self_support {
+            steps.push(Step::new(
+                self.cat.t("next.self_support"),
+                vec![LinkView {
+                    href,
+                    label: self.cat.t("next.self_support_link"),
+                }],
+            ));
+        }
+        let mut contact = Vec::new();
+        if let Some(email) = &support.email {
+            contact.push(LinkView {
+                href: format!("mailto:{email}"),
+                label: self
+                    .cat
+                    .text("next.email", None, &[("email", email)])
+                    .unwrap_or_default(),
+            });
+        }
+        if let Some(phone) = &support.phone {
+            let tel: String = phone
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect();
+            contact.push(LinkView {
+                href: format!("tel:{tel}"),
+                label: self
+                    .cat
+                    .text("next.phone", None, &[("phone", phone)])
+                    .unwrap_or_default(),
+            });
+        }
+        if !contact.is_empty() {
+            steps.push(Step::new(self.cat.t("next.customer_support"), contact));
+        }
+        steps
+    }
+
+    fn persists_step(&self, base: &str) -> Step {
+        let text = if self.model.customer.cloud == Cloud::China {
+            self.cat
+                .text(
+                    "next.persists_china",
+                    None,
+                    &[("partner", &self.config.site.partner.name)],
+                )
+                .unwrap_or_default()
+        } else {
+            self.cat.t("next.persists")
+        };
+        Step::new(text, self.request_link(base).into_iter().collect())
+    }
+
+    fn incident_next_steps(&self, m: &IncidentModel, base: &str) -> Vec<Step> {
+        let mut steps = Vec::new();
+        if m.is_active() {
+            steps.push(Step::new(self.cat.t("next.active_known"), vec![]));
+            steps.push(Step::new(self.cat.t("next.regular_updates"), vec![]));
+            for p in self.platforms_of(&m.incident.services) {
+                if let Some(link) = self.portal(p) {
+                    steps.push(Step::inline(
+                        self.cat,
+                        "next.follow_in_portal",
+                        "portal",
+                        link,
+                    ));
+                }
+            }
+        } else {
+            steps.push(self.persists_step(base));
+        }
+        steps.extend(self.support_steps(base));
+        steps
+    }
+
+    fn overview_next_steps(&self, base: &str, any_active: bool) -> Vec<Step> {
+        let mut steps = Vec::new();
+        if any_active {
+            steps.push(Step::new(self.cat.t("next.active_known"), vec![]));
+            steps.push(Step::new(self.cat.t("next.regular_updates"), vec![]));
+            steps.push(self.persists_step(base));
+        } else {
+            steps.push(Step::new(
+                self.cat.t("next.not_listed"),
+                self.request_link(base).into_iter().collect(),
+            ));
+        }
+        steps.extend(self.support_steps(base));
+        let mut platforms: Vec<Platform> = self
+            .model
+            .services
+            .iter()
+            .map(|s| s.service.platform)
+            .collect();
+        platforms.sort();
+        platforms.dedup();
+        let portals: Vec<LinkView> = platforms
+            .into_iter()
+            .filter_map(|p| self.portal(p))
+            .collect();
+        if !portals.is_empty() {
+            steps.push(Step::new(self.cat.t("next.portals"), portals));
+        }
+        steps
+    }
+
+    fn incident_detail(&self, m: &IncidentModel) -> IncidentDetail {
+        let summary = self.summary(m);
+        let base = "../";
+        let original_title = (summary.title != m.incident.title).then(|| m.incident.title.clone());
+        let note = m
+            .notes
+            .get(self.cat.locale.tag())
+            .filter(|n| !n.html.trim().is_empty())
+            .map(|n| NoteView {
+                heading: self
+                    .cat
+                    .text(
+                        "incident.partner_note",
+                        None,
+                        &[("partner", &self.config.site.partner.name)],
+                    )
+                    .unwrap_or_default(),
+                title_lang: self.cat.locale.tag().to_owned(),
+                html: n.html.clone(),
+            });
+        let i: &Incident = &m.incident;
+        IncidentDetail {
+            original_title,
+            lang: i.lang.clone(),
+            impact_description: i.impact_description.clone(),
+            summary_html: if m.origin == Origin::Partner {
+                m.summary_html.clone()
+            } else {
+                None
+            },
+            note,
+            updates: m
+                .updates
+                .iter()
+                .map(|(u, html)| UpdateView {
+                    at: self.time(u.at),
+                    status: u
+                        .status
+                        .map(|s| label(self.cat, "incident_status", s.key())),
+                    html: html.clone(),
+                })
+                .collect(),
+            update_count: self
+                .cat
+                .text("incident.update_count", Some(m.updates.len() as u64), &[])
+                .unwrap_or_default(),
+            links: i
+                .links
+                .iter()
+                .map(|l| LinkView {
+                    href: l.url.clone(),
+                    label: l.title.clone(),
+                })
+                .collect(),
+            next_steps: self.incident_next_steps(m, base),
+            summary,
+        }
+    }
+
+    fn common(&self) -> Common {
+        let c = self.model.customer;
+        let overall_key = self.model.overall.key();
+        let as_of_text = self
+            .cat
+            .text("common.data_as_of", None, &[("time", "\u{0}")])
+            .unwrap_or_default();
+        let as_of = as_of_text.split_once('\u{0}').unwrap_or((&as_of_text, ""));
+        Common {
+            site_title: self.config.site.title.clone(),
+            partner: self.config.site.partner.clone(),
+            logo: self.logo.clone(),
+            customer_name: c.name.clone(),
+            lang: LangView {
+                tag: self.cat.locale.tag().to_owned(),
+                dir: self.cat.dir(),
+                name: self.cat.t("locale.name"),
+            },
+            overall: Label {
+                key: overall_key,
+                text: self.cat.t(&format!("status.overall.{overall_key}")),
+            },
+            as_of: self.time(self.model.now),
+            as_of_before: as_of.0.to_owned(),
+            as_of_after: as_of.1.to_owned(),
+            zone_note: self
+                .cat
+                .text(
+                    "common.times_in",
+                    None,
+                    &[
+                        (
+                            "zone",
+                            &self.cat.formats.zone(self.model.now, self.tz(), true),
+                        ),
+                        ("iana", self.tz().name()),
+                    ],
+                )
+                .unwrap_or_default(),
+        }
+    }
+
+    fn meta(&self, kind: &'static str, path: &str, title: String, nav_key: &str) -> PageMeta {
+        let depth = path.matches('/').count();
+        let base = "../".repeat(depth);
+        let root = "../".repeat(depth + 1);
+        let here = self.cat.locale.tag();
+        let alternates = self
+            .locale_names
+            .iter()
+            .map(|(tag, name)| Alternate {
+                tag: tag.clone(),
+                name: name.clone(),
+                href: format!("{root}{tag}/{path}"),
+                current: tag == here,
+            })
+            .collect();
+        let x_default = format!("{root}{}/{path}", self.model.customer.default_locale.tag());
+        let mut nav = vec![
+            (
+                "overview",
+                self.cat.t("nav.overview"),
+                "index.html".to_owned(),
+            ),
+            (
+                "history",
+                self.cat.t("nav.history"),
+                "history/index.html".to_owned(),
+            ),
+            (
+                "maintenance",
+                self.cat.t("nav.maintenance"),
+                "maintenance.html".to_owned(),
+            ),
+        ];
+        for (name, by_locale) in &self.model.pages {
+            if let Some(p) = self.pick_page(by_locale) {
+                nav.push(("page", p.1.title.clone(), format!("{name}.html")));
+            }
+        }
+        let nav = nav
+            .into_iter()
+            .map(|(key, label, target)| NavItem {
+                current: (key == nav_key && key != "page") || (key == "page" && target == path),
+                label,
+                href: format!("{base}{target}"),
+            })
+            .collect();
+        PageMeta {
+            kind,
+            title,
+            path: path.to_owned(),
+            base,
+            root,
+            alternates,
+            x_default,
+            nav,
+        }
+    }
+
+    /// A content page in this locale, else the default locale's, else en's.
+    fn pick_page<'p>(
+        &self,
+        by_locale: &'p std::collections::BTreeMap<String, crate::content::Page>,
+    ) -> Option<(String, &'p crate::content::Page)> {
+        [
+            self.cat.locale.tag(),
+            self.model.customer.default_locale.tag(),
+            crate::i18n::REFERENCE,
+        ]
+        .into_iter()
+        .find_map(|t| by_locale.get(t).map(|p| (t.to_owned(), p)))
+        .or_else(|| by_locale.iter().next().map(|(t, p)| (t.clone(), p)))
+    }
+
+    /// Every page of this customer in this locale.
+    pub fn pages(&self) -> Vec<PageView> {
+        let common = self.common();
+        let model = self.model;
+        let cat = self.cat;
+        let mut out = Vec::new();
+        let mut push = |template: &'static str, page: PageMeta, data: PageData| {
+            out.push(PageView {
+                template,
+                common: common.clone(),
+                page,
+                data,
+            });
+        };
+        let summaries: Vec<IncidentSummary> =
+            model.incidents.iter().map(|m| self.summary(m)).collect();
+        let active: Vec<IncidentSummary> = summaries.iter().filter(|s| s.active).cloned().collect();
+        let upcoming: Vec<MaintView> = model
+            .maintenance
+            .iter()
+            .filter(|m| {
+                matches!(
+                    m.1,
+                    MaintenanceStatus::Scheduled | MaintenanceStatus::InProgress
+                )
+            })
+            .map(|m| self.maint(m))
+            .collect();
+        let rows: Vec<ServiceRow> = model.services.iter().map(|s| self.service_row(s)).collect();
+        let days = u64::from(self.config.site.history_days);
+
+        push(
+            "overview.html",
+            self.meta(
+                "overview",
+                "index.html",
+                cat.t("overview.title"),
+                "overview",
+            ),
+            PageData::Overview {
+                services: rows.clone(),
+                active: active.clone(),
+                upcoming: upcoming.clone(),
+                recent: summaries
+                    .iter()
+                    .filter(|s| !s.active)
+                    .take(5)
+                    .cloned()
+                    .collect(),
+                next_steps: self.overview_next_steps("", !active.is_empty()),
+            },
+        );
+
+        for (s, row) in model.services.iter().zip(&rows) {
+            let touches =
+                |refs: &[crate::model::ServiceRef]| refs.iter().any(|r| r.0 == s.service.id);
+            let history: Vec<IncidentSummary> = model
+                .incidents
+                .iter()
+                .zip(&summaries)
+                .filter(|(m, _)| touches(&m.incident.services))
+                .map(|(_, sum)| sum.clone())
+                .collect();
+            let portal = self
+                .portal(s.service.platform)
+                .map(|link| Step::inline(cat, "service.admin_portal", "portal", link));
+            push(
+                "service.html",
+                self.meta(
+                    "service",
+                    &format!("services/{}.html", s.file),
+                    s.service.name.clone(),
+                    "",
+                ),
+                PageData::Service {
+                    service: row.clone(),
+                    description: s.service.description.clone(),
+                    active: history.iter().filter(|h| h.active).cloned().collect(),
+                    upcoming: model
+                        .maintenance
+                        .iter()
+                        .filter(|m| touches(&m.0.services))
+                        .filter(|m| {
+                            matches!(
+                                m.1,
+                                MaintenanceStatus::Scheduled | MaintenanceStatus::InProgress
+                            )
+                        })
+                        .map(|m| self.maint(m))
+                        .collect(),
+                    history,
+                    no_incidents: cat
+                        .text("service.no_incidents", Some(days), &[])
+                        .unwrap_or_default(),
+                    portal,
+                },
+            );
+        }
+
+        for m in &model.incidents {
+            let detail = self.incident_detail(m);
+            let title = detail.summary.title.clone();
+            push(
+                "incident.html",
+                self.meta(
+                    "incident",
+                    &format!("incidents/{}.html", m.file),
+                    title,
+                    "history",
+                ),
+                PageData::Incident {
+                    incident: Box::new(detail),
+                },
+            );
+        }
+
+        let per_page = self.config.site.history_per_page;
+        let chunks: Vec<&[IncidentSummary]> = if summaries.is_empty() {
+            vec![&[]]
+        } else {
+            summaries.chunks(per_page).collect()
+        };
+        let history_path = |n: usize| {
+            if n == 1 {
+                "history/index.html".to_owned()
+            } else {
+                format!("history/{n}.html")
+            }
+        };
+        let total = chunks.len();
+        for (idx, chunk) in chunks.iter().enumerate() {
+            let n = idx + 1;
+            let path = history_path(n);
+            let meta = self.meta("history", &path, cat.t("history.title"), "history");
+            // Links between history pages are relative to history/.
+            let rel = |k: usize| history_path(k).trim_start_matches("history/").to_owned();
+            push(
+                "history.html",
+                meta,
+                PageData::History {
+                    incidents: chunk.to_vec(),
+                    intro: cat
+                        .text("history.intro", Some(days), &[])
+                        .unwrap_or_default(),
+                    empty: cat
+                        .text("history.empty", Some(days), &[])
+                        .unwrap_or_default(),
+                    page_of: cat
+                        .text(
+                            "history.page_of",
+                            None,
+                            &[
+                                ("page", &cat.formats.integer(n as i64)),
+                                ("pages", &cat.formats.integer(total as i64)),
+                            ],
+                        )
+                        .unwrap_or_default(),
+                    prev: (n > 1).then(|| rel(n - 1)),
+                    next: (n < total).then(|| rel(n + 1)),
+                    pages: (1..=total)
+                        .map(|k| NavItem {
+                            label: cat.formats.integer(k as i64),
+                            href: rel(k),
+                            current: k == n,
+                        })
+                        .collect(),
+                },
+            );
+        }
+
+        push(
+            "maintenance.html",
+            self.meta(
+                "maintenance",
+                "maintenance.html",
+                cat.t("maintenance.title"),
+                "maintenance",
+            ),
+            PageData::Maintenance {
+                upcoming,
+                past: model
+                    .maintenance
+                    .iter()
+                    .rev()
+                    .filter(|m| {
+                        matches!(
+                            m.1,
+                            MaintenanceStatus::Completed | MaintenanceStatus::Cancelled
+                        )
+                    })
+                    .map(|m| self.maint(m))
+                    .collect(),
+            },
+        );
+
+        for (name, by_locale) in &model.pages {
+            if let Some((tag, p)) = self.pick_page(by_locale) {
+                push(
+                    "page.html",
+                    self.meta("page", &format!("{name}.html"), p.title.clone(), "page"),
+                    PageData::Content {
+                        html: p.html.clone(),
+                        content_lang: tag,
+                    },
+                );
+            }
+        }
+        out
+    }
+}
+
+/// Health of the worst service, for the badge-like overall banner.
+pub fn overall_key(h: Health) -> &'static str {
+    h.key()
+}
