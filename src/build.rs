@@ -72,11 +72,7 @@ fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
 /// Reads and checks every input; reports every problem found, not just the
 /// first, so `check` can list them all.
 pub fn load_inputs(config_path: &Path) -> Result<Inputs, InputErrors> {
-    let root = config_path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .to_owned();
+    let root = config_path.parent().unwrap_or(Path::new("")).to_owned();
     let i18n_dir = root.join("i18n");
     let catalogs = phase("i18n", || crate::i18n::load(&i18n_dir));
     let tags = match &catalogs {

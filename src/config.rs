@@ -248,17 +248,9 @@ pub fn parse(
     };
     let raw: RawConfig = crate::scope::with(scope, || serde_yaml::from_str(text))
         .map_err(|e| InputError::from_yaml(file, &e, 0))?;
-    let root = file
-        .parent()
-        .map(|p| {
-            if p.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                p
-            }
-        })
-        .unwrap_or(Path::new("."))
-        .to_owned();
+    // Empty for a config in the current folder, so paths in messages read
+    // `demo/x.yaml`, not `./demo/x.yaml`.
+    let root = file.parent().unwrap_or(Path::new("")).to_owned();
     resolve(raw, root, file, text)
 }
 

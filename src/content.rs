@@ -327,7 +327,8 @@ mod tests {
 
     #[test]
     fn front_matter_splits() {
-        let cases: &[(&str, Result<(&str, &str), ()>)] = &[
+        type Case<'a> = (&'a str, Result<(&'a str, &'a str), ()>);
+        let cases: &[Case] = &[
             ("---\ntitle: x\n---\nbody\n", Ok(("title: x\n", "body\n"))),
             (
                 "---\r\ntitle: x\r\n---\r\nbody",

@@ -201,13 +201,16 @@ fn message_placeholders(m: &Message) -> BTreeSet<String> {
     }
 }
 
+/// A locale's merged messages, and for each key the index of the file that
+/// gave it (for error messages).
+type Merged = (BTreeMap<String, Message>, BTreeMap<String, usize>);
+
 /// Loads the built-in catalogs merged with the site's `i18n/` folder and
 /// checks them all; every problem is reported, not just the first.
 pub fn load(site_i18n: &Path) -> Result<Catalogs, InputErrors> {
     let mut errors = Vec::new();
     // tag -> (messages, where each key came from)
-    let mut merged: BTreeMap<String, (BTreeMap<String, Message>, BTreeMap<String, usize>)> =
-        BTreeMap::new();
+    let mut merged: BTreeMap<String, Merged> = BTreeMap::new();
     let mut sources: Vec<Source> = BUILT_IN
         .iter()
         .map(|(tag, text)| Source {

@@ -246,7 +246,7 @@ fn incident_model(
     summary_html: Option<String>,
     content: &Content,
 ) -> IncidentModel {
-    incident.updates.sort_by(|a, b| b.at.cmp(&a.at));
+    incident.updates.sort_by_key(|u| std::cmp::Reverse(u.at));
     let updates = incident
         .updates
         .iter()

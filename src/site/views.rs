@@ -225,7 +225,7 @@ pub enum PageData {
         next_steps: Vec<Step>,
     },
     Service {
-        service: ServiceRow,
+        service: Box<ServiceRow>,
         description: Option<String>,
         active: Vec<IncidentSummary>,
         upcoming: Vec<MaintView>,
@@ -838,7 +838,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                     "",
                 ),
                 PageData::Service {
-                    service: row.clone(),
+                    service: Box::new(row.clone()),
                     description: s.service.description.clone(),
                     active: history.iter().filter(|h| h.active).cloned().collect(),
                     upcoming: model

@@ -1,0 +1,343 @@
+//! The shipped demo fleet, built end to end by the real binary.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use scraper::{Html, Selector};
+use support::SiteTest;
+
+const CUSTOMERS: [&str; 4] = ["contoso", "hanbit", "lianhua", "fromagerie"];
+const LOCALES: [&str; 4] = ["en", "fr-FR", "ko-KR", "zh-CN"];
+
+fn built_demo() -> SiteTest {
+    let site = SiteTest::demo();
+    site.build();
+    site
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+/// Resolves a relative link from `page` (a path under public/), ignoring
+/// the fragment and query; `None` for links that leave the site.
+fn resolve(page: &str, href: &str) -> Option<String> {
+    if href.starts_with("http://")
+        || href.starts_with("https://")
+        || href.starts_with("mailto:")
+        || href.starts_with("tel:")
+    {
+        return None;
+    }
+    let href = href.split(['#', '?']).next().unwrap();
+    if href.is_empty() {
+        return Some(page.to_owned());
+    }
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    for seg in href.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop().expect("link climbs above the output root");
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[test]
+fn every_customer_and_locale_gets_every_page_type() {
+    let site = built_demo();
+    for c in CUSTOMERS {
+        assert!(
+            site.path(&format!("public/{c}/index.html")).is_file(),
+            "{c} chooser"
+        );
+        for l in LOCALES {
+            let base = format!("public/{c}/{l}");
+            for page in [
+                "index.html",
+                "history/index.html",
+                "maintenance.html",
+                "support.html",
+            ] {
+                assert!(
+                    site.path(&format!("{base}/{page}")).is_file(),
+                    "{base}/{page}"
+                );
+            }
+            let count = |dir: &str| {
+                std::fs::read_dir(site.path(&format!("{base}/{dir}"))).map_or(0, |d| d.count())
+            };
+            assert!(count("services") >= 5, "{base}: services");
+            assert!(count("incidents") >= 11, "{base}: incidents");
+            // Every demo customer has more than one page of history.
+            assert!(
+                site.path(&format!("{base}/history/2.html")).is_file(),
+                "{base}/history/2.html"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_internal_link_resolves_and_nothing_is_loaded_from_elsewhere() {
+    let site = built_demo();
+    let files = site.files("public");
+    let paths: BTreeSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let links = sel("a[href], link[href], img[src], script[src], script, iframe, object, embed");
+    for (page, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let mut checked = 0;
+        let doc = Html::parse_document(std::str::from_utf8(bytes).unwrap());
+        for el in doc.select(&links) {
+            let name = el.value().name();
+            assert!(
+                !matches!(name, "script" | "iframe" | "object" | "embed"),
+                "{page}: <{name}>"
+            );
+            let target = el.value().attr("href").or(el.value().attr("src")).unwrap();
+            if name != "a" {
+                let rel = el.value().attr("rel").unwrap_or_default();
+                assert!(
+                    !(target.starts_with("http:")
+                        || target.starts_with("https:")
+                        || target.starts_with("//"))
+                        || rel == "alternate",
+                    "{page}: <{name}> loads {target} from another site"
+                );
+            }
+            if let Some(file) = resolve(page, target) {
+                assert!(
+                    paths.contains(file.as_str()),
+                    "{page}: broken link {target} ({file})"
+                );
+                checked += 1;
+            }
+        }
+        // At least the stylesheet and the alternates of every customer page
+        // were followed (the fleet index has only customer links).
+        if page.contains('/') {
+            assert!(checked >= 6, "{page}: only {checked} internal links");
+        }
+    }
+}
+
+#[test]
+fn pages_declare_their_locale_and_link_every_alternate() {
+    let site = built_demo();
+    let html_sel = sel("html");
+    let alt_sel = sel(r#"link[rel="alternate"][hreflang]"#);
+    let switch_sel = sel("nav.langs a[hreflang]");
+    for (page, bytes) in site
+        .files("public")
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html") && p.matches('/').count() >= 2)
+    {
+        let locale = page.split('/').nth(1).unwrap();
+        let doc = Html::parse_document(std::str::from_utf8(bytes).unwrap());
+        let html = doc.select(&html_sel).next().unwrap();
+        assert_eq!(html.value().attr("lang"), Some(locale), "{page}");
+        assert_eq!(html.value().attr("dir"), Some("ltr"), "{page}");
+        let within_locale = page.splitn(3, '/').nth(2).unwrap();
+        let customer = page.split('/').next().unwrap();
+        let alternates: Vec<(String, String)> = doc
+            .select(&alt_sel)
+            .map(|e| {
+                (
+                    e.value().attr("hreflang").unwrap().to_owned(),
+                    e.value().attr("href").unwrap().to_owned(),
+                )
+            })
+            .collect();
+        let tags: BTreeSet<&str> = alternates.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(
+            tags,
+            LOCALES.iter().copied().chain(["x-default"]).collect(),
+            "{page}"
+        );
+        for (tag, href) in &alternates {
+            let target = resolve(page, href).unwrap();
+            let want_locale = if tag == "x-default" {
+                // The customer's default locale.
+                match customer {
+                    "hanbit" => "ko-KR",
+                    "lianhua" => "zh-CN",
+                    "fromagerie" => "fr-FR",
+                    _ => "en",
+                }
+            } else {
+                tag
+            };
+            assert_eq!(
+                target,
+                format!("{customer}/{want_locale}/{within_locale}"),
+                "{page}: {tag}"
+            );
+        }
+        // The visible switcher keeps you on the same page too.
+        let switch: Vec<String> = doc
+            .select(&switch_sel)
+            .map(|e| resolve(page, e.value().attr("href").unwrap()).unwrap())
+            .collect();
+        assert_eq!(switch.len(), 4, "{page}");
+        for target in switch {
+            assert!(
+                target.ends_with(&format!("/{within_locale}")),
+                "{page}: switcher to {target}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_customer_root_sends_browsers_to_the_default_locale_without_javascript() {
+    let site = built_demo();
+    for (customer, default) in [
+        ("contoso", "en"),
+        ("hanbit", "ko-KR"),
+        ("lianhua", "zh-CN"),
+        ("fromagerie", "fr-FR"),
+    ] {
+        let html = site.read(&format!("public/{customer}/index.html"));
+        let doc = Html::parse_document(&html);
+        let refresh = doc
+            .select(&sel(r#"meta[http-equiv="refresh"]"#))
+            .next()
+            .unwrap();
+        assert_eq!(
+            refresh.value().attr("content"),
+            Some(format!("0; url={default}/index.html").as_str())
+        );
+        assert_eq!(
+            doc.select(&sel("html"))
+                .next()
+                .unwrap()
+                .value()
+                .attr("lang"),
+            Some(default)
+        );
+        assert_eq!(doc.select(&sel("ul.chooser a")).count(), 4);
+    }
+}
+
+#[test]
+fn two_builds_give_identical_bytes_and_the_second_rewrites_nothing() {
+    let a = built_demo();
+    let b = built_demo();
+    let files_a = a.files("public");
+    assert_eq!(
+        files_a,
+        b.files("public"),
+        "two builds of the same inputs differ"
+    );
+    let mtimes = |s: &SiteTest| -> Vec<(String, std::time::SystemTime, u64)> {
+        use std::os::unix::fs::MetadataExt;
+        s.files("public")
+            .iter()
+            .map(|(p, _)| {
+                let m = std::fs::metadata(s.path(&format!("public/{p}"))).unwrap();
+                (p.clone(), m.modified().unwrap(), m.ino())
+            })
+            .collect()
+    };
+    let before = mtimes(&a);
+    let again = a.build();
+    assert!(
+        again.stdout.contains(&format!(
+            "0 written, {} unchanged, 0 removed",
+            files_a.len()
+        )),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(before, mtimes(&a), "the second build touched files");
+}
+
+#[test]
+fn one_customer_never_shows_another_customers_name() {
+    let site = built_demo();
+    let names = [
+        ("contoso", "Contoso Ltd"),
+        ("hanbit", "한빛물산"),
+        ("lianhua", "莲花科技有限公司"),
+        ("fromagerie", "Fromagerie Dubois SA"),
+    ];
+    for (page, bytes) in site.files("public").iter().filter(|(p, _)| p.contains('/')) {
+        let text = String::from_utf8_lossy(bytes);
+        let owner = page.split('/').next().unwrap();
+        for (slug, name) in names.iter().filter(|(s, _)| *s != owner) {
+            assert!(!text.contains(name), "{page} mentions {slug}");
+        }
+    }
+}
+
+#[test]
+fn next_steps_follow_state_and_cloud() {
+    let site = built_demo();
+    let steps = |page: &str| {
+        let doc = Html::parse_document(&site.read(page));
+        doc.select(&sel(".next ul.steps"))
+            .next()
+            .unwrap()
+            .text()
+            .collect::<String>()
+    };
+    // Active incident: known, updates here, the portal of its platform.
+    let active = steps("public/contoso/en/incidents/EX948213.html");
+    assert!(
+        active.contains("This problem is known and is being worked on"),
+        "{active}"
+    );
+    assert!(active.contains("Microsoft 365 admin center"), "{active}");
+    assert!(!active.contains("If the problem persists"), "{active}");
+    // Resolved: submit a service request.
+    let resolved = steps("public/contoso/en/incidents/TM947120.html");
+    assert!(
+        resolved.contains(
+            "If the problem persists after the end of the service outage, submit a service request."
+        ),
+        "{resolved}"
+    );
+    // 21Vianet: the request goes to 21Vianet, portals are the China ones.
+    let china = Html::parse_document(&site.read("public/lianhua/zh-CN/index.html"));
+    let text: String = china.select(&sel(".next")).next().unwrap().text().collect();
+    assert!(text.contains("世纪互联"), "{text}");
+    let hrefs: Vec<&str> = china
+        .select(&sel(".next a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert!(
+        hrefs
+            .iter()
+            .any(|h| h.starts_with("https://portal.azure.cn/")),
+        "{hrefs:?}"
+    );
+    assert!(
+        !hrefs
+            .iter()
+            .any(|h| h.starts_with("https://portal.azure.com/")),
+        "{hrefs:?}"
+    );
+}
+
+#[test]
+fn upstream_text_keeps_its_language_and_hostile_markup_is_gone() {
+    let site = built_demo();
+    let html = site.read("public/contoso/ko-KR/incidents/EX948213.html");
+    let doc = Html::parse_document(&html);
+    for body in doc.select(&sel("ol.timeline .body")) {
+        assert_eq!(body.value().attr("lang"), Some("en"));
+    }
+    assert!(
+        !html.contains("<script") && !html.contains("onerror"),
+        "unsanitized markup"
+    );
+    assert!(
+        Path::new(&site.path("public/index.html")).is_file(),
+        "fleet index (demo only)"
+    );
+}

@@ -1,0 +1,183 @@
+//! Bad input gets a clear error naming file:line:col and what was expected;
+//! a failed build leaves the previous site in place.
+
+mod support;
+
+use support::SiteTest;
+
+/// Runs `check` and `build` on an edited fixture; both must fail with exit
+/// code 3 and print `want`.
+fn assert_rejected(site: SiteTest, want: &str) {
+    for args in [&["check"][..], &["build", "--offline"][..]] {
+        let r = site.run(args);
+        assert_eq!(
+            r.code, 3,
+            "{args:?} should fail with exit 3:\n{}{}",
+            r.stdout, r.stderr
+        );
+        assert!(
+            r.stderr.contains(want),
+            "{args:?}: expected\n  {want}\nin\n{}",
+            r.stderr
+        );
+        assert!(
+            !site.path("public").exists(),
+            "{args:?} wrote output despite the error"
+        );
+    }
+}
+
+#[test]
+fn the_fixture_itself_is_valid() {
+    let site = SiteTest::from_fixture("small");
+    let r = site.run(&["check"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    site.build();
+    assert!(site.path("public/acme/fr-FR/incidents/EX1.html").is_file());
+}
+
+#[test]
+fn unknown_config_field() {
+    let site = SiteTest::from_fixture("small").edit("statusfleet.yaml", |s| {
+        s.replace("    name: Acme\n", "    name: Acme\n    colour: red\n")
+    });
+    assert_rejected(
+        site,
+        "error: statusfleet.yaml:8:5: customers[0]: unknown field `colour`, expected one of `slug`, `name`, `tenant_id`, `cloud`, `default_locale`, `locales`, `time_zone`, `services`, `sources`, `support`",
+    );
+}
+
+#[test]
+fn bad_yaml_in_config() {
+    let site = SiteTest::from_fixture("small").edit("statusfleet.yaml", |s| {
+        s.replace("  title: Status", "  title: \"Status")
+    });
+    assert_rejected(
+        site,
+        "error: statusfleet.yaml:13:1: found unexpected end of stream at line 13 column 1, while scanning a quoted scalar at line 2 column 10",
+    );
+}
+
+#[test]
+fn locale_without_a_catalog() {
+    let site = SiteTest::from_fixture("small").edit("statusfleet.yaml", |s| {
+        s.replace("[en, fr-FR]", "[en, de-DE]")
+    });
+    assert_rejected(
+        site,
+        "error: statusfleet.yaml:9:19: customers[0].locales[1]: no catalog for locale `de-DE`: expected one of en, fr-FR, ko-KR, zh-CN (add i18n/de-DE.yaml to support it)",
+    );
+}
+
+#[test]
+fn missing_translation_key() {
+    // A site adds German but forgets a key.
+    let en = std::fs::read_to_string(support::repo().join("i18n/en.yaml")).unwrap();
+    let de: String = en
+        .lines()
+        .filter(|l| !l.starts_with("nav.maintenance:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let site = SiteTest::from_fixture("small")
+        .edit("i18n/de-DE.yaml", |_| de)
+        .edit("statusfleet.yaml", |s| {
+            s.replace("[en, fr-FR]", "[en, fr-FR, de-DE]")
+        });
+    assert_rejected(
+        site,
+        "error: i18n/de-DE.yaml: locale de-DE: missing key `nav.maintenance` (every locale needs every key of en)",
+    );
+}
+
+#[test]
+fn override_with_an_unknown_key() {
+    let site = SiteTest::from_fixture("small").edit("i18n/fr-FR.yaml", |_| {
+        "nav.overview: Accueil\nnav.histoire: Historique\n".into()
+    });
+    assert_rejected(
+        site,
+        "error: i18n/fr-FR.yaml:2:1: locale fr-FR: unknown key `nav.histoire` (not in the reference catalog en)",
+    );
+}
+
+#[test]
+fn incident_referring_to_an_unknown_service() {
+    let site = SiteTest::from_fixture("small").edit("demo/acme.yaml", |s| {
+        s.replace("services: [exchange]", "services: [exchnage]")
+    });
+    assert_rejected(
+        site,
+        "error: demo/acme.yaml:14:16: incidents[0].services[0]: unknown service `exchnage`: expected one of the services defined here (exchange, teams)",
+    );
+}
+
+#[test]
+fn bad_snapshot_value() {
+    let site = SiteTest::from_fixture("small").edit("demo/acme.yaml", |s| {
+        s.replace("health: degraded", "health: sad")
+    });
+    assert_rejected(
+        site,
+        "error: demo/acme.yaml:5:13: services[0].health: unknown variant `sad`, expected one of `operational`, `maintenance`, `unknown`, `degraded`, `partial_outage`, `major_outage`",
+    );
+}
+
+#[test]
+fn unknown_front_matter_field_is_placed_in_the_real_file() {
+    let site = SiteTest::from_fixture("small").edit("content/pages/support.md", |s| {
+        s.replace("title: Support\n", "title: Support\ntitel: oops\n")
+    });
+    assert_rejected(
+        site,
+        "error: content/pages/support.md:3:1: unknown field `titel`, expected `title` or `customers`",
+    );
+}
+
+#[test]
+fn partner_incident_with_an_unknown_service() {
+    let site = SiteTest::from_fixture("small").edit("content/incidents/net-1.md", |_| {
+        "---\ntitle: Office link down\ncustomers: [acme]\nservices: [exchange, printer]\nclassification: incident\nstatus: resolved\nstarted_at: 2026-11-20T10:00:00Z\nended_at: 2026-11-20T11:00:00Z\n---\nThe office link failed.\n".into()
+    });
+    assert_rejected(
+        site,
+        "error: content/incidents/net-1.md:4:22: services[1]: unknown service `printer`: expected one of the services defined here (exchange, teams)",
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_intact() {
+    let site = SiteTest::from_fixture("small");
+    site.build();
+    let before = site.files("public");
+    let site = site.edit("demo/acme.yaml", |s| {
+        s.replace("title: Mail is delayed", "title: [broken")
+    });
+    let r = site.run(&["build", "--offline"]);
+    assert_eq!(r.code, 3);
+    assert!(r.stderr.contains("nothing was written"), "{}", r.stderr);
+    assert_eq!(before, site.files("public"));
+    // And no staging folder is left behind.
+    let names: Vec<String> = std::fs::read_dir(site.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.starts_with(".public")), "{names:?}");
+}
+
+#[test]
+fn a_broken_site_template_names_its_file() {
+    let site = SiteTest::from_fixture("small")
+        .edit("statusfleet.yaml", |s| {
+            s.replace("  title: Status\n", "  title: Status\n  theme: mine\n")
+        })
+        .edit("themes/mine/templates/page.html", |_| {
+            "{% extends \"base.html\" %}{% block main %}{{ html | safe }{% endblock main %}".into()
+        });
+    let r = site.run(&["check"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("themes/mine/templates/page.html:1:"),
+        "{}",
+        r.stderr
+    );
+}

@@ -1,0 +1,122 @@
+//! A small builder for end-to-end tests: copy a fixture site to a temporary
+//! folder, edit it, run the real `statusfleet` binary on it.
+
+#![allow(dead_code, reason = "each test file uses a different part")]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct SiteTest {
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+impl SiteTest {
+    pub fn from_fixture(name: &str) -> SiteTest {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
+        SiteTest { dir }
+    }
+
+    /// The demo site shipped at the repository root.
+    pub fn demo() -> SiteTest {
+        let dir = tempfile::tempdir().unwrap();
+        let root = repo();
+        std::fs::copy(
+            root.join("statusfleet.yaml"),
+            dir.path().join("statusfleet.yaml"),
+        )
+        .unwrap();
+        for sub in ["demo", "content", "i18n"] {
+            copy_dir(&root.join(sub), &dir.path().join(sub));
+        }
+        SiteTest { dir }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn edit(self, rel: &str, f: impl FnOnce(String) -> String) -> SiteTest {
+        let p = self.path(rel);
+        let text = std::fs::read_to_string(&p).unwrap_or_default();
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&p, f(text)).unwrap();
+        self
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out = Command::new(env!("CARGO_BIN_EXE_statusfleet"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    pub fn build(&self) -> Run {
+        let r = self.run(&["build", "--offline"]);
+        assert_eq!(r.code, 0, "build failed:\n{}\n{}", r.stdout, r.stderr);
+        r
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// Every file under `rel`, relative paths sorted, with bytes.
+    pub fn files(&self, rel: &str) -> Vec<(String, Vec<u8>)> {
+        let base = self.path(rel);
+        let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(&base)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(&base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                (rel, std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+/// The `<main>` element of a page, for snapshot tests.
+pub fn main_region(html: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse("main").unwrap();
+    doc.select(&sel).next().expect("a <main>").html()
+}
