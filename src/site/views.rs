@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{CustomerModel, IncidentModel, Origin, ServiceModel};
 use crate::config::{Cloud, Config};
 use crate::i18n::Catalog;
-use crate::model::{Health, Incident, Maintenance, MaintenanceStatus, Platform};
+use crate::model::{Incident, Maintenance, MaintenanceStatus, Platform};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TimeView {
@@ -972,9 +972,4 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         }
         out
     }
-}
-
-/// Health of the worst service, for the badge-like overall banner.
-pub fn overall_key(h: Health) -> &'static str {
-    h.key()
 }
