@@ -147,13 +147,20 @@ pub struct Renderer {
     by_locale: BTreeMap<String, tera::Tera>,
 }
 
-fn template_error(path: &Path, err: &tera::Error) -> InputError {
+/// An error and its causes on one line; tera puts the useful part (which
+/// variable, which line) in the causes.
+fn chain(err: &tera::Error) -> String {
     let mut message = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
         message.push_str(&format!(": {s}"));
         source = s.source();
     }
+    message
+}
+
+fn template_error(path: &Path, err: &tera::Error) -> InputError {
+    let message = chain(err);
     // tera reports `--> LINE:COL` inside its parse message.
     let position = message.split("--> ").nth(1).and_then(|rest| {
         let mut it = rest

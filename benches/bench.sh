@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Build benchmark: generates a fleet of N customers (default 100) under DIR
+# (default /dev/shm/statusfleet-bench, tmpfs, to measure the generator rather
+# than the disk), builds it with the release binary, and reports wall time,
+# pages, pages per second and peak RSS; then rebuilds unchanged.
+# Usage: benches/bench.sh [N] [DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-100}"
+dir="${2:-/dev/shm/statusfleet-bench}"
+command -v /usr/bin/time >/dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
+cargo build --release --locked -q
+rm -rf "$dir"
+python3 benches/gen_fleet.py "$n" "$dir"
+run() {
+  /usr/bin/time -f "%e %M" -o "$dir/time.txt" target/release/statusfleet build --offline \
+    --config "$dir/statusfleet.yaml" --out "$dir/public" > "$dir/summary.txt"
+  read -r secs rss_kb < "$dir/time.txt"
+  pages=$(grep -o '[0-9]* pages' "$dir/summary.txt" | grep -o '[0-9]*')
+  written=$(grep -o '[0-9]* written' "$dir/summary.txt" | grep -o '[0-9]*')
+  printf '%-10s customers=%s pages=%s written=%s wall=%ss pages/s=%s peak_rss=%sMB\n' \
+    "$1" "$n" "$pages" "$written" "$secs" "$(python3 -c "print(round($pages/max($secs,0.001)))")" "$((rss_kb / 1024))"
+}
+run full
+run unchanged
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u +%F)"
