@@ -273,6 +273,8 @@ mod tests {
         let a = file_stem("../etc/passwd");
         assert!(!a.contains('/') && !a.starts_with('.'), "{a}");
         assert_ne!(file_stem("a/b"), file_stem("a:b"));
-        assert!(file_stem("서비스").starts_with('-') || !file_stem("서비스").contains('/'));
+        let safe = |s: &str| s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        assert!(safe(&file_stem("서비스")), "{}", file_stem("서비스"));
+        assert_ne!(file_stem("서비스"), file_stem("고객"));
     }
 }

@@ -589,8 +589,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         steps
     }
 
-    fn incident_detail(&self, m: &IncidentModel) -> IncidentDetail {
-        let summary = self.summary(m);
+    fn incident_detail(&self, m: &IncidentModel, summary: IncidentSummary) -> IncidentDetail {
         let base = "../";
         let original_title = (summary.title != m.incident.title).then(|| m.incident.title.clone());
         let note = m
@@ -862,8 +861,8 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             );
         }
 
-        for m in &model.incidents {
-            let detail = self.incident_detail(m);
+        for (m, summary) in model.incidents.iter().zip(&summaries) {
+            let detail = self.incident_detail(m, summary.clone());
             let title = detail.summary.title.clone();
             push(
                 "incident.html",
