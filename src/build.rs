@@ -48,6 +48,8 @@ pub struct BuildSummary {
     pub write: WriteStats,
     pub out: PathBuf,
     pub elapsed: Duration,
+    /// Customers whose pages show stale data: (slug, source labels).
+    pub stale: Vec<(String, Vec<String>)>,
 }
 
 /// Everything read and checked: what `check` validates and `build` renders.
@@ -69,6 +71,13 @@ fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
     out
 }
 
+/// Reads and checks the config alone (what `fetch` needs).
+pub fn load_config(config_path: &Path) -> Result<Config, InputErrors> {
+    let root = config_path.parent().unwrap_or(Path::new(""));
+    let tags = crate::i18n::available(&root.join("i18n"));
+    crate::config::load(config_path, &tags).map_err(InputErrors::from)
+}
+
 /// Reads and checks every input; reports every problem found, not just the
 /// first, so `check` can list them all.
 pub fn load_inputs(config_path: &Path) -> Result<Inputs, InputErrors> {
@@ -80,7 +89,7 @@ pub fn load_inputs(config_path: &Path) -> Result<Inputs, InputErrors> {
         Err(_) => crate::i18n::available(&i18n_dir),
     };
     let config = phase("config", || crate::config::load(config_path, &tags));
-    let (catalogs, config) = match (catalogs, config) {
+    let (catalogs, mut config) = match (catalogs, config) {
         (Ok(a), Ok(b)) => (Arc::new(a), b),
         (a, b) => {
             let mut errors = Vec::new();
@@ -94,6 +103,18 @@ pub fn load_inputs(config_path: &Path) -> Result<Inputs, InputErrors> {
         }
     };
     let mut errors: Vec<InputError> = Vec::new();
+    if config.discovery.is_some() {
+        let dir = config.data_dir();
+        match crate::history::load_discovery(&dir) {
+            Ok(Some(record)) => config.add_discovered(&record.customers),
+            Ok(None) => {}
+            Err(e) => errors.push(InputError::new(
+                &crate::history::discovery_path(&dir),
+                None,
+                e.to_string(),
+            )),
+        }
+    }
     let loaded: Vec<Result<Snapshot, InputError>> = phase("sources", || {
         config
             .customers
@@ -373,5 +394,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         write,
         out,
         elapsed: start.elapsed(),
+        stale: inputs
+            .config
+            .customers
+            .iter()
+            .zip(&inputs.snapshots)
+            .filter(|(_, s)| !s.stale.is_empty())
+            .map(|(c, s)| {
+                (
+                    c.slug.to_string(),
+                    s.stale.iter().map(|x| x.source.clone()).collect(),
+                )
+            })
+            .collect(),
     })
 }

@@ -1,15 +1,17 @@
 //! The `statusfleet` command: parses arguments, runs a command, prints the
 //! error chain, picks the exit code.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use statusfleet::build::{BuildError, BuildOptions};
+use statusfleet::fetch::{FetchReport, Progress, State};
 
 /// Exit codes (documented in the README).
 const EXIT_FAILED: u8 = 1;
 const EXIT_INVALID_INPUT: u8 = 3;
+const EXIT_STALE: u8 = 4;
 
 #[derive(Parser)]
 #[command(
@@ -24,9 +26,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Render every customer's site into the output folder.
+    /// Fetch every customer's live sources, then render every site.
     Build {
-        /// Render from local data only; fetch nothing.
+        /// Render from local data only (snapshot files and data/); fetch nothing.
         #[arg(long)]
         offline: bool,
         /// The site's configuration file.
@@ -35,6 +37,16 @@ enum Command {
         /// Output folder (default: site.output_dir from the config).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// No per-customer progress lines.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Fetch every customer's live sources into the history store (data/).
+    Fetch {
+        #[arg(long, default_value = "statusfleet.yaml")]
+        config: PathBuf,
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Validate config, content, catalogs, data and templates; write nothing.
     Check {
@@ -47,12 +59,18 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build {
-            offline: _,
+            offline,
             config,
             out,
+            quiet,
         } => {
-            // Every source is local today; `--offline` is accepted so scripts
-            // written now keep working when network sources arrive.
+            let mut fetch_degraded = false;
+            if !offline {
+                match fetch(&config, quiet) {
+                    Ok(report) => fetch_degraded = report.degraded(),
+                    Err(code) => return code,
+                }
+            }
             match statusfleet::build::build(&BuildOptions { config, out }) {
                 Ok(s) => {
                     println!(
@@ -67,11 +85,23 @@ fn main() -> ExitCode {
                         s.write.removed,
                         s.elapsed.as_secs_f64()
                     );
-                    ExitCode::SUCCESS
+                    for (slug, sources) in &s.stale {
+                        println!("stale data shown for {slug}: {}", sources.join(", "));
+                    }
+                    if fetch_degraded || !s.stale.is_empty() {
+                        ExitCode::from(EXIT_STALE)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
                 }
                 Err(e) => report(&e),
             }
         }
+        Command::Fetch { config, quiet } => match fetch(&config, quiet) {
+            Ok(r) if r.degraded() => ExitCode::from(EXIT_STALE),
+            Ok(_) => ExitCode::SUCCESS,
+            Err(code) => code,
+        },
         Command::Check { config } => match statusfleet::build::load_inputs(&config) {
             Ok(inputs) => match statusfleet::build::render_all(&inputs) {
                 Ok(files) => {
@@ -86,6 +116,61 @@ fn main() -> ExitCode {
             },
             Err(e) => report(&BuildError::Input(e)),
         },
+    }
+}
+
+/// Runs the fetch and prints its summary; `Err` carries the exit code of a
+/// fetch that could not start.
+fn fetch(config: &Path, quiet: bool) -> Result<FetchReport, ExitCode> {
+    let mut cfg = match statusfleet::build::load_config(config) {
+        Ok(c) => c,
+        Err(e) => return Err(report(&BuildError::Input(e))),
+    };
+    match statusfleet::fetch::run(&mut cfg, &Progress::new(quiet)) {
+        Ok(r) => {
+            print_summary(&r);
+            Ok(r)
+        }
+        Err(e) => {
+            eprintln!("error: fetch could not start: {e}");
+            Err(ExitCode::from(EXIT_FAILED))
+        }
+    }
+}
+
+fn print_summary(r: &FetchReport) {
+    println!(
+        "{:>9} {:>6} {:>6} {:>7} {:>9} {:>8} {:>9}",
+        "customers", "ok", "stale", "failed", "requests", "retries", "elapsed"
+    );
+    println!(
+        "{:>9} {:>6} {:>6} {:>7} {:>9} {:>8} {:>7.1} s",
+        r.outcomes.len(),
+        r.count(State::Fresh),
+        r.count(State::Stale),
+        r.count(State::Failed),
+        r.requests,
+        r.retries,
+        r.elapsed.as_secs_f64()
+    );
+    if r.offline_only > 0 {
+        println!("{} customer(s) have only file sources; nothing to fetch", r.offline_only);
+    }
+    if r.discovered > 0 {
+        println!("{} customer(s) from Partner Center", r.discovered);
+    }
+    if let Some(p) = &r.discovery_problem {
+        println!("stale   discovery: {p}");
+    }
+    for o in r.outcomes.iter().filter(|o| o.state != State::Fresh) {
+        let state = if o.state == State::Stale {
+            "stale "
+        } else {
+            "failed"
+        };
+        for (source, reason) in &o.problems {
+            println!("{state}  {}: {source}: {reason}", o.slug);
+        }
     }
 }
 

@@ -20,6 +20,24 @@ pub struct Snapshot {
     pub incidents: Vec<Incident>,
     #[serde(default)]
     pub maintenance: Vec<Maintenance>,
+    /// Sources whose last fetch failed: their data is the last good answer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stale: Vec<StaleSource>,
+}
+
+/// A source that could not be reached at the last fetch; pages say so.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaleSource {
+    /// Human label of the source (`Microsoft 365`, `status.example.com`).
+    pub source: String,
+    /// When its data was last fetched successfully; `None` = never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<DateTime<Utc>>,
+    /// The first failed fetch of the current run of failures.
+    pub since: DateTime<Utc>,
+    /// Why, in English (`HTTP 503 after 4 attempts`).
+    pub reason: String,
 }
 
 /// Which platform a service (and so its admin portal) belongs to.
@@ -244,6 +262,9 @@ pub struct Update {
     pub body: String,
     #[serde(default)]
     pub format: BodyFormat,
+    /// The region this update is about (Azure posts per-region timelines).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -291,6 +312,9 @@ pub struct Maintenance {
     pub format: BodyFormat,
     #[serde(default = "default_text_lang")]
     pub lang: String,
+    /// A major change (Message Center `isMajorChange`): flagged on pages.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub major: bool,
 }
 
 impl Maintenance {

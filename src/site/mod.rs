@@ -65,6 +65,8 @@ pub struct CustomerModel<'a> {
     pub overall: Health,
     /// Content pages this customer has: name → locale → page.
     pub pages: BTreeMap<String, BTreeMap<String, crate::content::Page>>,
+    /// Sources whose data is the last good answer, not a fresh one.
+    pub stale: Vec<crate::model::StaleSource>,
 }
 
 /// A name safe as a file name: kept when it is plain ASCII, otherwise made
@@ -99,6 +101,7 @@ pub fn build<'a>(
     content: &Content,
 ) -> CustomerModel<'a> {
     let now = snapshot.taken_at;
+    let stale = snapshot.stale.clone();
     let window_start = now - Duration::days(i64::from(config.site.history_days));
     let mut incidents: Vec<IncidentModel> = snapshot
         .incidents
@@ -127,6 +130,7 @@ pub fn build<'a>(
                         status: u.status,
                         body: u.body.clone(),
                         format: crate::model::BodyFormat::Markdown,
+                        region: None,
                     })
                     .collect(),
                 links: Vec::new(),
@@ -237,6 +241,7 @@ pub fn build<'a>(
         maintenance,
         overall,
         pages,
+        stale,
     }
 }
 

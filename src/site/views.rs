@@ -84,6 +84,8 @@ pub struct UpdateView {
     pub status: Option<Label>,
     /// Sanitized HTML.
     pub html: String,
+    /// The Azure region the update is about.
+    pub region: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -120,6 +122,16 @@ pub struct MaintView {
     pub ends: TimeView,
     pub status: Label,
     pub html: String,
+    /// "Major change", when upstream flags it.
+    pub major: Option<String>,
+}
+
+/// A source whose data is not fresh: the sentence, and the upstream reason
+/// (English).
+#[derive(Debug, Clone, Serialize)]
+pub struct StaleView {
+    pub text: String,
+    pub reason: String,
 }
 
 /// One next step: a sentence, optionally followed by links. With `inline`,
@@ -189,6 +201,7 @@ pub struct Common {
     pub as_of_before: String,
     pub as_of_after: String,
     pub zone_note: String,
+    pub stale: Vec<StaleView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -363,6 +376,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             ends: self.time(m.ends_at),
             status: label(self.cat, "maintenance_status", status.key()),
             html: html.clone(),
+            major: m.major.then(|| self.cat.t("maintenance.major")),
         }
     }
 
@@ -628,6 +642,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                         .status
                         .map(|s| label(self.cat, "incident_status", s.key())),
                     html: html.clone(),
+                    region: u.region.clone(),
                 })
                 .collect(),
             update_count: self
@@ -686,6 +701,34 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                     ],
                 )
                 .unwrap_or_default(),
+            stale: self
+                .model
+                .stale
+                .iter()
+                .map(|s| {
+                    let since = self.cat.formats.datetime(s.since, self.tz());
+                    let text = match s.as_of {
+                        Some(t) => self.cat.text(
+                            "stale.as_of",
+                            None,
+                            &[
+                                ("source", &s.source),
+                                ("as_of", &self.cat.formats.datetime(t, self.tz())),
+                                ("since", &since),
+                            ],
+                        ),
+                        None => self.cat.text(
+                            "stale.never",
+                            None,
+                            &[("source", &s.source), ("since", &since)],
+                        ),
+                    };
+                    StaleView {
+                        text: text.unwrap_or_default(),
+                        reason: s.reason.clone(),
+                    }
+                })
+                .collect(),
         }
     }
 

@@ -1,23 +1,115 @@
-//! Sources of customer health data. Each answers with a [`Snapshot`] in the
-//! normalized model; a customer's snapshots are merged into one.
+//! Sources of customer health data. Each answers in the normalized model;
+//! a customer's answers are merged into one [`Snapshot`].
+//!
+//! Live sources (`graph`, `azure`, `statuspage`) are fetched by
+//! `crate::fetch` into the history store; rendering reads them from there,
+//! so `build --offline` and `build` render the same way.
 
+pub mod azure;
 pub mod file;
+pub mod graph;
+pub mod partner_center;
+pub mod statuspage;
+pub(crate) mod upstream;
 
 use std::collections::BTreeSet;
 
-use crate::config::{Config, Customer, SourceConfig};
-use crate::error::InputError;
-use crate::model::Snapshot;
+use chrono::{DateTime, Utc};
 
-/// Reads every source of `customer` and merges their snapshots.
+use crate::config::{Config, Customer};
+use crate::error::InputError;
+use crate::history::CustomerHistory;
+use crate::model::{Incident, Maintenance, Service, Snapshot, StaleSource};
+
+/// What one live source answered, normalized.
+#[derive(Debug, Clone, Default)]
+pub struct SourceData {
+    /// Shown on pages when the source is stale (`Microsoft 365`).
+    pub label: String,
+    pub services: Vec<Service>,
+    pub incidents: Vec<Incident>,
+    pub maintenance: Vec<Maintenance>,
+}
+
+/// Reads every source of `customer` (files from disk, live sources from the
+/// history store) and merges them.
 pub fn load_customer(config: &Config, customer: &Customer) -> Result<Snapshot, InputError> {
     let mut snapshots = Vec::with_capacity(customer.sources.len());
+    let live: Vec<_> = customer.sources.iter().filter(|s| s.is_live()).collect();
     for source in &customer.sources {
-        match source {
-            SourceConfig::File { path } => snapshots.push(file::load(&config.root.join(path))?),
+        if let crate::config::SourceConfig::File { path } = source {
+            snapshots.push(file::load(&config.root.join(path))?);
         }
     }
+    if !live.is_empty() {
+        let dir = config.data_dir();
+        let history = crate::history::load(&dir, customer.slug.as_str()).map_err(|e| {
+            InputError::new(
+                &crate::history::path_for(&dir, customer.slug.as_str()),
+                None,
+                e.to_string(),
+            )
+        })?;
+        let keys: Vec<(String, String)> = live.iter().map(|s| (s.key(), s.label())).collect();
+        let fallback = snapshots.iter().map(|s| s.taken_at).max();
+        snapshots.push(from_history(&history, &keys, fallback, config));
+    }
     Ok(merge(snapshots))
+}
+
+/// The snapshot the history holds for `keys`: each source's last good
+/// services, every incident and maintenance it has seen, and a stale mark
+/// for each source that failed or was never fetched.
+pub fn from_history(
+    h: &CustomerHistory,
+    keys: &[(String, String)],
+    fallback: Option<DateTime<Utc>>,
+    config: &Config,
+) -> Snapshot {
+    let taken_at = keys
+        .iter()
+        .filter_map(|(k, _)| h.sources.get(k).and_then(|s| s.last_attempt))
+        .max()
+        .or(fallback)
+        .unwrap_or_else(|| never_fetched_clock(config));
+    let mut snap = Snapshot {
+        taken_at,
+        services: Vec::new(),
+        incidents: Vec::new(),
+        maintenance: Vec::new(),
+        stale: Vec::new(),
+    };
+    for (key, label) in keys {
+        let Some(s) = h.sources.get(key) else {
+            snap.stale.push(StaleSource {
+                source: label.clone(),
+                as_of: None,
+                since: taken_at,
+                reason: "not fetched yet: run `statusfleet fetch`".into(),
+            });
+            continue;
+        };
+        let mut seen: BTreeSet<_> = snap.services.iter().map(|x| x.id.clone()).collect();
+        snap.services
+            .extend(s.services.iter().filter(|x| seen.insert(x.id.clone())).cloned());
+        let mut seen: BTreeSet<_> = snap.incidents.iter().map(|x| x.id.clone()).collect();
+        snap.incidents
+            .extend(s.incidents.values().filter(|x| seen.insert(x.id.clone())).cloned());
+        let mut seen: BTreeSet<_> = snap.maintenance.iter().map(|x| x.id.clone()).collect();
+        snap.maintenance
+            .extend(s.maintenance.values().filter(|x| seen.insert(x.id.clone())).cloned());
+        snap.stale.extend(s.stale());
+    }
+    snap
+}
+
+/// The page clock of a customer none of whose sources was ever fetched: the
+/// config file's modification time (stable for a given checkout).
+fn never_fetched_clock(config: &Config) -> DateTime<Utc> {
+    std::fs::metadata(&config.file)
+        .and_then(|m| m.modified())
+        .map(DateTime::<Utc>::from)
+        .unwrap_or(DateTime::UNIX_EPOCH)
 }
 
 /// One snapshot from several: the oldest `taken_at` (the data is only as
@@ -40,6 +132,7 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Snapshot {
         merged
             .maintenance
             .extend(s.maintenance.into_iter().filter(|x| !have.contains(&x.id)));
+        merged.stale.extend(s.stale);
     }
     merged
 }

@@ -10,6 +10,12 @@ use crate::error::{InputError, locate_scalar};
 use crate::locale::Locale;
 use crate::model::ServiceId;
 
+mod sources;
+pub use sources::{
+    BaseUrl, CloudsConfig, CredentialConfig, Credentials, CustomerDefaults, Discovery, Endpoints,
+    FetchSettings, PartnerCenterDiscovery, SourceConfig,
+};
+
 pub const CONFIG_FILE: &str = "statusfleet.yaml";
 
 /// The checked configuration of a site.
@@ -20,6 +26,77 @@ pub struct Config {
     pub file: PathBuf,
     pub site: Site,
     pub customers: Vec<Customer>,
+    pub fetch: FetchSettings,
+    pub clouds: CloudsConfig,
+    pub credentials: Credentials,
+    pub discovery: Option<Discovery>,
+}
+
+impl Config {
+    /// Adds customers found by discovery. A customer under `customers:`
+    /// with the same tenant id wins; slugs come from the customer's
+    /// `onmicrosoft.com` domain and never collide.
+    pub fn add_discovered(&mut self, found: &[crate::source::partner_center::Discovered]) {
+        let Some(d) = &self.discovery else { return };
+        let defaults = &d.partner_center.defaults;
+        let mut tenants: BTreeSet<String> = self
+            .customers
+            .iter()
+            .filter_map(|c| c.tenant_id.as_ref().map(|t| t.to_lowercase()))
+            .collect();
+        let mut slugs: BTreeSet<String> =
+            self.customers.iter().map(|c| c.slug.0.clone()).collect();
+        let mut sorted = found.to_vec();
+        sorted.sort_by(|a, b| a.tenant_id.cmp(&b.tenant_id));
+        for f in sorted {
+            if !tenants.insert(f.tenant_id.to_lowercase()) {
+                continue;
+            }
+            let base = crate::source::partner_center::slug_for(&f);
+            let tail: String = f
+                .tenant_id
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .take(8)
+                .collect::<String>()
+                .to_ascii_lowercase();
+            let Some(slug) = [base.clone(), format!("{base}-{tail}")]
+                .into_iter()
+                .filter_map(|s| Slug::parse(&s).ok())
+                .find(|s| !slugs.contains(s.as_str()))
+            else {
+                continue;
+            };
+            slugs.insert(slug.0.clone());
+            let default_locale = defaults
+                .default_locale
+                .clone()
+                .unwrap_or_else(|| self.site.default_locale.clone());
+            let mut locales = vec![default_locale.clone()];
+            for l in defaults.locales.clone().unwrap_or_else(|| self.site.locales.clone()) {
+                if !locales.contains(&l) {
+                    locales.push(l);
+                }
+            }
+            self.customers.push(Customer {
+                slug,
+                name: f.name.clone(),
+                tenant_id: Some(f.tenant_id.clone()),
+                cloud: defaults.cloud.unwrap_or(d.partner_center.cloud),
+                default_locale,
+                locales,
+                time_zone: defaults.time_zone.unwrap_or(self.site.time_zone),
+                services: None,
+                sources: defaults.sources.clone(),
+                support: defaults.support.clone(),
+            });
+        }
+    }
+
+    /// The history store folder.
+    pub fn data_dir(&self) -> PathBuf {
+        self.root.join(&self.fetch.data_dir)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -98,6 +175,15 @@ pub struct Customer {
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     site: Site,
+    #[serde(default)]
+    fetch: FetchSettings,
+    #[serde(default)]
+    clouds: CloudsConfig,
+    #[serde(default)]
+    credentials: Credentials,
+    #[serde(default)]
+    discovery: Option<Discovery>,
+    #[serde(default)]
     customers: Vec<RawCustomer>,
 }
 
@@ -122,15 +208,6 @@ struct RawCustomer {
     sources: Vec<SourceConfig>,
     #[serde(default)]
     support: Support,
-}
-
-/// Where a customer's health data comes from. Written as a one-key map:
-/// `- file: { path: demo/contoso.yaml }`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum SourceConfig {
-    /// A snapshot file (YAML or JSON) in the normalized shape.
-    File { path: PathBuf },
 }
 
 /// Where the customer gets help; used by "next steps".
@@ -255,7 +332,15 @@ pub fn parse(
 }
 
 fn resolve(raw: RawConfig, root: PathBuf, file: &Path, text: &str) -> Result<Config, InputError> {
-    let RawConfig { site, customers } = raw;
+    let RawConfig {
+        site,
+        fetch,
+        clouds,
+        credentials,
+        discovery,
+        customers,
+    } = raw;
+    check_fetch_side(file, text, &fetch, &credentials, discovery.as_ref(), &customers)?;
     if site.history_days == 0 || site.history_per_page == 0 {
         let key = if site.history_days == 0 {
             "history_days"
@@ -317,7 +402,98 @@ fn resolve(raw: RawConfig, root: PathBuf, file: &Path, text: &str) -> Result<Con
         file: file.to_owned(),
         site,
         customers: resolved,
+        fetch,
+        clouds,
+        credentials,
+        discovery,
     })
+}
+
+/// Checks what only matters for live sources: limits, credential sets, and
+/// that every reference to one resolves.
+fn check_fetch_side(
+    file: &Path,
+    text: &str,
+    fetch: &FetchSettings,
+    credentials: &Credentials,
+    discovery: Option<&Discovery>,
+    customers: &[RawCustomer],
+) -> Result<(), InputError> {
+    let err = |from: usize, needle: &str, msg: String| {
+        Err(InputError::new(file, locate_scalar(text, from, needle), msg))
+    };
+    if let Some((key, msg)) = fetch.problems().into_iter().next() {
+        return err(1, key, msg);
+    }
+    for (name, c) in credentials {
+        let ids = usize::from(c.client_id.is_some()) + usize::from(c.client_id_env.is_some());
+        let secrets = usize::from(c.client_secret_env.is_some())
+            + usize::from(c.client_secret_file.is_some());
+        if ids != 1 || secrets != 1 {
+            return err(
+                1,
+                name,
+                format!(
+                    "credentials.{name}: expected exactly one of client_id or client_id_env, and exactly one of client_secret_env or client_secret_file (a secret never goes in the config itself)"
+                ),
+            );
+        }
+    }
+    let known = || credentials.keys().cloned().collect::<Vec<_>>().join(", ");
+    let check_ref = |from: usize, name: &str, whose: &str| {
+        if credentials.contains_key(name) {
+            Ok(())
+        } else {
+            err(
+                from,
+                name,
+                format!(
+                    "{whose}: unknown credentials `{name}`: expected one of the names under `credentials:` ({})",
+                    known()
+                ),
+            )
+        }
+    };
+    if let Some(d) = discovery {
+        let pc = &d.partner_center;
+        let from = locate_scalar(text, 1, "discovery").map_or(1, |p| p.0);
+        check_ref(from, &pc.credentials, "discovery.partner_center")?;
+        for s in &pc.defaults.sources {
+            if let Some(name) = s.credentials() {
+                check_ref(from, name, "discovery.partner_center.defaults")?;
+            }
+        }
+    }
+    for c in customers {
+        let from = locate_scalar(text, 1, c.slug.as_str()).map_or(1, |p| p.0);
+        let whose = format!("customer `{}`", c.slug);
+        for s in &c.sources {
+            if let Some(name) = s.credentials() {
+                check_ref(from, name, &whose)?;
+                if c.tenant_id.is_none() {
+                    return err(
+                        from,
+                        c.slug.as_str(),
+                        format!(
+                            "{whose}: a {} source needs the customer's tenant_id",
+                            s.key()
+                        ),
+                    );
+                }
+            }
+        }
+        let mut keys = BTreeSet::new();
+        for s in &c.sources {
+            if !keys.insert(s.key()) {
+                return err(
+                    from,
+                    c.slug.as_str(),
+                    format!("{whose}: source `{}` is listed twice", s.key()),
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -383,7 +559,63 @@ mod tests {
             ),
             (
                 GOOD.replace("- file: { path: demo/contoso.yaml }", "- ftp: { path: x }"),
-                "statusfleet.yaml:11:9: customers[0].sources[0]: unknown variant `ftp`, expected `file`",
+                "statusfleet.yaml:11:9: customers[0].sources[0]: unknown variant `ftp`, expected one of `file`, `graph`, `azure`, `statuspage`",
+            ),
+        ];
+        for (text, want) in cases {
+            let got = err(&text);
+            assert!(got.starts_with(want), "got:  {got}\nwant: {want}");
+        }
+    }
+
+    const LIVE: &str = "site:\n  title: Status\n  partner:\n    name: Northwind\ncredentials:\n  partner-app:\n    client_id: 11111111-aaaa-bbbb-cccc-000000000001\n    client_secret_env: STATUSFLEET_SECRET\ncustomers:\n  - slug: contoso\n    name: Contoso\n    tenant_id: contoso.onmicrosoft.com\n    sources:\n      - graph: { credentials: partner-app }\n      - azure: { credentials: partner-app, subscriptions: [sub-1] }\n      - statuspage: { url: \"https://status.example.com/\" }\n";
+
+    #[test]
+    fn live_sources_resolve_with_defaults() {
+        let c = parse(Path::new("statusfleet.yaml"), LIVE, &locales()).unwrap();
+        let keys: Vec<_> = c.customers[0].sources.iter().map(|s| s.key()).collect();
+        assert_eq!(
+            keys,
+            ["graph", "azure", "statuspage:https://status.example.com"]
+        );
+        let SourceConfig::Azure { api_version, lookback_days, .. } = &c.customers[0].sources[1]
+        else {
+            panic!("azure")
+        };
+        assert_eq!((api_version.as_str(), *lookback_days), ("2025-05-01", 30));
+        assert_eq!(c.fetch.concurrency, 16);
+        assert_eq!(c.data_dir(), Path::new("data"));
+        let china = c.clouds.endpoints(Cloud::China);
+        assert_eq!(china.login.as_str(), "https://login.chinacloudapi.cn");
+        assert_eq!(china.graph_scope, "https://microsoftgraph.chinacloudapi.cn/.default");
+    }
+
+    #[test]
+    fn live_source_mistakes_are_located() {
+        let cases = [
+            (
+                LIVE.replace("client_secret_env: STATUSFLEET_SECRET", "client_secret: hunter2"),
+                "statusfleet.yaml:8:5: credentials.partner-app: unknown field `client_secret`, expected one of",
+            ),
+            (
+                LIVE.replace("- graph: { credentials: partner-app }", "- graph: { credentials: partner-ap }"),
+                "statusfleet.yaml:14:31: customer `contoso`: unknown credentials `partner-ap`: expected one of the names under `credentials:` (partner-app)",
+            ),
+            (
+                LIVE.replace("    tenant_id: contoso.onmicrosoft.com\n", ""),
+                "statusfleet.yaml:10:11: customer `contoso`: a graph source needs the customer's tenant_id",
+            ),
+            (
+                LIVE.replace("https://status.example.com/", "http://status.example.com"),
+                "statusfleet.yaml:16:28: customers[0].sources[2].statuspage.url: invalid URL `http://status.example.com`: expected https:// (http:// only to localhost)",
+            ),
+            (
+                LIVE.replace("client_secret_env: STATUSFLEET_SECRET", "client_id_env: X\n    client_secret_env: Y"),
+                "statusfleet.yaml:6:3: credentials.partner-app: expected exactly one of client_id or client_id_env",
+            ),
+            (
+                LIVE.replace("credentials:\n", "fetch:\n  concurrency: 0\ncredentials:\n"),
+                "statusfleet.yaml:6:3: fetch.concurrency must be at least 1",
             ),
         ];
         for (text, want) in cases {

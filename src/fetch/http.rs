@@ -1,0 +1,468 @@
+//! The one HTTP client: timeouts, retries with backoff and jitter that honour
+//! `Retry-After`, a per-tenant request budget, a cap on response size, and
+//! no bearer token sent to any origin but the configured one.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::{Method, StatusCode, Url};
+
+use crate::config::FetchSettings;
+
+/// Why a request or a source failed. Messages are English, name the host
+/// and never contain a secret or a token.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum FetchError {
+    #[error("HTTP {status} from {host} after {attempts} attempt(s){detail}")]
+    Status {
+        status: u16,
+        host: String,
+        attempts: u32,
+        /// `: code: message` from the error envelope, if any.
+        detail: String,
+    },
+    #[error("{host} did not answer within {seconds:.0} s ({attempts} attempt(s))")]
+    Timeout {
+        host: String,
+        seconds: f64,
+        attempts: u32,
+    },
+    #[error("cannot reach {host}: {reason} ({attempts} attempt(s))")]
+    Network {
+        host: String,
+        reason: String,
+        attempts: u32,
+    },
+    #[error("throttled by {host}: Retry-After {seconds:.0} s is longer than the {limit:.0} s allowed")]
+    RetryTooLong {
+        host: String,
+        seconds: f64,
+        limit: f64,
+    },
+    #[error("answer from {host} is larger than {limit} bytes")]
+    TooLarge { host: String, limit: u64 },
+    #[error("{what} from {host} has more than {limit} pages; stopped following links")]
+    TooManyPages {
+        what: String,
+        host: String,
+        limit: usize,
+    },
+    #[error("{what} from {host} is not what was expected: {reason}")]
+    Malformed {
+        what: String,
+        host: String,
+        reason: String,
+    },
+    #[error("refusing to send credentials to {host}: only {allowed} is configured")]
+    ForeignHost { host: String, allowed: String },
+    #[error("sign-in to {host} failed: {code}: {description}")]
+    Auth {
+        host: String,
+        code: String,
+        description: String,
+    },
+    #[error("credentials `{name}`: {reason}")]
+    Secret { name: String, reason: String },
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// Request and retry counts (for the summary).
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub requests: AtomicU64,
+    pub retries: AtomicU64,
+}
+
+impl Counters {
+    pub fn get(&self) -> (u64, u64) {
+        (
+            self.requests.load(Ordering::Relaxed),
+            self.retries.load(Ordering::Relaxed),
+        )
+    }
+}
+
+/// One HTTP answer, read in full (up to the cap).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: Vec<u8>,
+}
+
+/// What to send.
+pub struct Request<'a> {
+    pub method: Method,
+    pub url: Url,
+    pub bearer: Option<&'a str>,
+    pub headers: Vec<(String, String)>,
+    pub form: Option<Vec<(&'a str, &'a str)>>,
+    /// The origin credentials may go to (`https://graph.microsoft.com`).
+    pub allowed_origin: Option<&'a str>,
+    /// The tenant whose request budget this spends.
+    pub tenant: Option<&'a str>,
+}
+
+impl<'a> Request<'a> {
+    pub fn get(url: Url) -> Self {
+        Request {
+            method: Method::GET,
+            url,
+            bearer: None,
+            headers: Vec::new(),
+            form: None,
+            allowed_origin: None,
+            tenant: None,
+        }
+    }
+}
+
+pub struct Http {
+    client: reqwest::Client,
+    settings: FetchSettings,
+    budgets: Mutex<HashMap<String, VecDeque<Instant>>>,
+    seed: AtomicU64,
+}
+
+pub fn origin(url: &Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+fn host(url: &Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_owned(),
+        _ => url.as_str().chars().take(60).collect(),
+    }
+}
+
+/// `Retry-After`: seconds (integer or fractional) or an HTTP-date.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(at.timestamp()).ok()?);
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The `{"error":{"code","message"}}` envelope (Graph, ARM) or ARM's bare
+/// `{code, message}`, or Partner Center's `{statusCode, message}`, shortened.
+fn error_detail(body: &[u8]) -> String {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return String::new();
+    };
+    let e = v.get("error").filter(|e| e.is_object()).unwrap_or(&v);
+    let code = e.get("code").and_then(|c| c.as_str()).unwrap_or("");
+    let msg = e.get("message").and_then(|c| c.as_str()).unwrap_or("");
+    let mut out = match (code, msg) {
+        ("", "") => return String::new(),
+        (c, "") => format!(": {c}"),
+        ("", m) => format!(": {m}"),
+        (c, m) => format!(": {c}: {m}"),
+    };
+    if out.len() > 200 {
+        let cut = (0..=200).rev().find(|i| out.is_char_boundary(*i)).unwrap_or(0);
+        out.truncate(cut);
+        out.push('…');
+    }
+    out
+}
+
+enum Attempt {
+    Done(Answer),
+    Retry { after: Option<Duration>, error: FetchError },
+    Fail(FetchError),
+}
+
+impl Http {
+    pub fn new(settings: &FetchSettings) -> Result<Http, FetchError> {
+        // Redirects are followed only within one origin, so a token never
+        // travels to another host through a 3xx.
+        let policy = reqwest::redirect::Policy::custom(|attempt| {
+            let first = attempt.previous().first().map(origin);
+            if attempt.previous().len() > 5 {
+                attempt.error("too many redirects")
+            } else if first.as_deref() == Some(origin(attempt.url()).as_str()) {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        });
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("statusfleet/", env!("CARGO_PKG_VERSION")))
+            .timeout(settings.timeout())
+            .connect_timeout(settings.connect_timeout())
+            .redirect(policy)
+            .build()
+            .map_err(|e| FetchError::Unsupported(format!("cannot start the HTTP client: {e}")))?;
+        let seed = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0x9e37_79b9, |d| d.as_nanos() as u64);
+        Ok(Http {
+            client,
+            settings: settings.clone(),
+            budgets: Mutex::new(HashMap::new()),
+            seed: AtomicU64::new(seed | 1),
+        })
+    }
+
+    pub fn settings(&self) -> &FetchSettings {
+        &self.settings
+    }
+
+    /// A number in [0, 1) for jitter (xorshift; no cryptographic use).
+    fn random(&self) -> f64 {
+        let mut x = self.seed.load(Ordering::Relaxed);
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.seed.store(x, Ordering::Relaxed);
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Waits until the tenant may send another request: at most
+    /// `tenant_requests_per_minute` in any 60 s window. No lock is held
+    /// while waiting.
+    async fn spend_budget(&self, tenant: &str) {
+        let limit = self.settings.tenant_requests_per_minute as usize;
+        let window = Duration::from_secs(60);
+        loop {
+            let wait = {
+                let mut map = self.budgets.lock().expect("budget lock");
+                let q = map.entry(tenant.to_owned()).or_default();
+                let now = Instant::now();
+                while q.front().is_some_and(|t| now.duration_since(*t) >= window) {
+                    q.pop_front();
+                }
+                if q.len() < limit {
+                    q.push_back(now);
+                    None
+                } else {
+                    q.front().map(|t| window - now.duration_since(*t))
+                }
+            };
+            match wait {
+                None => return,
+                Some(d) => tokio::time::sleep(d).await,
+            }
+        }
+    }
+
+    fn backoff(&self, retry: u32) -> Duration {
+        let base = self.settings.backoff_seconds * f64::from(1u32 << retry.min(10));
+        let capped = base.min(60.0);
+        // "Equal jitter": half fixed, half random.
+        Duration::from_secs_f64(capped / 2.0 + capped / 2.0 * self.random())
+    }
+
+    /// Sends `req`, retrying 429, 5xx, timeouts and resets; returns any
+    /// other answer (2xx or a final 4xx) for the caller to judge.
+    pub async fn send(&self, req: &Request<'_>, counters: &Counters) -> Result<Answer, FetchError> {
+        if let (Some(_), Some(allowed)) = (req.bearer, req.allowed_origin)
+            && origin(&req.url) != allowed
+        {
+            return Err(FetchError::ForeignHost {
+                host: host(&req.url),
+                allowed: allowed.to_owned(),
+            });
+        }
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            if let Some(t) = req.tenant {
+                self.spend_budget(t).await;
+            }
+            counters.requests.fetch_add(1, Ordering::Relaxed);
+            let outcome = self.attempt(req, attempt).await;
+            match outcome {
+                Attempt::Done(a) => return Ok(a),
+                Attempt::Fail(e) => return Err(e),
+                Attempt::Retry { after, error } => {
+                    if attempt > self.settings.retries {
+                        return Err(error);
+                    }
+                    let delay = match after {
+                        Some(d) if d.as_secs_f64() > self.settings.max_retry_after_seconds => {
+                            return Err(FetchError::RetryTooLong {
+                                host: host(&req.url),
+                                seconds: d.as_secs_f64(),
+                                limit: self.settings.max_retry_after_seconds,
+                            });
+                        }
+                        // A little jitter on top, so a fleet of tenants told
+                        // the same Retry-After does not come back at once.
+                        Some(d) => d + Duration::from_secs_f64(0.05 * self.random()),
+                        None => self.backoff(attempt - 1),
+                    };
+                    counters.retries.fetch_add(1, Ordering::Relaxed);
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
+
+    async fn attempt(&self, req: &Request<'_>, attempt: u32) -> Attempt {
+        let h = host(&req.url);
+        let mut b = self
+            .client
+            .request(req.method.clone(), req.url.clone())
+            .header("Accept", "application/json");
+        if let Some(token) = req.bearer {
+            b = b.bearer_auth(token);
+        }
+        for (k, v) in &req.headers {
+            b = b.header(k.as_str(), v.as_str());
+        }
+        if let Some(form) = &req.form {
+            b = b.form(form);
+        }
+        let resp = match b.send().await {
+            Ok(r) => r,
+            Err(e) => return Attempt::Retry { after: None, error: self.transport(&e, &h, attempt) },
+        };
+        let status = resp.status();
+        let retry_after = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let body = match self.read_capped(resp, &h).await {
+            Ok(b) => b,
+            Err(BodyError::Fetch(e)) => return Attempt::Fail(e),
+            Err(BodyError::Transport(e)) => {
+                return Attempt::Retry { after: None, error: self.transport(&e, &h, attempt) };
+            }
+        };
+        let retryable = status == StatusCode::TOO_MANY_REQUESTS
+            || matches!(status.as_u16(), 500 | 502 | 503 | 504);
+        if retryable {
+            return Attempt::Retry {
+                after: retry_after,
+                error: FetchError::Status {
+                    status: status.as_u16(),
+                    host: h,
+                    attempts: attempt,
+                    detail: error_detail(&body),
+                },
+            };
+        }
+        Attempt::Done(Answer { status, body })
+    }
+
+    fn transport(&self, e: &reqwest::Error, host: &str, attempts: u32) -> FetchError {
+        if e.is_timeout() {
+            FetchError::Timeout {
+                host: host.to_owned(),
+                seconds: self.settings.timeout_seconds,
+                attempts,
+            }
+        } else {
+            // The innermost cause names the problem (refused, reset, DNS);
+            // reqwest's own text would repeat the URL.
+            let mut reason = e.to_string();
+            let mut src = std::error::Error::source(e);
+            while let Some(s) = src {
+                reason = s.to_string();
+                src = s.source();
+            }
+            FetchError::Network {
+                host: host.to_owned(),
+                reason,
+                attempts,
+            }
+        }
+    }
+
+    async fn read_capped(&self, mut resp: reqwest::Response, h: &str) -> Result<Vec<u8>, BodyError> {
+        let limit = self.settings.max_response_bytes;
+        let too_large = || {
+            BodyError::Fetch(FetchError::TooLarge {
+                host: h.to_owned(),
+                limit,
+            })
+        };
+        if resp.content_length().is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(BodyError::Transport)? {
+            if body.len() as u64 + chunk.len() as u64 > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+}
+
+enum BodyError {
+    Fetch(FetchError),
+    Transport(reqwest::Error),
+}
+
+/// Parses a JSON body, naming what it was and where it broke.
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    what: &str,
+    url: &Url,
+    body: &[u8],
+) -> Result<T, FetchError> {
+    serde_json::from_slice(body).map_err(|e| FetchError::Malformed {
+        what: what.to_owned(),
+        host: host(url),
+        reason: format!("line {} column {}: {e}", e.line(), e.column()),
+    })
+}
+
+/// A non-2xx final answer as an error.
+pub fn status_error(url: &Url, answer: &Answer, attempts: u32) -> FetchError {
+    FetchError::Status {
+        status: answer.status.as_u16(),
+        host: host(url),
+        attempts,
+        detail: error_detail(&answer.body),
+    }
+}
+
+pub fn host_of(url: &Url) -> String {
+    host(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_in_every_form() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_784_000_000);
+        assert_eq!(parse_retry_after("10", now), Some(Duration::from_secs(10)));
+        assert_eq!(
+            parse_retry_after("2.128", now),
+            Some(Duration::from_secs_f64(2.128))
+        );
+        let date = chrono::DateTime::from_timestamp(1_784_000_030, 0)
+            .unwrap()
+            .to_rfc2822();
+        assert_eq!(parse_retry_after(&date, now), Some(Duration::from_secs(30)));
+        let past = chrono::DateTime::from_timestamp(1_783_000_000, 0)
+            .unwrap()
+            .to_rfc2822();
+        assert_eq!(parse_retry_after(&past, now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("-1", now), None);
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn error_envelopes_are_shortened_to_code_and_message() {
+        let graph = br#"{"error":{"code":"TooManyRequests","message":"Slow down","innerError":{"date":"x"}}}"#;
+        assert_eq!(error_detail(graph), ": TooManyRequests: Slow down");
+        let arm = br#"{"code":"SubscriptionNotFound","message":"gone","details":"x"}"#;
+        assert_eq!(error_detail(arm), ": SubscriptionNotFound: gone");
+        let pc = br#"{"statusCode":429,"message":"Rate limit is exceeded."}"#;
+        assert_eq!(error_detail(pc), ": Rate limit is exceeded.");
+        assert_eq!(error_detail(b"<html>oops"), "");
+    }
+}

@@ -1,0 +1,264 @@
+//! `statusfleet fetch`: every live source of every customer, concurrently
+//! (bounded), into the history store. A source that fails keeps its last
+//! good data, marked stale; the rest of the fleet is unaffected.
+
+pub mod auth;
+pub mod http;
+mod progress;
+pub mod sources;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+
+use crate::config::{Config, Customer};
+use crate::history;
+use auth::{AppCredentials, TokenCache};
+use http::{Counters, FetchError, Http};
+pub use progress::Progress;
+
+/// How a customer came out of the fetch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum State {
+    /// Every source answered.
+    Fresh,
+    /// Some source failed; its last good data is kept and marked stale.
+    Stale,
+    /// Some source failed and has never answered, or the store could not
+    /// be read or written.
+    Failed,
+}
+
+#[derive(Debug, Clone)]
+pub struct CustomerOutcome {
+    pub slug: String,
+    pub state: State,
+    /// `(source label, reason)` of each failure.
+    pub problems: Vec<(String, String)>,
+    pub requests: u64,
+    pub retries: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct FetchReport {
+    pub outcomes: Vec<CustomerOutcome>,
+    /// Customers with no live source (nothing to fetch).
+    pub offline_only: usize,
+    /// `Some(reason)` when discovery failed (the last list was used).
+    pub discovery_problem: Option<String>,
+    pub discovered: usize,
+    pub requests: u64,
+    pub retries: u64,
+    pub elapsed: Duration,
+}
+
+impl FetchReport {
+    pub fn count(&self, state: State) -> usize {
+        self.outcomes.iter().filter(|o| o.state == state).count()
+    }
+    /// Whether anything is stale or failed (the exit code says so).
+    pub fn degraded(&self) -> bool {
+        self.discovery_problem.is_some() || self.outcomes.iter().any(|o| o.state != State::Fresh)
+    }
+}
+
+struct Shared {
+    http: Http,
+    tokens: TokenCache,
+    apps: BTreeMap<String, Result<AppCredentials, FetchError>>,
+    config: Config,
+    limit: tokio::sync::Semaphore,
+}
+
+/// Fetches the fleet. Discovered customers are added to `config`.
+pub fn run(config: &mut Config, progress: &Progress) -> Result<FetchReport, FetchError> {
+    let start = Instant::now();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| FetchError::Unsupported(format!("cannot start the async runtime: {e}")))?;
+    let http = Http::new(&config.fetch)?;
+    let apps = config
+        .credentials
+        .iter()
+        .map(|(name, c)| (name.clone(), auth::resolve(name, c, &config.root)))
+        .collect();
+    let mut shared = Shared {
+        http,
+        tokens: TokenCache::default(),
+        apps,
+        config: config.clone(),
+        limit: tokio::sync::Semaphore::new(config.fetch.concurrency),
+    };
+    let mut report = FetchReport::default();
+    if config.discovery.is_some() {
+        let (customers, problem) = rt.block_on(discover(&shared));
+        report.discovered = customers.len();
+        report.discovery_problem = problem;
+        config.add_discovered(&customers);
+        shared.config = config.clone();
+    }
+    let shared = Arc::new(shared);
+    let customers: Vec<Customer> = shared
+        .config
+        .customers
+        .iter()
+        .filter(|c| c.sources.iter().any(|s| s.is_live()))
+        .cloned()
+        .collect();
+    report.offline_only = shared.config.customers.len() - customers.len();
+    progress.start(customers.len());
+    let outcomes = rt.block_on(async {
+        let mut set = tokio::task::JoinSet::new();
+        for (i, c) in customers.into_iter().enumerate() {
+            let shared = Arc::clone(&shared);
+            set.spawn(async move { (i, fetch_customer(&shared, &c).await) });
+        }
+        let mut out = Vec::new();
+        while let Some(joined) = set.join_next().await {
+            match joined {
+                Ok((i, o)) => {
+                    progress.customer_done(&o);
+                    out.push((i, o));
+                }
+                Err(e) => {
+                    // A task that panicked: report it, keep the rest.
+                    progress.line(&format!("internal error in a fetch task: {e}"));
+                }
+            }
+        }
+        out.sort_by_key(|(i, _)| *i);
+        out.into_iter().map(|(_, o)| o).collect::<Vec<_>>()
+    });
+    progress.finish();
+    report.requests = outcomes.iter().map(|o| o.requests).sum();
+    report.retries = outcomes.iter().map(|o| o.retries).sum();
+    report.outcomes = outcomes;
+    report.elapsed = start.elapsed();
+    Ok(report)
+}
+
+async fn discover(shared: &Shared) -> (Vec<crate::source::partner_center::Discovered>, Option<String>) {
+    let config = &shared.config;
+    let d = &config.discovery.as_ref().expect("checked").partner_center;
+    let dir = config.data_dir();
+    let last = history::load_discovery(&dir);
+    let endpoints = config.clouds.endpoints(d.cloud);
+    let counters = Counters::default();
+    let now = Utc::now();
+    let result = match shared.apps.get(&d.credentials) {
+        Some(Ok(app)) => {
+            let ctx = sources::Ctx {
+                http: &shared.http,
+                tokens: &shared.tokens,
+                counters: &counters,
+                endpoints: &endpoints,
+                tenant: &d.tenant_id,
+                apps: &shared.apps,
+                now,
+                since: now,
+            };
+            sources::discover(&ctx, app).await
+        }
+        Some(Err(e)) => Err(e.clone()),
+        None => Err(FetchError::Unsupported("discovery credentials missing".into())),
+    };
+    match result {
+        Ok(customers) => {
+            let record = history::DiscoveryRecord {
+                schema: history::SCHEMA,
+                fetched_at: Some(now),
+                customers: customers.clone(),
+            };
+            let problem = history::save_discovery(&dir, &record)
+                .err()
+                .map(|e| format!("customer discovery: {e}"));
+            (customers, problem)
+        }
+        Err(e) => {
+            let kept = last.ok().flatten().map(|r| r.customers).unwrap_or_default();
+            (
+                kept,
+                Some(format!(
+                    "customer discovery (Partner Center): {e}; using the last list"
+                )),
+            )
+        }
+    }
+}
+
+async fn fetch_customer(shared: &Shared, customer: &Customer) -> CustomerOutcome {
+    let _permit = shared.limit.acquire().await.expect("semaphore open");
+    let config = &shared.config;
+    let slug = customer.slug.as_str();
+    let counters = Counters::default();
+    let dir = config.data_dir();
+    let mut outcome = CustomerOutcome {
+        slug: slug.to_owned(),
+        state: State::Fresh,
+        problems: Vec::new(),
+        requests: 0,
+        retries: 0,
+    };
+    // A history file that cannot be read is left as it is: overwriting it
+    // would lose what it holds.
+    let mut hist = match history::load(&dir, slug) {
+        Ok(h) => h,
+        Err(e) => {
+            outcome.state = State::Failed;
+            outcome.problems.push(("history store".into(), e.to_string()));
+            return outcome;
+        }
+    };
+    let endpoints = config.clouds.endpoints(customer.cloud);
+    let tenant = customer.tenant_id.clone().unwrap_or_default();
+    let window_start = Utc::now() - chrono::Duration::days(i64::from(config.site.history_days));
+    for source in customer.sources.iter().filter(|s| s.is_live()) {
+        let now = Utc::now();
+        let entry = hist.sources.entry(source.key()).or_default();
+        let since = entry
+            .last_success
+            .map(|t| t - chrono::Duration::days(1))
+            .unwrap_or(window_start)
+            .max(window_start);
+        let ctx = sources::Ctx {
+            http: &shared.http,
+            tokens: &shared.tokens,
+            counters: &counters,
+            endpoints: &endpoints,
+            tenant: &tenant,
+            apps: &shared.apps,
+            now,
+            since,
+        };
+        match sources::fetch(&ctx, source).await {
+            Ok(data) => entry.record_success(data, now),
+            Err(e) => {
+                let reason = e.to_string();
+                outcome.state = outcome.state.max(if entry.last_success.is_some() {
+                    State::Stale
+                } else {
+                    State::Failed
+                });
+                outcome.problems.push((source.label(), reason.clone()));
+                entry.record_failure(&source.label(), reason, now);
+            }
+        }
+    }
+    hist.schema = history::SCHEMA;
+    hist.customer = slug.to_owned();
+    // Sources no longer configured are dropped from the file.
+    let keys: Vec<String> = customer.sources.iter().map(|s| s.key()).collect();
+    hist.sources.retain(|k, _| keys.contains(k));
+    if let Err(e) = tokio::task::block_in_place(|| history::save(&dir, &hist)) {
+        outcome.state = State::Failed;
+        outcome.problems.push(("history store".into(), e.to_string()));
+    }
+    let (requests, retries) = counters.get();
+    outcome.requests = requests;
+    outcome.retries = retries;
+    outcome
+}

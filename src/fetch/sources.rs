@@ -1,0 +1,375 @@
+//! Fetching each kind of source: URLs, paging, auth; the answers go to the
+//! pure parsers in `crate::source`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use reqwest::Url;
+use serde::de::DeserializeOwned;
+
+use super::auth::{AppCredentials, TokenCache};
+use super::http::{Counters, FetchError, Http, Request, origin, parse_json, status_error};
+use crate::config::{BaseUrl, Endpoints, SourceConfig};
+use crate::source::{SourceData, azure, graph, partner_center, statuspage};
+
+/// What one customer's fetch may use.
+pub struct Ctx<'a> {
+    pub http: &'a Http,
+    pub tokens: &'a TokenCache,
+    pub counters: &'a Counters,
+    pub endpoints: &'a Endpoints,
+    /// The customer's tenant (for tokens and the request budget).
+    pub tenant: &'a str,
+    /// Credential sets by name, read once per run.
+    pub apps: &'a BTreeMap<String, Result<AppCredentials, FetchError>>,
+    pub now: DateTime<Utc>,
+    /// Ask for changes since this moment (incremental fetch).
+    pub since: DateTime<Utc>,
+}
+
+fn url(s: &str) -> Result<Url, FetchError> {
+    Url::parse(s).map_err(|e| FetchError::Unsupported(format!("bad URL {s}: {e}")))
+}
+
+fn app<'a>(ctx: &'a Ctx<'_>, name: &str) -> Result<&'a AppCredentials, FetchError> {
+    match ctx.apps.get(name) {
+        Some(Ok(a)) => Ok(a),
+        Some(Err(e)) => Err(e.clone()),
+        None => Err(FetchError::Secret {
+            name: name.to_owned(),
+            reason: "not defined under credentials:".into(),
+        }),
+    }
+}
+
+/// An authorized GET for `scope` on `base`'s origin; a 401 renews the token
+/// once.
+async fn get_authed(
+    ctx: &Ctx<'_>,
+    app: &AppCredentials,
+    base: &BaseUrl,
+    scope: &str,
+    target: &Url,
+    headers: &[(String, String)],
+) -> Result<Vec<u8>, FetchError> {
+    let allowed = origin(&url(base.as_str())?);
+    let login = ctx.endpoints.login.as_str();
+    let mut renewed = false;
+    loop {
+        let token = ctx
+            .tokens
+            .token(ctx.http, login, ctx.tenant, scope, app, ctx.counters)
+            .await?;
+        let req = Request {
+            bearer: Some(token.expose()),
+            allowed_origin: Some(&allowed),
+            tenant: Some(ctx.tenant),
+            headers: headers.to_vec(),
+            ..Request::get(target.clone())
+        };
+        let answer = ctx.http.send(&req, ctx.counters).await?;
+        if answer.status.as_u16() == 401 && !renewed {
+            ctx.tokens.invalidate(login, ctx.tenant, scope);
+            renewed = true;
+            continue;
+        }
+        if !answer.status.is_success() {
+            return Err(status_error(target, &answer, 1));
+        }
+        return Ok(answer.body);
+    }
+}
+
+/// Follows a listing's next links: at most `max_pages`, never the same URL
+/// twice.
+/// Which token a listing is fetched with.
+struct Authz<'a> {
+    app: &'a AppCredentials,
+    base: &'a BaseUrl,
+    scope: &'a str,
+}
+
+async fn pages<P: DeserializeOwned, T>(
+    ctx: &Ctx<'_>,
+    what: &str,
+    first: Url,
+    auth: &Authz<'_>,
+    split: fn(P) -> (Vec<T>, Option<String>),
+) -> Result<Vec<T>, FetchError> {
+    let mut items = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut next = Some(first);
+    let limit = ctx.http.settings().max_pages;
+    while let Some(u) = next.take() {
+        if seen.len() >= limit || !seen.insert(u.to_string()) {
+            return Err(FetchError::TooManyPages {
+                what: what.to_owned(),
+                host: super::http::host_of(&u),
+                limit,
+            });
+        }
+        let body = get_authed(ctx, auth.app, auth.base, auth.scope, &u, &[]).await?;
+        let page: P = parse_json(what, &u, &body)?;
+        let (mut got, link) = split(page);
+        items.append(&mut got);
+        next = link.map(|l| u.join(&l)).transpose().map_err(|e| FetchError::Malformed {
+            what: what.to_owned(),
+            host: super::http::host_of(&u),
+            reason: format!("bad next link: {e}"),
+        })?;
+    }
+    Ok(items)
+}
+
+pub async fn fetch(ctx: &Ctx<'_>, source: &SourceConfig) -> Result<SourceData, FetchError> {
+    match source {
+        SourceConfig::File { .. } => Err(FetchError::Unsupported("file sources are read at build".into())),
+        SourceConfig::Graph {
+            credentials,
+            messages,
+        } => fetch_graph(ctx, app(ctx, credentials)?, *messages).await,
+        SourceConfig::Azure {
+            credentials,
+            subscriptions,
+            api_version,
+            services,
+            lookback_days,
+        } => {
+            let a = app(ctx, credentials)?;
+            fetch_azure(ctx, a, subscriptions, api_version, services, *lookback_days).await
+        }
+        SourceConfig::Statuspage {
+            url: base,
+            name,
+            components,
+            lang,
+        } => fetch_statuspage(ctx, base, name.as_deref(), components.as_deref(), lang).await,
+    }
+}
+
+fn merge_issue(a: graph::Issue, b: graph::Issue) -> graph::Issue {
+    let (mut newer, older) = if a.last_modified_date_time >= b.last_modified_date_time {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    let posts = newer.posts.get_or_insert_with(Vec::new);
+    for p in older.posts.into_iter().flatten() {
+        let dup = posts.iter().any(|q| {
+            q.created_date_time == p.created_date_time
+                && q.description.as_ref().and_then(|d| d.content.as_ref())
+                    == p.description.as_ref().and_then(|d| d.content.as_ref())
+        });
+        if !dup {
+            posts.push(p);
+        }
+    }
+    newer
+}
+
+async fn fetch_graph(
+    ctx: &Ctx<'_>,
+    app: &AppCredentials,
+    messages: bool,
+) -> Result<SourceData, FetchError> {
+    let ep = ctx.endpoints;
+    let root = format!("{}/v1.0/admin/serviceAnnouncement", ep.graph.as_str());
+    let get = &Authz {
+        app,
+        base: &ep.graph,
+        scope: &ep.graph_scope,
+    };
+    let mut first = url(&format!("{root}/healthOverviews"))?;
+    first.query_pairs_mut().append_pair("$expand", "issues");
+    let overviews: Vec<graph::HealthOverview> =
+        pages(ctx, "service health", first, get, |p: graph::Page<_>| (p.value, p.next_link))
+            .await?;
+    let mut first = url(&format!("{root}/issues"))?;
+    first.query_pairs_mut().append_pair(
+        "$filter",
+        &format!(
+            "lastModifiedDateTime ge {}",
+            ctx.since.to_rfc3339_opts(SecondsFormat::Secs, true)
+        ),
+    );
+    let issues: Vec<graph::Issue> =
+        pages(ctx, "issues", first, get, |p: graph::Page<_>| (p.value, p.next_link)).await?;
+    let msgs: Vec<graph::Message> = if messages {
+        let mut first = url(&format!("{root}/messages"))?;
+        first
+            .query_pairs_mut()
+            .append_pair("$filter", "category eq 'planForChange'");
+        pages(ctx, "Message Center", first, get, |p: graph::Page<_>| {
+            (p.value, p.next_link)
+        })
+        .await?
+    } else {
+        Vec::new()
+    };
+    let services = graph::services(&overviews);
+    let names = graph::ServiceNames::new(&services);
+    let mut by_id: BTreeMap<String, graph::Issue> = BTreeMap::new();
+    for i in overviews
+        .into_iter()
+        .flat_map(|o| o.issues.unwrap_or_default())
+        .chain(issues)
+    {
+        let merged = match by_id.remove(&i.id) {
+            Some(old) => merge_issue(old, i),
+            None => i,
+        };
+        by_id.insert(merged.id.clone(), merged);
+    }
+    Ok(SourceData {
+        label: "Microsoft 365".into(),
+        services,
+        incidents: by_id.values().map(|i| graph::incident(i, &names)).collect(),
+        maintenance: msgs
+            .iter()
+            .filter_map(|m| graph::maintenance(m, &names))
+            .collect(),
+    })
+}
+
+async fn fetch_azure(
+    ctx: &Ctx<'_>,
+    app: &AppCredentials,
+    configured: &[String],
+    api_version: &str,
+    services: &[String],
+    lookback_days: u32,
+) -> Result<SourceData, FetchError> {
+    let ep = ctx.endpoints;
+    let get = &Authz {
+        app,
+        base: &ep.arm,
+        scope: &ep.arm_scope,
+    };
+    let subscriptions: Vec<String> = if configured.is_empty() {
+        let mut first = url(&format!("{}/subscriptions", ep.arm.as_str()))?;
+        first
+            .query_pairs_mut()
+            .append_pair("api-version", "2022-12-01");
+        let subs: Vec<azure::Subscription> =
+            pages(ctx, "subscriptions", first, get, |p: azure::Page<_>| {
+                (p.value, p.next_link)
+            })
+            .await?;
+        subs.into_iter().map(|s| s.subscription_id).collect()
+    } else {
+        configured.to_vec()
+    };
+    let start = ctx.now - Duration::days(i64::from(lookback_days));
+    let mut events = Vec::new();
+    for sub in &subscriptions {
+        let mut first = url(&format!(
+            "{}/subscriptions/{}/providers/Microsoft.ResourceHealth/events",
+            ep.arm.as_str(),
+            url::form_urlencoded::byte_serialize(sub.as_bytes()).collect::<String>()
+        ))?;
+        first
+            .query_pairs_mut()
+            .append_pair("api-version", api_version)
+            .append_pair("queryStartTime", &azure::query_start_time(start));
+        let got: Result<Vec<azure::Event>, _> =
+            pages(ctx, "Resource Health events", first, get, |p: azure::Page<_>| {
+                (p.value, p.next_link)
+            })
+            .await;
+        match got {
+            Ok(mut e) => events.append(&mut e),
+            Err(FetchError::Status { status: 404, .. }) => {
+                return Err(FetchError::Unsupported(format!(
+                    "Resource Health events are not available for subscription {sub} in this cloud (HTTP 404)"
+                )));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let n = azure::normalize(&azure::dedupe(events), services, ctx.now);
+    Ok(SourceData {
+        label: "Azure".into(),
+        services: n.services,
+        incidents: n.incidents,
+        maintenance: n.maintenance,
+    })
+}
+
+async fn fetch_statuspage(
+    ctx: &Ctx<'_>,
+    base: &BaseUrl,
+    name: Option<&str>,
+    components: Option<&[String]>,
+    lang: &str,
+) -> Result<SourceData, FetchError> {
+    async fn get<T: DeserializeOwned>(ctx: &Ctx<'_>, base: &BaseUrl, file: &str) -> Result<T, FetchError> {
+        let u = url(&format!("{}/api/v2/{file}", base.as_str()))?;
+        let answer = ctx.http.send(&Request::get(u.clone()), ctx.counters).await?;
+        if !answer.status.is_success() {
+            return Err(status_error(&u, &answer, 1));
+        }
+        parse_json(file, &u, &answer.body)
+    }
+    let summary: statuspage::Summary = get(ctx, base, "summary.json").await?;
+    let incidents: statuspage::Incidents = get(ctx, base, "incidents.json").await?;
+    let maint: statuspage::Maintenances = get(ctx, base, "scheduled-maintenances.json").await?;
+    let n = statuspage::normalize(summary, incidents, maint, components, lang);
+    let host = url(base.as_str())
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_default();
+    Ok(SourceData {
+        label: name
+            .map(str::to_owned)
+            .or(Some(n.label).filter(|l| !l.trim().is_empty()))
+            .unwrap_or(host),
+        services: n.services,
+        incidents: n.incidents,
+        maintenance: n.maintenance,
+    })
+}
+
+/// Partner Center customer discovery.
+pub async fn discover(
+    ctx: &Ctx<'_>,
+    app: &AppCredentials,
+) -> Result<Vec<partner_center::Discovered>, FetchError> {
+    let ep = ctx.endpoints;
+    let base = ep.partner_center.as_str();
+    let mut next = Some((url(&format!("{base}/v1/customers?size=500"))?, Vec::new()));
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    let limit = ctx.http.settings().max_pages;
+    let correlation = format!("{:032x}", ctx.now.timestamp_nanos_opt().unwrap_or(0));
+    while let Some((u, extra)) = next.take() {
+        if seen.len() >= limit || !seen.insert(u.to_string()) {
+            return Err(FetchError::TooManyPages {
+                what: "customers".into(),
+                host: super::http::host_of(&u),
+                limit,
+            });
+        }
+        let mut headers: Vec<(String, String)> = vec![
+            ("MS-Contract-Version".into(), "v1".into()),
+            ("MS-CorrelationId".into(), correlation.clone()),
+            ("MS-RequestId".into(), format!("{correlation}-{}", seen.len())),
+        ];
+        headers.extend(extra);
+        let body = get_authed(
+            ctx,
+            app,
+            &ep.partner_center,
+            &ep.partner_center_scope,
+            &u,
+            &headers,
+        )
+        .await?;
+        let page: partner_center::Collection = parse_json("customers", &u, &body)?;
+        out.extend(page.items.iter().filter_map(partner_center::discovered));
+        if let Some(n) = page.links.and_then(|l| l.next) {
+            let h = n.headers.into_iter().map(|h| (h.key, h.value)).collect();
+            next = Some((url(&partner_center::next_url(base, &n.uri))?, h));
+        }
+    }
+    Ok(out)
+}

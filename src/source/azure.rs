@@ -1,0 +1,350 @@
+//! Azure Resource Health events per subscription (upstream-apis.md §2):
+//! service issues and advisories become incidents with per-region timelines,
+//! planned maintenance becomes maintenance. Events are deduplicated across a
+//! customer's subscriptions by tracking id.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+
+use super::upstream::{id_from_name, opt_time, upstream_enum};
+use crate::model::{
+    BodyFormat, Classification, Health, Incident, IncidentStatus, Maintenance, Platform, Service,
+    ServiceRef, Update,
+};
+
+upstream_enum!(
+    EventType {
+        ServiceIssue = "ServiceIssue",
+        PlannedMaintenance = "PlannedMaintenance",
+        HealthAdvisory = "HealthAdvisory",
+        Rca = "RCA",
+        EmergingIssues = "EmergingIssues",
+        SecurityAdvisory = "SecurityAdvisory",
+        Billing = "Billing",
+    }
+);
+
+upstream_enum!(
+    EventStatus {
+        Active = "Active",
+        Resolved = "Resolved",
+    }
+);
+
+upstream_enum!(
+    EventLevel {
+        Critical = "Critical",
+        Error = "Error",
+        Warning = "Warning",
+        Informational = "Informational",
+    }
+);
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Page<T> {
+    pub value: Vec<T>,
+    #[serde(default)]
+    pub next_link: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Event {
+    /// The tracking id.
+    pub name: String,
+    #[serde(default)]
+    pub properties: Properties,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Properties {
+    pub event_type: Option<EventType>,
+    pub status: Option<EventStatus>,
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub header: Option<String>,
+    pub description: Option<String>,
+    pub event_level: Option<EventLevel>,
+    pub is_event_sensitive: Option<bool>,
+    #[serde(deserialize_with = "opt_time")]
+    pub impact_start_time: Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "opt_time")]
+    pub impact_mitigation_time: Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "opt_time")]
+    pub last_update_time: Option<DateTime<Utc>>,
+    pub impact: Option<Vec<Impact>>,
+    pub event_tags: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Impact {
+    pub impacted_service: Option<String>,
+    pub impacted_regions: Option<Vec<Region>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Region {
+    pub impacted_region: Option<String>,
+    pub status: Option<EventStatus>,
+    pub updates: Option<Vec<RegionUpdate>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RegionUpdate {
+    pub summary: Option<String>,
+    #[serde(deserialize_with = "opt_time")]
+    pub update_date_time: Option<DateTime<Utc>>,
+}
+
+/// `GET /subscriptions?api-version=…` (used when none are configured).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Subscription {
+    pub subscription_id: String,
+}
+
+fn has_tag(p: &Properties, tag: &str) -> bool {
+    p.event_tags
+        .iter()
+        .flatten()
+        .any(|t| t.eq_ignore_ascii_case(tag))
+}
+
+/// Events of several subscriptions as one list: one event per tracking id,
+/// the newest copy winning, region timelines united.
+pub fn dedupe(events: Vec<Event>) -> Vec<Event> {
+    let mut by_id: BTreeMap<String, Event> = BTreeMap::new();
+    for e in events {
+        match by_id.remove(&e.name) {
+            None => {
+                by_id.insert(e.name.clone(), e);
+            }
+            Some(old) => {
+                let (mut keep, other) =
+                    if e.properties.last_update_time >= old.properties.last_update_time {
+                        (e, old)
+                    } else {
+                        (old, e)
+                    };
+                let mut impacts = keep.properties.impact.take().unwrap_or_default();
+                for imp in other.properties.impact.into_iter().flatten() {
+                    match impacts
+                        .iter_mut()
+                        .find(|i| i.impacted_service == imp.impacted_service)
+                    {
+                        None => impacts.push(imp),
+                        Some(have) => {
+                            let regions = have.impacted_regions.get_or_insert_with(Vec::new);
+                            for r in imp.impacted_regions.into_iter().flatten() {
+                                match regions
+                                    .iter_mut()
+                                    .find(|x| x.impacted_region == r.impacted_region)
+                                {
+                                    None => regions.push(r),
+                                    Some(x) => {
+                                        let ups = x.updates.get_or_insert_with(Vec::new);
+                                        for u in r.updates.into_iter().flatten() {
+                                            if !ups.iter().any(|v| {
+                                                v.update_date_time == u.update_date_time
+                                                    && v.summary == u.summary
+                                            }) {
+                                                ups.push(u);
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                keep.properties.impact = Some(impacts);
+                by_id.insert(keep.name.clone(), keep);
+            }
+        }
+    }
+    by_id.into_values().collect()
+}
+
+fn service_names(p: &Properties) -> Vec<String> {
+    p.impact
+        .iter()
+        .flatten()
+        .filter_map(|i| i.impacted_service.clone())
+        .filter(|s| !s.trim().is_empty())
+        .collect()
+}
+
+/// What a customer's deduplicated events say.
+#[derive(Debug, Default)]
+pub struct Normalized {
+    pub services: Vec<Service>,
+    pub incidents: Vec<Incident>,
+    pub maintenance: Vec<Maintenance>,
+}
+
+pub fn normalize(events: &[Event], configured: &[String], now: DateTime<Utc>) -> Normalized {
+    let mut out = Normalized::default();
+    let mut names: BTreeMap<String, Health> = configured
+        .iter()
+        .map(|n| (n.clone(), Health::Operational))
+        .collect();
+    for e in events {
+        let p = &e.properties;
+        let Some(kind) = &p.event_type else { continue };
+        let Some(start) = p.impact_start_time.or(p.last_update_time) else {
+            continue;
+        };
+        let service_list = service_names(p);
+        for n in &service_list {
+            names.entry(n.clone()).or_insert(Health::Operational);
+        }
+        let refs: Vec<ServiceRef> = service_list
+            .iter()
+            .map(|n| ServiceRef(id_from_name("azure-", n)))
+            .collect();
+        let resolved = p.status == Some(EventStatus::Resolved);
+        let body = p
+            .summary
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| p.description.clone())
+            .unwrap_or_default();
+        match kind {
+            EventType::Billing => continue,
+            EventType::PlannedMaintenance => {
+                let end = p
+                    .impact_mitigation_time
+                    .filter(|e| *e >= start)
+                    .unwrap_or(start + Duration::hours(8));
+                if !resolved && start <= now && now < end {
+                    for n in &service_list {
+                        let h = names.get_mut(n).expect("inserted above");
+                        *h = (*h).max(Health::Maintenance);
+                    }
+                }
+                out.maintenance.push(Maintenance {
+                    id: e.name.clone(),
+                    title: p.title.clone().unwrap_or_else(|| e.name.clone()),
+                    services: refs,
+                    starts_at: start,
+                    ends_at: end,
+                    status: None,
+                    body,
+                    format: BodyFormat::Html,
+                    lang: "en".into(),
+                    major: false,
+                });
+            }
+            _ => {
+                let classification = match kind {
+                    EventType::ServiceIssue | EventType::Rca => Classification::Incident,
+                    _ => Classification::Advisory,
+                };
+                let status = if has_tag(p, "False Positive") {
+                    IncidentStatus::FalsePositive
+                } else if resolved
+                    && (*kind == EventType::Rca
+                        || has_tag(p, "Final PIR")
+                        || has_tag(p, "Preliminary PIR"))
+                {
+                    IncidentStatus::Postmortem
+                } else if resolved {
+                    IncidentStatus::Resolved
+                } else if p.impact_mitigation_time.is_some_and(|m| m <= now) {
+                    IncidentStatus::Monitoring
+                } else {
+                    IncidentStatus::Investigating
+                };
+                let impact = match (kind, p.event_level.as_ref()) {
+                    (EventType::ServiceIssue, Some(EventLevel::Critical)) => {
+                        Some(Health::MajorOutage)
+                    }
+                    _ => None,
+                };
+                let mut updates: Vec<Update> = Vec::new();
+                for imp in p.impact.iter().flatten() {
+                    for r in imp.impacted_regions.iter().flatten() {
+                        for u in r.updates.iter().flatten() {
+                            let (Some(at), Some(text)) = (u.update_date_time, &u.summary) else {
+                                continue;
+                            };
+                            if text.trim().is_empty() {
+                                continue;
+                            }
+                            let region = r.impacted_region.clone();
+                            if updates
+                                .iter()
+                                .any(|x| x.at == at && x.body == *text && x.region == region)
+                            {
+                                continue;
+                            }
+                            updates.push(Update {
+                                at,
+                                status: None,
+                                body: text.clone(),
+                                format: BodyFormat::Html,
+                                region,
+                            });
+                        }
+                    }
+                }
+                if updates.is_empty() && !body.trim().is_empty() {
+                    updates.push(Update {
+                        at: p.last_update_time.unwrap_or(start),
+                        status: None,
+                        body,
+                        format: BodyFormat::Html,
+                        region: None,
+                    });
+                }
+                updates.sort_by(|a, b| a.at.cmp(&b.at).then(a.region.cmp(&b.region)));
+                out.incidents.push(Incident {
+                    id: e.name.clone(),
+                    title: p.title.clone().unwrap_or_else(|| e.name.clone()),
+                    classification,
+                    status,
+                    impact,
+                    impact_description: p.header.clone().filter(|h| !h.trim().is_empty()),
+                    services: refs,
+                    started_at: start,
+                    ended_at: resolved.then(|| {
+                        p.impact_mitigation_time
+                            .or(p.last_update_time)
+                            .unwrap_or(start)
+                            .max(start)
+                    }),
+                    updated_at: p.last_update_time,
+                    updates,
+                    links: Vec::new(),
+                    lang: "en".into(),
+                });
+            }
+        }
+    }
+    out.services = names
+        .into_iter()
+        .map(|(name, health)| Service {
+            id: id_from_name("azure-", &name),
+            name,
+            health,
+            platform: Platform::Azure,
+            upstream_status: None,
+            description: None,
+        })
+        .collect();
+    out
+}
+
+/// `queryStartTime` is `M/D/YYYY`.
+pub fn query_start_time(t: DateTime<Utc>) -> String {
+    t.format("%-m/%-d/%Y").to_string()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,151 @@
+//! Partner Center `GET /v1/customers` (upstream-apis.md §3): the partner's
+//! customers, paged by `links.next` with the headers it names.
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Collection {
+    #[serde(default)]
+    pub items: Vec<Customer>,
+    #[serde(default)]
+    pub links: Option<Links>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Links {
+    #[serde(default)]
+    pub next: Option<LinkObj>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LinkObj {
+    pub uri: String,
+    #[serde(default)]
+    pub headers: Vec<Header>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Header {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Customer {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub company_profile: Option<CompanyProfile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompanyProfile {
+    #[serde(default)]
+    pub tenant_id: Option<String>,
+    #[serde(default)]
+    pub domain: Option<String>,
+    #[serde(default)]
+    pub company_name: Option<String>,
+}
+
+/// A customer as discovery records it in the history store.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub struct Discovered {
+    pub tenant_id: String,
+    pub name: String,
+    pub domain: Option<String>,
+}
+
+pub fn discovered(c: &Customer) -> Option<Discovered> {
+    let p = c.company_profile.as_ref();
+    let tenant_id = p
+        .and_then(|p| p.tenant_id.clone())
+        .or_else(|| c.id.clone())
+        .filter(|t| !t.is_empty())?;
+    let domain = p.and_then(|p| p.domain.clone());
+    let name = p
+        .and_then(|p| p.company_name.clone())
+        .filter(|n| !n.trim().is_empty())
+        .or_else(|| domain.clone())
+        .unwrap_or_else(|| tenant_id.clone());
+    Some(Discovered {
+        tenant_id,
+        name,
+        domain,
+    })
+}
+
+/// A stable slug for a discovered customer: the first label of its
+/// `onmicrosoft.com` domain (never its display name), else its tenant id.
+pub fn slug_for(d: &Discovered) -> String {
+    let base: String = d
+        .domain
+        .as_deref()
+        .and_then(|dom| dom.split('.').next())
+        .unwrap_or("")
+        .chars()
+        .map(|c| c.to_ascii_lowercase())
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let base = base.trim_matches('-');
+    if base.is_empty() {
+        d.tenant_id
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .take(32)
+            .collect()
+    } else {
+        base.chars().take(54).collect()
+    }
+}
+
+/// The next page's URL: `links.next.uri` resolved against the base, with
+/// `/v1` added when the link leaves it out.
+pub fn next_url(base: &str, uri: &str) -> String {
+    if uri.starts_with("https://") || uri.starts_with("http://") {
+        return uri.to_owned();
+    }
+    let path = uri.trim_start_matches('/');
+    if path.starts_with("v1/") {
+        format!("{base}/{path}")
+    } else {
+        format!("{base}/v1/{path}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_links_with_and_without_v1() {
+        let b = "https://api.partnercenter.microsoft.com";
+        assert_eq!(
+            next_url(b, "/v1/customers?size=1&seekOperation=Next"),
+            "https://api.partnercenter.microsoft.com/v1/customers?size=1&seekOperation=Next"
+        );
+        assert_eq!(
+            next_url(b, "/customers?size=1"),
+            "https://api.partnercenter.microsoft.com/v1/customers?size=1"
+        );
+    }
+
+    #[test]
+    fn slugs_come_from_the_domain_not_the_name() {
+        let d = Discovered {
+            tenant_id: "aaaaaaaa-0000-4000-8000-000000000001".into(),
+            name: "한빛 물산".into(),
+            domain: Some("Hanbit-Trading.onmicrosoft.com".into()),
+        };
+        assert_eq!(slug_for(&d), "hanbit-trading");
+        let d = Discovered {
+            domain: None,
+            ..d
+        };
+        assert_eq!(slug_for(&d), "aaaaaaaa000040008000000000000001");
+    }
+}
