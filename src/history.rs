@@ -56,7 +56,9 @@ pub enum StoreError {
         column: usize,
         message: String,
     },
-    #[error("{path}: schema {found} is newer than this statusfleet understands ({SCHEMA}); upgrade statusfleet")]
+    #[error(
+        "{path}: schema {found} is newer than this statusfleet understands ({SCHEMA}); upgrade statusfleet"
+    )]
     Schema { path: PathBuf, found: u32 },
 }
 
@@ -99,7 +101,10 @@ pub fn load(data_dir: &Path, slug: &str) -> Result<CustomerHistory, StoreError> 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -276,11 +281,19 @@ mod tests {
     #[test]
     fn merge_keeps_forgotten_incidents_and_unites_timelines() {
         let mut h = SourceHistory::default();
-        let a1 = incident("EX1", &[("2026-11-01T01:00:00Z", "one")], IncidentStatus::Investigating);
+        let a1 = incident(
+            "EX1",
+            &[("2026-11-01T01:00:00Z", "one")],
+            IncidentStatus::Investigating,
+        );
         let b = incident("EX2", &[], IncidentStatus::Resolved);
         h.record_success(data(vec![a1, b]), t("2026-11-01T02:00:00Z"));
         // Upstream forgot EX2 and the first post of EX1.
-        let a2 = incident("EX1", &[("2026-11-01T03:00:00Z", "two")], IncidentStatus::Resolved);
+        let a2 = incident(
+            "EX1",
+            &[("2026-11-01T03:00:00Z", "two")],
+            IncidentStatus::Resolved,
+        );
         h.record_success(data(vec![a2]), t("2026-11-01T04:00:00Z"));
         assert_eq!(h.incidents.len(), 2, "EX2 kept");
         let ex1 = &h.incidents["EX1"];
@@ -296,7 +309,11 @@ mod tests {
             data(vec![incident("EX1", &[], IncidentStatus::Investigating)]),
             t("2026-11-01T00:00:00Z"),
         );
-        h.record_failure("Microsoft 365", "HTTP 503".into(), t("2026-11-01T00:05:00Z"));
+        h.record_failure(
+            "Microsoft 365",
+            "HTTP 503".into(),
+            t("2026-11-01T00:05:00Z"),
+        );
         h.record_failure("Microsoft 365", "timeout".into(), t("2026-11-01T00:10:00Z"));
         let s = h.stale().unwrap();
         assert_eq!(s.since, t("2026-11-01T00:05:00Z"));

@@ -154,7 +154,10 @@ fn print_summary(r: &FetchReport) {
         r.elapsed.as_secs_f64()
     );
     if r.offline_only > 0 {
-        println!("{} customer(s) have only file sources; nothing to fetch", r.offline_only);
+        println!(
+            "{} customer(s) have only file sources; nothing to fetch",
+            r.offline_only
+        );
     }
     if r.discovered > 0 {
         println!("{} customer(s) from Partner Center", r.discovered);

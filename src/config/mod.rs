@@ -44,8 +44,7 @@ impl Config {
             .iter()
             .filter_map(|c| c.tenant_id.as_ref().map(|t| t.to_lowercase()))
             .collect();
-        let mut slugs: BTreeSet<String> =
-            self.customers.iter().map(|c| c.slug.0.clone()).collect();
+        let mut slugs: BTreeSet<String> = self.customers.iter().map(|c| c.slug.0.clone()).collect();
         let mut sorted = found.to_vec();
         sorted.sort_by(|a, b| a.tenant_id.cmp(&b.tenant_id));
         for f in sorted {
@@ -73,7 +72,11 @@ impl Config {
                 .clone()
                 .unwrap_or_else(|| self.site.default_locale.clone());
             let mut locales = vec![default_locale.clone()];
-            for l in defaults.locales.clone().unwrap_or_else(|| self.site.locales.clone()) {
+            for l in defaults
+                .locales
+                .clone()
+                .unwrap_or_else(|| self.site.locales.clone())
+            {
                 if !locales.contains(&l) {
                     locales.push(l);
                 }
@@ -340,7 +343,14 @@ fn resolve(raw: RawConfig, root: PathBuf, file: &Path, text: &str) -> Result<Con
         discovery,
         customers,
     } = raw;
-    check_fetch_side(file, text, &fetch, &credentials, discovery.as_ref(), &customers)?;
+    check_fetch_side(
+        file,
+        text,
+        &fetch,
+        &credentials,
+        discovery.as_ref(),
+        &customers,
+    )?;
     if site.history_days == 0 || site.history_per_page == 0 {
         let key = if site.history_days == 0 {
             "history_days"
@@ -420,7 +430,11 @@ fn check_fetch_side(
     customers: &[RawCustomer],
 ) -> Result<(), InputError> {
     let err = |from: usize, needle: &str, msg: String| {
-        Err(InputError::new(file, locate_scalar(text, from, needle), msg))
+        Err(InputError::new(
+            file,
+            locate_scalar(text, from, needle),
+            msg,
+        ))
     };
     if let Some((key, msg)) = fetch.problems().into_iter().next() {
         return err(1, key, msg);
@@ -578,7 +592,11 @@ mod tests {
             keys,
             ["graph", "azure", "statuspage:https://status.example.com"]
         );
-        let SourceConfig::Azure { api_version, lookback_days, .. } = &c.customers[0].sources[1]
+        let SourceConfig::Azure {
+            api_version,
+            lookback_days,
+            ..
+        } = &c.customers[0].sources[1]
         else {
             panic!("azure")
         };
@@ -587,18 +605,27 @@ mod tests {
         assert_eq!(c.data_dir(), Path::new("data"));
         let china = c.clouds.endpoints(Cloud::China);
         assert_eq!(china.login.as_str(), "https://login.chinacloudapi.cn");
-        assert_eq!(china.graph_scope, "https://microsoftgraph.chinacloudapi.cn/.default");
+        assert_eq!(
+            china.graph_scope,
+            "https://microsoftgraph.chinacloudapi.cn/.default"
+        );
     }
 
     #[test]
     fn live_source_mistakes_are_located() {
         let cases = [
             (
-                LIVE.replace("client_secret_env: STATUSFLEET_SECRET", "client_secret: hunter2"),
+                LIVE.replace(
+                    "client_secret_env: STATUSFLEET_SECRET",
+                    "client_secret: hunter2",
+                ),
                 "statusfleet.yaml:8:5: credentials.partner-app: unknown field `client_secret`, expected one of",
             ),
             (
-                LIVE.replace("- graph: { credentials: partner-app }", "- graph: { credentials: partner-ap }"),
+                LIVE.replace(
+                    "- graph: { credentials: partner-app }",
+                    "- graph: { credentials: partner-ap }",
+                ),
                 "statusfleet.yaml:14:31: customer `contoso`: unknown credentials `partner-ap`: expected one of the names under `credentials:` (partner-app)",
             ),
             (
@@ -610,7 +637,10 @@ mod tests {
                 "statusfleet.yaml:16:28: customers[0].sources[2].statuspage.url: invalid URL `http://status.example.com`: expected https:// (http:// only to localhost)",
             ),
             (
-                LIVE.replace("client_secret_env: STATUSFLEET_SECRET", "client_id_env: X\n    client_secret_env: Y"),
+                LIVE.replace(
+                    "client_secret_env: STATUSFLEET_SECRET",
+                    "client_id_env: X\n    client_secret_env: Y",
+                ),
                 "statusfleet.yaml:6:3: credentials.partner-app: expected exactly one of client_id or client_id_env",
             ),
             (

@@ -128,9 +128,7 @@ impl BaseUrl {
             }
         }
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(format!(
-                "invalid URL `{s}`: expected no query or fragment"
-            ));
+            return Err(format!("invalid URL `{s}`: expected no query or fragment"));
         }
         Ok(BaseUrl(s.trim_end_matches('/').to_owned()))
     }
@@ -313,7 +311,10 @@ impl FetchSettings {
         ];
         for (key, v) in positive {
             if !(v.is_finite() && v > 0.0 && v < 86_400.0) {
-                out.push((key, format!("fetch.{key} must be a number of seconds above 0")));
+                out.push((
+                    key,
+                    format!("fetch.{key} must be a number of seconds above 0"),
+                ));
             }
         }
         if self.concurrency == 0 {

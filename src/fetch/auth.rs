@@ -38,7 +38,11 @@ pub struct AppCredentials {
 }
 
 /// Reads the client id and secret of credential set `name`.
-pub fn resolve(name: &str, c: &CredentialConfig, root: &Path) -> Result<AppCredentials, FetchError> {
+pub fn resolve(
+    name: &str,
+    c: &CredentialConfig,
+    root: &Path,
+) -> Result<AppCredentials, FetchError> {
     let fail = |reason: String| FetchError::Secret {
         name: name.to_owned(),
         reason,

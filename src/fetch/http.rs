@@ -35,7 +35,9 @@ pub enum FetchError {
         reason: String,
         attempts: u32,
     },
-    #[error("throttled by {host}: Retry-After {seconds:.0} s is longer than the {limit:.0} s allowed")]
+    #[error(
+        "throttled by {host}: Retry-After {seconds:.0} s is longer than the {limit:.0} s allowed"
+    )]
     RetryTooLong {
         host: String,
         seconds: f64,
@@ -165,7 +167,10 @@ fn error_detail(body: &[u8]) -> String {
         (c, m) => format!(": {c}: {m}"),
     };
     if out.len() > 200 {
-        let cut = (0..=200).rev().find(|i| out.is_char_boundary(*i)).unwrap_or(0);
+        let cut = (0..=200)
+            .rev()
+            .find(|i| out.is_char_boundary(*i))
+            .unwrap_or(0);
         out.truncate(cut);
         out.push('…');
     }
@@ -174,7 +179,10 @@ fn error_detail(body: &[u8]) -> String {
 
 enum Attempt {
     Done(Answer),
-    Retry { after: Option<Duration>, error: FetchError },
+    Retry {
+        after: Option<Duration>,
+        error: FetchError,
+    },
     Fail(FetchError),
 }
 
@@ -322,7 +330,12 @@ impl Http {
         }
         let resp = match b.send().await {
             Ok(r) => r,
-            Err(e) => return Attempt::Retry { after: None, error: self.transport(&e, &h, attempt) },
+            Err(e) => {
+                return Attempt::Retry {
+                    after: None,
+                    error: self.transport(&e, &h, attempt),
+                };
+            }
         };
         let status = resp.status();
         let retry_after = resp
@@ -334,7 +347,10 @@ impl Http {
             Ok(b) => b,
             Err(BodyError::Fetch(e)) => return Attempt::Fail(e),
             Err(BodyError::Transport(e)) => {
-                return Attempt::Retry { after: None, error: self.transport(&e, &h, attempt) };
+                return Attempt::Retry {
+                    after: None,
+                    error: self.transport(&e, &h, attempt),
+                };
             }
         };
         let retryable = status == StatusCode::TOO_MANY_REQUESTS
@@ -377,7 +393,11 @@ impl Http {
         }
     }
 
-    async fn read_capped(&self, mut resp: reqwest::Response, h: &str) -> Result<Vec<u8>, BodyError> {
+    async fn read_capped(
+        &self,
+        mut resp: reqwest::Response,
+        h: &str,
+    ) -> Result<Vec<u8>, BodyError> {
         let limit = self.settings.max_response_bytes;
         let too_large = || {
             BodyError::Fetch(FetchError::TooLarge {

@@ -141,7 +141,12 @@ pub fn run(config: &mut Config, progress: &Progress) -> Result<FetchReport, Fetc
     Ok(report)
 }
 
-async fn discover(shared: &Shared) -> (Vec<crate::source::partner_center::Discovered>, Option<String>) {
+async fn discover(
+    shared: &Shared,
+) -> (
+    Vec<crate::source::partner_center::Discovered>,
+    Option<String>,
+) {
     let config = &shared.config;
     let d = &config.discovery.as_ref().expect("checked").partner_center;
     let dir = config.data_dir();
@@ -164,7 +169,9 @@ async fn discover(shared: &Shared) -> (Vec<crate::source::partner_center::Discov
             sources::discover(&ctx, app).await
         }
         Some(Err(e)) => Err(e.clone()),
-        None => Err(FetchError::Unsupported("discovery credentials missing".into())),
+        None => Err(FetchError::Unsupported(
+            "discovery credentials missing".into(),
+        )),
     };
     match result {
         Ok(customers) => {
@@ -209,7 +216,9 @@ async fn fetch_customer(shared: &Shared, customer: &Customer) -> CustomerOutcome
         Ok(h) => h,
         Err(e) => {
             outcome.state = State::Failed;
-            outcome.problems.push(("history store".into(), e.to_string()));
+            outcome
+                .problems
+                .push(("history store".into(), e.to_string()));
             return outcome;
         }
     };
@@ -255,7 +264,9 @@ async fn fetch_customer(shared: &Shared, customer: &Customer) -> CustomerOutcome
     hist.sources.retain(|k, _| keys.contains(k));
     if let Err(e) = tokio::task::block_in_place(|| history::save(&dir, &hist)) {
         outcome.state = State::Failed;
-        outcome.problems.push(("history store".into(), e.to_string()));
+        outcome
+            .problems
+            .push(("history store".into(), e.to_string()));
     }
     let (requests, retries) = counters.get();
     outcome.requests = requests;

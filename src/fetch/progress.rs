@@ -44,7 +44,11 @@ impl Progress {
         }
         if self.tty {
             let width = 30;
-            let filled = if total == 0 { width } else { done * width / total };
+            let filled = if total == 0 {
+                width
+            } else {
+                done * width / total
+            };
             eprint!(
                 "\r\x1b[2K[{}{}] {done}/{total} customers · ok {} · stale {} · failed {}",
                 "#".repeat(filled),

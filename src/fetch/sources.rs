@@ -112,18 +112,23 @@ async fn pages<P: DeserializeOwned, T>(
         let page: P = parse_json(what, &u, &body)?;
         let (mut got, link) = split(page);
         items.append(&mut got);
-        next = link.map(|l| u.join(&l)).transpose().map_err(|e| FetchError::Malformed {
-            what: what.to_owned(),
-            host: super::http::host_of(&u),
-            reason: format!("bad next link: {e}"),
-        })?;
+        next = link
+            .map(|l| u.join(&l))
+            .transpose()
+            .map_err(|e| FetchError::Malformed {
+                what: what.to_owned(),
+                host: super::http::host_of(&u),
+                reason: format!("bad next link: {e}"),
+            })?;
     }
     Ok(items)
 }
 
 pub async fn fetch(ctx: &Ctx<'_>, source: &SourceConfig) -> Result<SourceData, FetchError> {
     match source {
-        SourceConfig::File { .. } => Err(FetchError::Unsupported("file sources are read at build".into())),
+        SourceConfig::File { .. } => Err(FetchError::Unsupported(
+            "file sources are read at build".into(),
+        )),
         SourceConfig::Graph {
             credentials,
             messages,
@@ -147,26 +152,6 @@ pub async fn fetch(ctx: &Ctx<'_>, source: &SourceConfig) -> Result<SourceData, F
     }
 }
 
-fn merge_issue(a: graph::Issue, b: graph::Issue) -> graph::Issue {
-    let (mut newer, older) = if a.last_modified_date_time >= b.last_modified_date_time {
-        (a, b)
-    } else {
-        (b, a)
-    };
-    let posts = newer.posts.get_or_insert_with(Vec::new);
-    for p in older.posts.into_iter().flatten() {
-        let dup = posts.iter().any(|q| {
-            q.created_date_time == p.created_date_time
-                && q.description.as_ref().and_then(|d| d.content.as_ref())
-                    == p.description.as_ref().and_then(|d| d.content.as_ref())
-        });
-        if !dup {
-            posts.push(p);
-        }
-    }
-    newer
-}
-
 async fn fetch_graph(
     ctx: &Ctx<'_>,
     app: &AppCredentials,
@@ -182,8 +167,10 @@ async fn fetch_graph(
     let mut first = url(&format!("{root}/healthOverviews"))?;
     first.query_pairs_mut().append_pair("$expand", "issues");
     let overviews: Vec<graph::HealthOverview> =
-        pages(ctx, "service health", first, get, |p: graph::Page<_>| (p.value, p.next_link))
-            .await?;
+        pages(ctx, "service health", first, get, |p: graph::Page<_>| {
+            (p.value, p.next_link)
+        })
+        .await?;
     let mut first = url(&format!("{root}/issues"))?;
     first.query_pairs_mut().append_pair(
         "$filter",
@@ -192,8 +179,10 @@ async fn fetch_graph(
             ctx.since.to_rfc3339_opts(SecondsFormat::Secs, true)
         ),
     );
-    let issues: Vec<graph::Issue> =
-        pages(ctx, "issues", first, get, |p: graph::Page<_>| (p.value, p.next_link)).await?;
+    let issues: Vec<graph::Issue> = pages(ctx, "issues", first, get, |p: graph::Page<_>| {
+        (p.value, p.next_link)
+    })
+    .await?;
     let msgs: Vec<graph::Message> = if messages {
         let mut first = url(&format!("{root}/messages"))?;
         first
@@ -215,7 +204,7 @@ async fn fetch_graph(
         .chain(issues)
     {
         let merged = match by_id.remove(&i.id) {
-            Some(old) => merge_issue(old, i),
+            Some(old) => graph::merge_issue(old, i),
             None => i,
         };
         by_id.insert(merged.id.clone(), merged);
@@ -271,11 +260,14 @@ async fn fetch_azure(
             .query_pairs_mut()
             .append_pair("api-version", api_version)
             .append_pair("queryStartTime", &azure::query_start_time(start));
-        let got: Result<Vec<azure::Event>, _> =
-            pages(ctx, "Resource Health events", first, get, |p: azure::Page<_>| {
-                (p.value, p.next_link)
-            })
-            .await;
+        let got: Result<Vec<azure::Event>, _> = pages(
+            ctx,
+            "Resource Health events",
+            first,
+            get,
+            |p: azure::Page<_>| (p.value, p.next_link),
+        )
+        .await;
         match got {
             Ok(mut e) => events.append(&mut e),
             Err(FetchError::Status { status: 404, .. }) => {
@@ -302,9 +294,16 @@ async fn fetch_statuspage(
     components: Option<&[String]>,
     lang: &str,
 ) -> Result<SourceData, FetchError> {
-    async fn get<T: DeserializeOwned>(ctx: &Ctx<'_>, base: &BaseUrl, file: &str) -> Result<T, FetchError> {
+    async fn get<T: DeserializeOwned>(
+        ctx: &Ctx<'_>,
+        base: &BaseUrl,
+        file: &str,
+    ) -> Result<T, FetchError> {
         let u = url(&format!("{}/api/v2/{file}", base.as_str()))?;
-        let answer = ctx.http.send(&Request::get(u.clone()), ctx.counters).await?;
+        let answer = ctx
+            .http
+            .send(&Request::get(u.clone()), ctx.counters)
+            .await?;
         if !answer.status.is_success() {
             return Err(status_error(&u, &answer, 1));
         }
@@ -352,7 +351,10 @@ pub async fn discover(
         let mut headers: Vec<(String, String)> = vec![
             ("MS-Contract-Version".into(), "v1".into()),
             ("MS-CorrelationId".into(), correlation.clone()),
-            ("MS-RequestId".into(), format!("{correlation}-{}", seen.len())),
+            (
+                "MS-RequestId".into(),
+                format!("{correlation}-{}", seen.len()),
+            ),
         ];
         headers.extend(extra);
         let body = get_authed(

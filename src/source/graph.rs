@@ -203,10 +203,22 @@ pub struct Message {
 pub fn health_of(s: &Status) -> Health {
     use Status::*;
     match s {
-        ServiceOperational | ServiceRestored | FalsePositive | PostIncidentReviewPublished
-        | Resolved | ResolvedExternal | Mitigated | MitigatedExternal => Health::Operational,
-        Investigating | ServiceDegradation | ExtendedRecovery | RestoringService
-        | VerifyingService | InvestigationSuspended | Confirmed | Reported => Health::Degraded,
+        ServiceOperational
+        | ServiceRestored
+        | FalsePositive
+        | PostIncidentReviewPublished
+        | Resolved
+        | ResolvedExternal
+        | Mitigated
+        | MitigatedExternal => Health::Operational,
+        Investigating
+        | ServiceDegradation
+        | ExtendedRecovery
+        | RestoringService
+        | VerifyingService
+        | InvestigationSuspended
+        | Confirmed
+        | Reported => Health::Degraded,
         ServiceInterruption => Health::PartialOutage,
         UnknownFutureValue | Unknown(_) => Health::Unknown,
     }
@@ -259,8 +271,7 @@ pub fn services(overviews: &[HealthOverview]) -> Vec<Service> {
         .filter_map(|o| {
             let id = crate::model::ServiceId(o.id.clone());
             let ok = !o.id.is_empty()
-                && o
-                    .id
+                && o.id
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
             let id = if ok { id } else { id_from_name("", &o.service) };
@@ -287,9 +298,7 @@ pub fn services(overviews: &[HealthOverview]) -> Vec<Service> {
 }
 
 pub fn incident(issue: &Issue, names: &ServiceNames) -> Incident {
-    let resolved = issue
-        .is_resolved
-        .unwrap_or(issue.end_date_time.is_some());
+    let resolved = issue.is_resolved.unwrap_or(issue.end_date_time.is_some());
     let classification = match issue.classification {
         Some(ClassificationType::Incident) => Classification::Incident,
         _ => Classification::Advisory,
@@ -373,7 +382,11 @@ pub fn maintenance(m: &Message, names: &ServiceNames) -> Option<Maintenance> {
         .or(m.action_required_by_date_time)
         .filter(|e| *e >= starts_at)
         .unwrap_or(starts_at + Duration::days(30));
-    let body = m.body.as_ref().and_then(|b| b.content.clone()).unwrap_or_default();
+    let body = m
+        .body
+        .as_ref()
+        .and_then(|b| b.content.clone())
+        .unwrap_or_default();
     let format = match m.body.as_ref().and_then(|b| b.content_type.clone()) {
         Some(BodyType::Text) => BodyFormat::Text,
         _ => BodyFormat::Html,
@@ -393,9 +406,30 @@ pub fn maintenance(m: &Message, names: &ServiceNames) -> Option<Maintenance> {
         body,
         format,
         lang: "en".to_owned(),
-        major: m.is_major_change.unwrap_or(false)
-            || m.severity == Some(Severity::Critical),
+        major: m.is_major_change.unwrap_or(false) || m.severity == Some(Severity::Critical),
     })
+}
+
+/// Two copies of one issue (from `healthOverviews` and `issues`): the newer
+/// wins, and keeps every post either has.
+pub fn merge_issue(a: Issue, b: Issue) -> Issue {
+    let (mut newer, older) = if a.last_modified_date_time >= b.last_modified_date_time {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    let posts = newer.posts.get_or_insert_with(Vec::new);
+    for p in older.posts.into_iter().flatten() {
+        let dup = posts.iter().any(|q| {
+            q.created_date_time == p.created_date_time
+                && q.description.as_ref().and_then(|d| d.content.as_ref())
+                    == p.description.as_ref().and_then(|d| d.content.as_ref())
+        });
+        if !dup {
+            posts.push(p);
+        }
+    }
+    newer
 }
 
 #[cfg(test)]

@@ -90,14 +90,26 @@ pub fn from_history(
             continue;
         };
         let mut seen: BTreeSet<_> = snap.services.iter().map(|x| x.id.clone()).collect();
-        snap.services
-            .extend(s.services.iter().filter(|x| seen.insert(x.id.clone())).cloned());
+        snap.services.extend(
+            s.services
+                .iter()
+                .filter(|x| seen.insert(x.id.clone()))
+                .cloned(),
+        );
         let mut seen: BTreeSet<_> = snap.incidents.iter().map(|x| x.id.clone()).collect();
-        snap.incidents
-            .extend(s.incidents.values().filter(|x| seen.insert(x.id.clone())).cloned());
+        snap.incidents.extend(
+            s.incidents
+                .values()
+                .filter(|x| seen.insert(x.id.clone()))
+                .cloned(),
+        );
         let mut seen: BTreeSet<_> = snap.maintenance.iter().map(|x| x.id.clone()).collect();
-        snap.maintenance
-            .extend(s.maintenance.values().filter(|x| seen.insert(x.id.clone())).cloned());
+        snap.maintenance.extend(
+            s.maintenance
+                .values()
+                .filter(|x| seen.insert(x.id.clone()))
+                .cloned(),
+        );
         snap.stale.extend(s.stale());
     }
     snap

@@ -142,10 +142,38 @@ mod tests {
             domain: Some("Hanbit-Trading.onmicrosoft.com".into()),
         };
         assert_eq!(slug_for(&d), "hanbit-trading");
-        let d = Discovered {
-            domain: None,
-            ..d
-        };
+        let d = Discovered { domain: None, ..d };
         assert_eq!(slug_for(&d), "aaaaaaaa000040008000000000000001");
+    }
+}
+
+#[cfg(test)]
+mod fixture_tests {
+    use super::*;
+
+    #[test]
+    fn customer_pages_parse() {
+        let read = |f: &str| -> Collection {
+            let path = format!(
+                "{}/tests/fixtures/upstream/partner_center/{f}",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+        };
+        let p1 = read("customers_page1.json");
+        let next = p1.links.as_ref().and_then(|l| l.next.as_ref()).unwrap();
+        assert_eq!(next.headers[0].key, "MS-ContinuationToken");
+        let p2 = read("customers_page2.json");
+        assert!(p2.links.as_ref().and_then(|l| l.next.as_ref()).is_none());
+        let found: Vec<Discovered> = p1
+            .items
+            .iter()
+            .chain(&p2.items)
+            .filter_map(discovered)
+            .collect();
+        let names: Vec<_> = found.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["Contoso Ltd", "한빛 물산", "Fromagerie Dupré"]);
+        let slugs: Vec<_> = found.iter().map(slug_for).collect();
+        assert_eq!(slugs, ["contoso", "hanbitmulsan", "fromageriedupre"]);
     }
 }

@@ -251,8 +251,12 @@ pub fn normalize(
                 impact_description: None,
                 services: refs(i),
                 started_at: started,
-                ended_at: (!status.is_active())
-                    .then(|| i.resolved_at.or(i.updated_at).unwrap_or(started).max(started)),
+                ended_at: (!status.is_active()).then(|| {
+                    i.resolved_at
+                        .or(i.updated_at)
+                        .unwrap_or(started)
+                        .max(started)
+                }),
                 updated_at: i.updated_at,
                 updates,
                 links: i

@@ -62,9 +62,7 @@ pub fn time<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::
 }
 
 /// `#[serde(default, deserialize_with = "opt_time")]` for a nullable one.
-pub fn opt_time<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<DateTime<Utc>>, D::Error> {
+pub fn opt_time<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
     match Option::<String>::deserialize(d)? {
         None => Ok(None),
         Some(s) if s.is_empty() => Ok(None),
