@@ -82,6 +82,31 @@ async fn get_authed(
 
 /// Follows a listing's next links: at most `max_pages`, never the same URL
 /// twice.
+/// Stops a listing that loops back to a page already read, or goes on
+/// longer than `limit` pages.
+fn check_page(
+    what: &str,
+    u: &Url,
+    seen: &mut BTreeSet<String>,
+    limit: usize,
+) -> Result<(), FetchError> {
+    if !seen.insert(u.to_string()) {
+        return Err(FetchError::Malformed {
+            what: what.to_owned(),
+            host: super::http::host_of(u),
+            reason: "its next link leads back to a page already read (a paging loop)".into(),
+        });
+    }
+    if seen.len() > limit {
+        return Err(FetchError::TooManyPages {
+            what: what.to_owned(),
+            host: super::http::host_of(u),
+            limit,
+        });
+    }
+    Ok(())
+}
+
 /// Which token a listing is fetched with.
 struct Authz<'a> {
     app: &'a AppCredentials,
@@ -101,13 +126,7 @@ async fn pages<P: DeserializeOwned, T>(
     let mut next = Some(first);
     let limit = ctx.http.settings().max_pages;
     while let Some(u) = next.take() {
-        if seen.len() >= limit || !seen.insert(u.to_string()) {
-            return Err(FetchError::TooManyPages {
-                what: what.to_owned(),
-                host: super::http::host_of(&u),
-                limit,
-            });
-        }
+        check_page(what, &u, &mut seen, limit)?;
         let body = get_authed(ctx, auth.app, auth.base, auth.scope, &u, &[]).await?;
         let page: P = parse_json(what, &u, &body)?;
         let (mut got, link) = split(page);
@@ -341,13 +360,7 @@ pub async fn discover(
     let limit = ctx.http.settings().max_pages;
     let correlation = format!("{:032x}", ctx.now.timestamp_nanos_opt().unwrap_or(0));
     while let Some((u, extra)) = next.take() {
-        if seen.len() >= limit || !seen.insert(u.to_string()) {
-            return Err(FetchError::TooManyPages {
-                what: "customers".into(),
-                host: super::http::host_of(&u),
-                limit,
-            });
-        }
+        check_page("customers", &u, &mut seen, limit)?;
         let mut headers: Vec<(String, String)> = vec![
             ("MS-Contract-Version".into(), "v1".into()),
             ("MS-CorrelationId".into(), correlation.clone()),

@@ -3,6 +3,8 @@
 
 #![allow(dead_code, reason = "each test file uses a different part")]
 
+pub mod mock;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -55,6 +57,13 @@ impl SiteTest {
         SiteTest { dir }
     }
 
+    /// An empty site folder with just `statusfleet.yaml`.
+    pub fn with_config(yaml: &str) -> SiteTest {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("statusfleet.yaml"), yaml).unwrap();
+        SiteTest { dir }
+    }
+
     pub fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
@@ -70,8 +79,14 @@ impl SiteTest {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_env(args, &[])
+    }
+
+    /// Runs the binary with extra environment variables.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let out = Command::new(env!("CARGO_BIN_EXE_statusfleet"))
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(self.dir.path())
             .output()
             .unwrap();
