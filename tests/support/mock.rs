@@ -98,6 +98,11 @@ pub struct Mock {
 impl Mock {
     /// Starts a mock; `secret` is the only client secret it accepts.
     pub fn start(secret: &str) -> Mock {
+        Mock::start_paged(secret, 2)
+    }
+
+    /// A mock that serves `page_size` items per page.
+    pub fn start_paged(secret: &str, page_size: usize) -> Mock {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let mock = Mock {
@@ -106,7 +111,7 @@ impl Mock {
             stop: Arc::default(),
             served: Arc::default(),
             latency: Arc::new(Mutex::new(Duration::ZERO)),
-            page_size: 2,
+            page_size,
             secret: secret.to_owned(),
         };
         let ctx = Handler {
