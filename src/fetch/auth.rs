@@ -99,9 +99,12 @@ struct TokenError {
 /// Renew this long before a token expires.
 const MARGIN: Duration = Duration::from_secs(300);
 
+/// (login host, tenant, scope).
+type TokenKey = (String, String, String);
+
 #[derive(Default)]
 pub struct TokenCache {
-    tokens: Mutex<HashMap<(String, String, String), (Secret, Instant)>>,
+    tokens: Mutex<HashMap<TokenKey, (Secret, Instant)>>,
 }
 
 impl TokenCache {

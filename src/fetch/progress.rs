@@ -44,11 +44,7 @@ impl Progress {
         }
         if self.tty {
             let width = 30;
-            let filled = if total == 0 {
-                width
-            } else {
-                done * width / total
-            };
+            let filled = (done * width).checked_div(total).unwrap_or(width);
             eprint!(
                 "\r\x1b[2K[{}{}] {done}/{total} customers · ok {} · stale {} · failed {}",
                 "#".repeat(filled),

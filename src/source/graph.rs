@@ -268,7 +268,7 @@ impl ServiceNames {
 pub fn services(overviews: &[HealthOverview]) -> Vec<Service> {
     overviews
         .iter()
-        .filter_map(|o| {
+        .map(|o| {
             let id = crate::model::ServiceId(o.id.clone());
             let ok = !o.id.is_empty()
                 && o.id
@@ -285,14 +285,14 @@ pub fn services(overviews: &[HealthOverview]) -> Vec<Service> {
             if o.status == Status::ServiceInterruption && open_incident {
                 health = Health::MajorOutage;
             }
-            Some(Service {
+            Service {
                 id,
                 name: o.service.clone(),
                 health,
                 platform: Platform::Microsoft365,
                 upstream_status: Some(o.status.as_str().to_owned()),
                 description: None,
-            })
+            }
         })
         .collect()
 }

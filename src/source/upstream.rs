@@ -88,7 +88,7 @@ pub fn id_from_name(prefix: &str, name: &str) -> crate::model::ServiceId {
         }
     }
     let out = out.trim_end_matches('-').to_owned();
-    let plain = name.chars().all(|c| c.is_ascii());
+    let plain = name.is_ascii();
     if out.len() > prefix.len() && plain && out.len() <= 100 {
         crate::model::ServiceId(out)
     } else {
