@@ -29,7 +29,7 @@ fetch:
   backoff_seconds: 0.05
   max_retry_after_seconds: 5
   max_response_bytes: 1000000
-  max_pages: 10
+  max_pages: 20
 clouds:
   global: {{ login: "{base}", graph: "{base}", arm: "{base}", partner_center: "{base}" }}
 credentials:
@@ -57,7 +57,21 @@ customers:
 fn mock() -> Mock {
     let m = Mock::start(SECRET);
     m.tenant("tenant-good", recorded_tenant());
-    m.tenant("tenant-bad", recorded_tenant());
+    // The second tenant answers with PascalCase enums, as the doc examples do.
+    let mut pascal = recorded_tenant();
+    pascal.overviews.clear();
+    for o in support::mock::fixture("graph/health_overviews_pascal.json")["value"]
+        .as_array()
+        .unwrap()
+    {
+        let mut o = o.clone();
+        pascal
+            .issues
+            .extend(o["issues"].as_array().cloned().unwrap_or_default());
+        o.as_object_mut().unwrap().remove("issues");
+        pascal.overviews.push(o);
+    }
+    m.tenant("tenant-bad", pascal);
     m.statuspage("tailspin", recorded_statuspage());
     m
 }
@@ -109,6 +123,20 @@ fn healthy_fleet_fetches_and_builds() {
     assert!(incident_count(&good, "azure") >= 7);
     let sp = "statuspage:".to_owned() + &mock.base() + "/tailspin";
     assert_eq!(incident_count(&good, &sp), 5);
+    let bad = history(&site, "bad");
+    let ex = &bad["sources"]["graph"]["incidents"]["EX912480"];
+    assert_eq!(
+        ex["status"], "identified",
+        "PascalCase `ServiceDegradation`"
+    );
+    assert_eq!(ex["classification"], "incident", "PascalCase `Incident`");
+    let services = bad["sources"]["graph"]["services"].as_array().unwrap();
+    assert_eq!(services.len(), 3);
+    assert!(
+        services
+            .iter()
+            .any(|s| s["id"] == "Exchange" && s["health"] == "degraded")
+    );
     // Pages: Graph incidents, Azure events and Message Center maintenance.
     let overview = site.read("public/good/en/index.html");
     assert!(overview.contains("Exchange Online"));
@@ -354,7 +382,7 @@ fn endless_next_links_stop_at_the_page_cap() {
         Api::Graph,
         Fault::EndlessNextLink,
         1000,
-        Some("more than 10 pages"),
+        Some("more than 20 pages"),
     );
 }
 
