@@ -87,7 +87,7 @@ impl<'de> Deserialize<'de> for ServiceId {
     }
 }
 
-fn parse_service_id(s: &str) -> Result<ServiceId, String> {
+pub(crate) fn parse_service_id(s: &str) -> Result<ServiceId, String> {
     {
         let ok = !s.is_empty()
             && s.len() <= 100

@@ -193,6 +193,7 @@ fn the_demo_fleet_fetched_live_has_the_offline_shape() {
     offline.build();
     let mock = Mock::start_paged(SECRET, 3);
     let base = mock.base();
+    let china = format!("http://localhost:{}", mock.addr.port());
     let live = SiteTest::demo().edit("statusfleet.yaml", |mut text| {
         for slug in CUSTOMERS {
             let (tenant, page, azure) = upstream(slug);
@@ -214,7 +215,7 @@ fn the_demo_fleet_fetched_live_has_the_offline_shape() {
             text.replace_range(tid..end, &format!("tenant_id: {tenant_id}"));
         }
         let clouds = format!(
-            "clouds:\n  global: {{ login: \"{base}\", graph: \"{base}\", arm: \"{base}\" }}\n  china: {{ login: \"{base}\", graph: \"{base}\", arm: \"{base}\" }}\ncredentials:\n  app: {{ client_id: demo-app, client_secret_env: DEMO_SECRET }}\nfetch:\n  timeout_seconds: 5\n\ncustomers:\n"
+            "clouds:\n  global: {{ login: \"{base}\", graph: \"{base}\", arm: \"{base}\" }}\n  china: {{ login: \"{china}\", graph: \"{china}\", arm: \"{china}\" }}\ncredentials:\n  app: {{ client_id: demo-app, client_secret_env: DEMO_SECRET }}\nfetch:\n  timeout_seconds: 5\n\ncustomers:\n"
         );
         text.replacen("customers:\n", &clouds, 1)
     });
@@ -276,12 +277,23 @@ fn the_demo_fleet_fetched_live_has_the_offline_shape() {
             }
         }
     }
-    // The china customer was fetched through the china endpoints' settings.
-    assert!(
-        live.read("public/lianhua/zh-CN/index.html")
-            .contains("21Vianet")
-            || live
-                .read("public/lianhua/zh-CN/index.html")
-                .contains("世纪互联")
-    );
+    // lianhua (cloud: china) went through the `clouds.china` endpoints (the
+    // mock under the name `localhost`), every other customer through the
+    // global ones (`127.0.0.1`).
+    let china_host = format!("localhost:{}", mock.addr.port());
+    for l in mock.log().iter().filter(|l| l.tenant.is_some()) {
+        let host = l
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("host"))
+            .map(|(_, v)| v.as_str());
+        let china = l.tenant.as_deref() == Some("tenant-lianhua");
+        assert_eq!(
+            host == Some(china_host.as_str()),
+            china,
+            "{} {:?}",
+            l.path,
+            host
+        );
+    }
 }

@@ -87,11 +87,15 @@ pub fn file_stem(id: &str) -> String {
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .take(60)
         .collect();
-    // FNV-1a: stable across builds and platforms.
-    let hash = id.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+    format!("{}-{:08x}", safe.trim_matches('-'), short_hash(id))
+}
+
+/// FNV-1a, folded to 32 bits: stable across builds and platforms, for
+/// telling apart names that make the same safe file name or id.
+pub fn short_hash(s: &str) -> u32 {
+    s.bytes().fold(0xcbf29ce484222325u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
-    });
-    format!("{}-{:08x}", safe.trim_matches('-'), hash as u32)
+    }) as u32
 }
 
 pub fn build<'a>(

@@ -269,12 +269,8 @@ pub fn services(overviews: &[HealthOverview]) -> Vec<Service> {
     overviews
         .iter()
         .map(|o| {
-            let id = crate::model::ServiceId(o.id.clone());
-            let ok = !o.id.is_empty()
-                && o.id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-            let id = if ok { id } else { id_from_name("", &o.service) };
+            let id = crate::model::parse_service_id(&o.id)
+                .unwrap_or_else(|_| id_from_name("", &o.service));
             let mut health = health_of(&o.status);
             // An interruption with an open incident-class issue is an outage.
             let open_incident = o.issues.iter().flatten().any(|i| {

@@ -72,47 +72,32 @@ pub fn from_history(
         .max()
         .or(fallback)
         .unwrap_or_else(|| never_fetched_clock(config));
-    let mut snap = Snapshot {
-        taken_at,
-        services: Vec::new(),
-        incidents: Vec::new(),
-        maintenance: Vec::new(),
-        stale: Vec::new(),
-    };
-    for (key, label) in keys {
-        let Some(s) = h.sources.get(key) else {
-            snap.stale.push(StaleSource {
-                source: label.clone(),
-                as_of: None,
-                since: taken_at,
-                reason: "not fetched yet: run `statusfleet fetch`".into(),
-            });
-            continue;
-        };
-        let mut seen: BTreeSet<_> = snap.services.iter().map(|x| x.id.clone()).collect();
-        snap.services.extend(
-            s.services
-                .iter()
-                .filter(|x| seen.insert(x.id.clone()))
-                .cloned(),
-        );
-        let mut seen: BTreeSet<_> = snap.incidents.iter().map(|x| x.id.clone()).collect();
-        snap.incidents.extend(
-            s.incidents
-                .values()
-                .filter(|x| seen.insert(x.id.clone()))
-                .cloned(),
-        );
-        let mut seen: BTreeSet<_> = snap.maintenance.iter().map(|x| x.id.clone()).collect();
-        snap.maintenance.extend(
-            s.maintenance
-                .values()
-                .filter(|x| seen.insert(x.id.clone()))
-                .cloned(),
-        );
-        snap.stale.extend(s.stale());
-    }
-    snap
+    // One snapshot per source, merged like the sources of a customer.
+    let per_source: Vec<Snapshot> = keys
+        .iter()
+        .map(|(key, label)| match h.sources.get(key) {
+            Some(s) => Snapshot {
+                taken_at,
+                services: s.services.clone(),
+                incidents: s.incidents.values().cloned().collect(),
+                maintenance: s.maintenance.values().cloned().collect(),
+                stale: s.stale().into_iter().collect(),
+            },
+            None => Snapshot {
+                taken_at,
+                services: Vec::new(),
+                incidents: Vec::new(),
+                maintenance: Vec::new(),
+                stale: vec![StaleSource {
+                    source: label.clone(),
+                    as_of: None,
+                    since: taken_at,
+                    reason: "not fetched yet: run `statusfleet fetch`".into(),
+                }],
+            },
+        })
+        .collect();
+    merge(per_source)
 }
 
 /// The page clock of a customer none of whose sources was ever fetched: the

@@ -92,15 +92,12 @@ pub fn id_from_name(prefix: &str, name: &str) -> crate::model::ServiceId {
     if out.len() > prefix.len() && plain && out.len() <= 100 {
         crate::model::ServiceId(out)
     } else {
-        let hash = name.bytes().fold(0xcbf29ce484222325u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
-        });
         let keep: String = out.chars().take(80).collect();
         let keep = match keep.trim_matches('-') {
             "" => "service",
             k => k,
         };
-        crate::model::ServiceId(format!("{keep}-{:08x}", hash as u32))
+        crate::model::ServiceId(format!("{keep}-{:08x}", crate::site::short_hash(name)))
     }
 }
 

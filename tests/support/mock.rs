@@ -430,20 +430,32 @@ impl Handler {
         )
     }
 
-    /// One page of `items` by `$skip`, with an OData next link.
-    fn odata_page(&self, req: &Request, items: &[Value], fault: Option<&Fault>) -> Response {
+    /// Links point back at the host the client used, as a real server's do.
+    fn base_for(&self, req: &Request) -> String {
+        req.header("host")
+            .map_or_else(|| self.base.clone(), |h| format!("http://{h}"))
+    }
+
+    /// The page of `items` that the offset in query parameter `param` names.
+    fn slice(&self, req: &Request, param: &str, items: &[Value]) -> (usize, Vec<Value>) {
         let skip: usize = req
             .query
-            .get("$skip")
+            .get(param)
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
-        let page: Vec<Value> = items
+        let page = items
             .iter()
             .skip(skip)
             .take(self.page_size)
             .cloned()
             .collect();
-        let mut out = json!({"@odata.context": format!("{}/v1.0/$metadata#collection", self.base), "value": page});
+        (skip, page)
+    }
+
+    /// One page of `items` by `$skip`, with an OData next link.
+    fn odata_page(&self, req: &Request, items: &[Value], fault: Option<&Fault>) -> Response {
+        let (skip, page) = self.slice(req, "$skip", items);
+        let mut out = json!({"@odata.context": format!("{}/v1.0/$metadata#collection", self.base_for(req)), "value": page});
         let next = |skip: usize| {
             let mut q: Vec<String> = req
                 .query
@@ -457,7 +469,7 @@ impl Handler {
                 })
                 .collect();
             q.push(format!("$skip={skip}"));
-            format!("{}{}?{}", self.base, req.path, q.join("&"))
+            format!("{}{}?{}", self.base_for(req), req.path, q.join("&"))
         };
         match fault {
             Some(Fault::EndlessNextLink) => out["@odata.nextLink"] = json!(next(skip + 1)),
@@ -562,7 +574,7 @@ impl Handler {
                     .keys()
                     .map(|s| json!({"id": format!("/subscriptions/{s}"), "subscriptionId": s, "displayName": s, "state": "Enabled"}))
                     .collect(),
-                format!("{}/subscriptions?api-version={version}", self.base),
+                format!("{}/subscriptions?api-version={version}", self.base_for(req)),
             ),
             ["subscriptions", sub, "providers", "Microsoft.ResourceHealth", "events"] => {
                 let Some(events) = t.subscriptions.get(*sub) else {
@@ -575,7 +587,7 @@ impl Handler {
                     events.clone(),
                     format!(
                         "{}{}?api-version={version}&queryStartTime={}",
-                        self.base,
+                        self.base_for(req),
                         req.path,
                         url::form_urlencoded::byte_serialize(
                             req.query.get("queryStartTime").map(String::as_str).unwrap_or("").as_bytes()
@@ -586,17 +598,7 @@ impl Handler {
             }
             _ => return json_response(404, &json!({"error": {"code": "NotFound", "message": "No route."}})),
         };
-        let skip: usize = req
-            .query
-            .get("$skipToken")
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let page: Vec<Value> = items
-            .iter()
-            .skip(skip)
-            .take(self.page_size)
-            .cloned()
-            .collect();
+        let (skip, page) = self.slice(req, "$skipToken", &items);
         let mut out = json!({"value": page});
         match fault {
             Some(Fault::EndlessNextLink) => {
