@@ -216,6 +216,7 @@ struct ChooserContext<'a> {
     site_title: &'a str,
     default_href: String,
     alternates: Vec<ChooserEntry>,
+    noindex: bool,
 }
 
 /// Every file of one customer's site.
@@ -247,14 +248,16 @@ pub fn render_customer(
         .and_then(|p| p.file_name())
         .map(|n| n.to_string_lossy().into_owned());
     let mut files = Vec::new();
+    let links = crate::feeds::Links::new(config.site.base_url.as_ref(), slug);
+    let views_of = |locale| LocaleViews {
+        model: &model,
+        config,
+        cat: catalogs.get(locale),
+        locale_names: locale_names.clone(),
+        logo: logo.clone(),
+    };
     for locale in &customer.locales {
-        let views = LocaleViews {
-            model: &model,
-            config,
-            cat: catalogs.get(locale),
-            locale_names: locale_names.clone(),
-            logo: logo.clone(),
-        };
+        let views = views_of(locale);
         for page in views.pages() {
             let html = renderer.render(locale.tag(), page.template, &page.page.path, &page)?;
             files.push(OutputFile {
@@ -262,7 +265,9 @@ pub fn render_customer(
                 bytes: html.into_bytes(),
             });
         }
+        crate::feeds::locale_files(&views, &links, &mut files);
     }
+    crate::feeds::customer_files(&views_of(&customer.default_locale), &links, &mut files);
     let default = catalogs.get(&customer.default_locale);
     let chooser = ChooserContext {
         lang: crate::site::views::LangView {
@@ -288,6 +293,7 @@ pub fn render_customer(
                 }
             })
             .collect(),
+        noindex: !customer.indexable,
     };
     let html = renderer.render(
         customer.default_locale.tag(),
@@ -359,6 +365,16 @@ pub fn render_all(inputs: &Inputs) -> Result<Vec<OutputFile>, RenderError> {
         files.push(OutputFile {
             path: "index.html".into(),
             bytes: html.into_bytes(),
+        });
+    }
+    files.push(OutputFile {
+        path: "robots.txt".into(),
+        bytes: crate::feeds::robots_txt(&inputs.config).into_bytes(),
+    });
+    if let Some(index) = crate::feeds::sitemap_index(&inputs.config) {
+        files.push(OutputFile {
+            path: "sitemap.xml".into(),
+            bytes: index.into_bytes(),
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));

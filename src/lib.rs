@@ -7,6 +7,7 @@ pub mod build;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod feeds;
 pub mod fetch;
 pub mod format;
 pub mod history;

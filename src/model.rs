@@ -315,6 +315,10 @@ pub struct Maintenance {
     /// A major change (Message Center `isMajorChange`): flagged on pages.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub major: bool,
+    /// When upstream last changed the announcement (feeds and calendars
+    /// use it as the entry's date; the window start when unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 impl Maintenance {

@@ -51,7 +51,8 @@ const TAGS: &[&str] = &[
 static UPSTREAM: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| builder(false));
 static CONTENT: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| builder(true));
 
-fn builder(allow_relative: bool) -> ammonia::Builder<'static> {
+/// Partner content may also link phone numbers.
+fn builder(partner: bool) -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::empty();
     b.add_tags(TAGS.iter().copied())
         .add_tag_attributes("a", ["href", "title", "hreflang"])
@@ -59,14 +60,53 @@ fn builder(allow_relative: bool) -> ammonia::Builder<'static> {
         .add_tag_attributes("td", ["colspan", "rowspan"])
         .add_tag_attributes("th", ["colspan", "rowspan", "scope"])
         .add_tag_attributes("ol", ["start"])
-        .url_schemes(HashSet::from(["http", "https", "mailto"]))
+        .url_schemes(if partner {
+            HashSet::from(["http", "https", "mailto", "tel"])
+        } else {
+            HashSet::from(["http", "https", "mailto"])
+        })
         .link_rel(Some("noopener noreferrer nofollow"))
-        .url_relative(if allow_relative {
+        .url_relative(if partner {
             ammonia::UrlRelative::PassThrough
         } else {
             ammonia::UrlRelative::Deny
         });
     b
+}
+
+/// Runs the sanitizer, then drops the `rel` it gave a link whose URL it
+/// removed: `rel` without `href` is not valid HTML.
+fn clean(b: &ammonia::Builder<'static>, html: &str) -> String {
+    let out = b.clean(html).to_string();
+    if !out.contains("<a ") {
+        return out;
+    }
+    let mut fixed = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(start) = rest.find("<a ") {
+        fixed.push_str(&rest[..start]);
+        rest = &rest[start..];
+        // The tag ends at the first `>` outside a quoted value.
+        let mut quoted = false;
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                c == '>' && !quoted
+            })
+            .map_or(rest.len(), |(i, _)| i + 1);
+        let tag = &rest[..end];
+        if tag.contains(" href=\"") {
+            fixed.push_str(tag);
+        } else {
+            fixed.push_str(&tag.replace(" rel=\"noopener noreferrer nofollow\"", ""));
+        }
+        rest = &rest[end..];
+    }
+    fixed.push_str(rest);
+    fixed
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -117,12 +157,12 @@ const BLOCK_TAGS: &[&str] = &[
 pub fn upstream_body(body: &str, format: BodyFormat) -> String {
     match format {
         BodyFormat::Text => text_to_html(body),
-        BodyFormat::Markdown => UPSTREAM.clean(&markdown_to_html(body)).to_string(),
+        BodyFormat::Markdown => clean(&UPSTREAM, &markdown_to_html(body)),
         BodyFormat::Html => {
             let lower = body.to_ascii_lowercase();
             let has_blocks = BLOCK_TAGS.iter().any(|t| lower.contains(t));
             if has_blocks || !body.contains('\n') {
-                UPSTREAM.clean(body).to_string()
+                clean(&UPSTREAM, body)
             } else {
                 let with_breaks: String = body
                     .replace("\r\n", "\n")
@@ -131,16 +171,148 @@ pub fn upstream_body(body: &str, format: BodyFormat) -> String {
                     .filter(|p| !p.is_empty())
                     .map(|p| format!("<p>{}</p>", p.replace('\n', "<br>")))
                     .collect();
-                UPSTREAM.clean(&with_breaks).to_string()
+                clean(&UPSTREAM, &with_breaks)
             }
         }
     }
 }
 
+/// A body as plain text, for formats that carry no HTML (calendars, the
+/// JSON API): sanitized first like a page body, then its tags dropped,
+/// blocks and line breaks kept as newlines, entities decoded.
+pub fn plain_text(body: &str, format: BodyFormat) -> String {
+    match format {
+        BodyFormat::Text => {
+            let t: String = body
+                .replace("\r\n", "\n")
+                .chars()
+                .filter(|c| *c == '\n' || !c.is_control())
+                .collect();
+            t.trim().to_owned()
+        }
+        _ => html_to_text(&upstream_body(body, format)),
+    }
+}
+
+/// Safe HTML (sanitizer output) to text.
+pub fn html_to_text(html: &str) -> String {
+    const PARAGRAPHS: &[&str] = &[
+        "p",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "pre",
+        "blockquote",
+        "table",
+        "ul",
+        "ol",
+        "dl",
+        "hr",
+        "div",
+    ];
+    const LINES: &[&str] = &["br", "li", "tr", "dt", "dd"];
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        decode_into(&mut out, &rest[..lt]);
+        rest = &rest[lt + 1..];
+        // The end of the tag, skipping quoted attribute values.
+        let mut quote = None;
+        let mut end = rest.len();
+        for (i, c) in rest.char_indices() {
+            match (quote, c) {
+                (None, '"' | '\'') => quote = Some(c),
+                (Some(q), c) if c == q => quote = None,
+                (None, '>') => {
+                    end = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let tag = &rest[..end];
+        rest = rest.get(end + 1..).unwrap_or("");
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if PARAGRAPHS.contains(&name.as_str()) {
+            out.push_str("\n\n");
+        } else if LINES.contains(&name.as_str()) && !closing {
+            out.push('\n');
+            if name == "li" {
+                out.push_str("- ");
+            }
+        }
+    }
+    decode_into(&mut out, rest);
+    // Trim each line, and keep at most one blank line in a row.
+    let mut text = String::with_capacity(out.len());
+    let mut blank = 0;
+    for line in out.lines().map(str::trim) {
+        if line.is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(if blank > 0 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        text.push_str(line);
+    }
+    text
+}
+
+/// Appends `s` with its character references decoded.
+fn decode_into(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let Some(semi) = rest.bytes().take(12).position(|b| b == b';') else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let name = &rest[1..semi];
+        let c = match name {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some('\u{a0}'),
+            _ => name
+                .strip_prefix("#x")
+                .or_else(|| name.strip_prefix("#X"))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match c {
+            Some(c) if !c.is_control() || c == '\n' => {
+                out.push(c);
+                rest = &rest[semi + 1..];
+            }
+            Some(_) => rest = &rest[semi + 1..],
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
 /// Partner-written markdown (content files) to safe HTML. Relative links are
 /// kept so content can link to other pages of the site.
 pub fn content_markdown(md: &str) -> String {
-    CONTENT.clean(&markdown_to_html(md)).to_string()
+    clean(&CONTENT, &markdown_to_html(md))
 }
 
 fn markdown_to_html(md: &str) -> String {
@@ -179,13 +351,9 @@ mod tests {
             (
                 "<a href=\"javascript:alert(1)\">x</a> <a href=\"https://e.example/\">y</a>",
                 BodyFormat::Html,
-                "<a rel=\"noopener noreferrer nofollow\">x</a> <a href=\"https://e.example/\" rel=\"noopener noreferrer nofollow\">y</a>",
+                "<a>x</a> <a href=\"https://e.example/\" rel=\"noopener noreferrer nofollow\">y</a>",
             ),
-            (
-                "<a href=\"/admin\">rel</a>",
-                BodyFormat::Html,
-                "<a rel=\"noopener noreferrer nofollow\">rel</a>",
-            ),
+            ("<a href=\"/admin\">rel</a>", BodyFormat::Html, "<a>rel</a>"),
             (
                 "**bold** <b onclick=x>t</b>",
                 BodyFormat::Markdown,
@@ -199,6 +367,32 @@ mod tests {
         ];
         for (input, format, want) in cases {
             assert_eq!(upstream_body(input, *format), *want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn bodies_become_plain_text() {
+        let cases: &[(&str, BodyFormat, &str)] = &[
+            ("a < b\r\n\u{7}c", BodyFormat::Text, "a < b\nc"),
+            (
+                "<p>One &amp; <b>two</b></p><ul><li>x</li><li>y &lt;z&gt;</li></ul><script>bad()</script>",
+                BodyFormat::Html,
+                "One & two\n\n- x\n- y <z>",
+            ),
+            (
+                "Title: x\n\nUser impact: y",
+                BodyFormat::Html,
+                "Title: x\n\nUser impact: y",
+            ),
+            ("**b** &#x4e2d;&#25991;", BodyFormat::Markdown, "b 中文"),
+            (
+                "<a title=\"a>b\" href=\"https://e.example/\">l</a>",
+                BodyFormat::Html,
+                "l",
+            ),
+        ];
+        for (input, format, want) in cases {
+            assert_eq!(plain_text(input, *format), *want, "input {input:?}");
         }
     }
 

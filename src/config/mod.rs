@@ -92,6 +92,7 @@ impl Config {
                 services: None,
                 sources: defaults.sources.clone(),
                 support: defaults.support.clone(),
+                indexable: false,
             });
         }
     }
@@ -133,6 +134,48 @@ pub struct Site {
     /// default: customers sharing a host should not see each other.
     #[serde(default)]
     pub fleet_index: bool,
+    /// Where the output folder is published (`https://status.example.net/`
+    /// or `https://example.net/status/`). Needed for sitemaps and for
+    /// absolute links in feeds, calendars and the JSON API; without it those
+    /// links are relative.
+    #[serde(default)]
+    pub base_url: Option<SiteUrl>,
+}
+
+/// The public URL of the output folder: http or https, no query or
+/// fragment, kept with a trailing slash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct SiteUrl(String);
+
+impl SiteUrl {
+    pub fn parse(s: &str) -> Result<SiteUrl, String> {
+        let url = url::Url::parse(s).map_err(|e| format!("invalid URL `{s}`: {e}"))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+            return Err(format!(
+                "invalid URL `{s}`: expected an absolute http:// or https:// URL"
+            ));
+        }
+        if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+            return Err(format!(
+                "invalid URL `{s}`: expected no user, query or fragment"
+            ));
+        }
+        let mut u = url.to_string();
+        if !u.ends_with('/') {
+            u.push('/');
+        }
+        Ok(SiteUrl(u))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for SiteUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::scope::parse_str(d, "an absolute http(s) URL", SiteUrl::parse)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -172,6 +215,9 @@ pub struct Customer {
     pub services: Option<Vec<ServiceId>>,
     pub sources: Vec<SourceConfig>,
     pub support: Support,
+    /// Search engines may index the pages and the customer is listed in
+    /// sitemaps. Off by default: pages carry `noindex`.
+    pub indexable: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -211,6 +257,8 @@ struct RawCustomer {
     sources: Vec<SourceConfig>,
     #[serde(default)]
     support: Support,
+    #[serde(default)]
+    indexable: bool,
 }
 
 /// Where the customer gets help; used by "next steps".
@@ -376,7 +424,18 @@ fn resolve(raw: RawConfig, root: PathBuf, file: &Path, text: &str) -> Result<Con
             services,
             sources,
             support,
+            indexable,
         } = c;
+        if indexable && site.base_url.is_none() {
+            let from = locate_scalar(text, 1, slug.as_str()).map_or(1, |p| p.0);
+            return Err(InputError::new(
+                file,
+                locate_scalar(text, from, "indexable"),
+                format!(
+                    "customer `{slug}` is indexable, but site.base_url is not set: a sitemap needs the absolute URL the site is published at, e.g. `base_url: https://status.example.net/`"
+                ),
+            ));
+        }
         if sources.is_empty() {
             let at = locate_scalar(text, 1, slug.as_str());
             return Err(InputError::new(
@@ -405,6 +464,7 @@ fn resolve(raw: RawConfig, root: PathBuf, file: &Path, text: &str) -> Result<Con
             services,
             sources,
             support,
+            indexable,
         });
     }
     Ok(Config {

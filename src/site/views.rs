@@ -115,6 +115,8 @@ pub struct IncidentDetail {
 #[derive(Debug, Clone, Serialize)]
 pub struct MaintView {
     pub id: String,
+    /// Fragment id of the item on the maintenance page (`m-…`).
+    pub anchor: String,
     pub title: String,
     pub lang: String,
     pub services: Vec<ServiceLink>,
@@ -202,6 +204,8 @@ pub struct Common {
     pub as_of_after: String,
     pub zone_note: String,
     pub stale: Vec<StaleView>,
+    /// The customer is not indexable: pages carry `noindex`.
+    pub noindex: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -297,18 +301,18 @@ fn label(cat: &Catalog, prefix: &str, key: &'static str) -> Label {
 }
 
 impl<'m, 'a> LocaleViews<'m, 'a> {
-    fn tz(&self) -> chrono_tz::Tz {
+    pub(crate) fn tz(&self) -> chrono_tz::Tz {
         self.model.customer.time_zone.0
     }
 
-    fn time(&self, t: chrono::DateTime<chrono::Utc>) -> TimeView {
+    pub(crate) fn time(&self, t: chrono::DateTime<chrono::Utc>) -> TimeView {
         TimeView {
             iso: t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             text: self.cat.formats.datetime(t, self.tz()),
         }
     }
 
-    fn service_links(&self, refs: &[crate::model::ServiceRef]) -> Vec<ServiceLink> {
+    pub(crate) fn service_links(&self, refs: &[crate::model::ServiceRef]) -> Vec<ServiceLink> {
         refs.iter()
             .filter_map(|r| self.model.services.iter().find(|s| s.service.id == r.0))
             .map(|s| ServiceLink {
@@ -318,7 +322,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             .collect()
     }
 
-    fn summary(&self, m: &IncidentModel) -> IncidentSummary {
+    pub(crate) fn summary(&self, m: &IncidentModel) -> IncidentSummary {
         let i = &m.incident;
         let (title, title_lang) = self.title_of(m);
         let end = i.ended_at.unwrap_or(self.model.now);
@@ -355,7 +359,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
     }
 
     /// The title in this locale when a partner translated it.
-    fn title_of(&self, m: &IncidentModel) -> (String, String) {
+    pub(crate) fn title_of(&self, m: &IncidentModel) -> (String, String) {
         match m
             .notes
             .get(self.cat.locale.tag())
@@ -366,9 +370,13 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         }
     }
 
-    fn maint(&self, (m, status, html): &(Maintenance, MaintenanceStatus, String)) -> MaintView {
+    pub(crate) fn maint(
+        &self,
+        (m, status, html): &(Maintenance, MaintenanceStatus, String),
+    ) -> MaintView {
         MaintView {
             id: m.id.clone(),
+            anchor: format!("m-{}", super::file_stem(&m.id)),
             title: m.title.clone(),
             lang: m.lang.clone(),
             services: self.service_links(&m.services),
@@ -701,6 +709,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                     ],
                 )
                 .unwrap_or_default(),
+            noindex: !c.indexable,
             stale: self
                 .model
                 .stale

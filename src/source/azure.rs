@@ -239,6 +239,7 @@ pub fn normalize(events: &[Event], configured: &[String], now: DateTime<Utc>) ->
                     format: BodyFormat::Html,
                     lang: "en".into(),
                     major: false,
+                    updated_at: p.last_update_time,
                 });
             }
             _ => {

@@ -403,6 +403,7 @@ pub fn maintenance(m: &Message, names: &ServiceNames) -> Option<Maintenance> {
         format,
         lang: "en".to_owned(),
         major: m.is_major_change.unwrap_or(false) || m.severity == Some(Severity::Critical),
+        updated_at: m.last_modified_date_time,
     })
 }
 

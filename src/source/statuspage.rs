@@ -311,6 +311,7 @@ pub fn normalize(
                 format: BodyFormat::Text,
                 lang: lang.to_owned(),
                 major: false,
+                updated_at: m.updated_at,
             })
         })
         .collect();

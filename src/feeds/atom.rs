@@ -1,0 +1,278 @@
+//! `<locale>/feed.atom` (RFC 4287): one entry per incident update and per
+//! maintenance milestone (announced, started, completed or cancelled), with
+//! ids that stay the same from build to build.
+
+use std::fmt::Write;
+
+use chrono::{DateTime, Utc};
+
+use super::{Links, stable_uuid, update_statuses, utc, xml_escape};
+use crate::sanitize::escape;
+use crate::site::views::LocaleViews;
+
+struct Entry {
+    id: String,
+    title: String,
+    updated: DateTime<Utc>,
+    link: String,
+    term: &'static str,
+    label: String,
+    /// HTML (already safe), written escaped as `type="html"`.
+    html: String,
+}
+
+pub fn feed(v: &LocaleViews, links: &Links) -> String {
+    let model = v.model;
+    let cat = v.cat;
+    let slug = model.customer.slug.as_str();
+    let tag = cat.locale.tag();
+    let mut entries = Vec::new();
+    let label_value = |label: &str, value: &str| {
+        cat.text(
+            "common.label_value",
+            None,
+            &[("label", label), ("value", value)],
+        )
+        .unwrap_or_default()
+    };
+
+    for m in &model.incidents {
+        let s = v.summary(m);
+        let link = links
+            .absolute(&format!("{tag}/{}", s.href))
+            .unwrap_or_else(|| s.href.clone());
+        let services = s
+            .services
+            .iter()
+            .map(|x| x.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut head = String::new();
+        if !services.is_empty() {
+            let _ = write!(
+                head,
+                "<p>{}</p>",
+                escape(&label_value(
+                    &cat.t("incident.affected_services"),
+                    &services
+                ))
+            );
+        }
+        let classification = m.incident.classification.key();
+        let title_of = |status: Option<crate::model::IncidentStatus>, n: usize| match status {
+            Some(st) => cat.text(
+                "feed.update",
+                None,
+                &[
+                    ("title", &s.title),
+                    ("status", &cat.t(&format!("incident_status.{}", st.key()))),
+                ],
+            ),
+            None => cat.text(
+                "feed.update_numbered",
+                None,
+                &[("title", &s.title), ("n", &cat.formats.integer(n as i64))],
+            ),
+        };
+        if m.updates.is_empty() {
+            let at = m.incident.updated_at.unwrap_or(m.incident.started_at);
+            let mut html = head.clone();
+            if let Some(impact) = &m.incident.impact_description {
+                let _ = write!(
+                    html,
+                    "<div lang=\"{}\">{}</div>",
+                    escape(&m.incident.lang),
+                    crate::sanitize::text_to_html(impact)
+                );
+            }
+            entries.push(Entry {
+                id: stable_uuid(&["atom", slug, tag, "incident", &m.incident.id]),
+                title: title_of(Some(m.incident.status), 1).unwrap_or_default(),
+                updated: at,
+                link: link.clone(),
+                term: classification,
+                label: s.classification.text.clone(),
+                html,
+            });
+        }
+        let count = m.updates.len();
+        for (k, ((u, body), status)) in m.updates.iter().zip(update_statuses(m)).enumerate() {
+            let at = v.time(u.at);
+            let mut html = format!(
+                "<p><time datetime=\"{}\">{}</time>",
+                at.iso,
+                escape(&at.text)
+            );
+            if let Some(st) = status {
+                let _ = write!(
+                    html,
+                    " · {}",
+                    escape(&cat.t(&format!("incident_status.{}", st.key())))
+                );
+            }
+            if let Some(r) = &u.region {
+                let _ = write!(html, " · {}", escape(r));
+            }
+            html.push_str("</p>");
+            html.push_str(&head);
+            let _ = write!(
+                html,
+                "<div lang=\"{}\">{}</div>",
+                escape(&m.incident.lang),
+                body
+            );
+            entries.push(Entry {
+                id: stable_uuid(&[
+                    "atom",
+                    slug,
+                    tag,
+                    "incident",
+                    &m.incident.id,
+                    &utc(u.at),
+                    u.region.as_deref().unwrap_or(""),
+                    &u.body,
+                ]),
+                title: title_of(status, count - k).unwrap_or_default(),
+                updated: u.at,
+                link: link.clone(),
+                term: classification,
+                label: s.classification.text.clone(),
+                html,
+            });
+        }
+    }
+
+    let maint_label = cat.t("nav.maintenance");
+    for item in &model.maintenance {
+        let (mt, now_status, body) = item;
+        let view = v.maint(item);
+        let link = match links.absolute(&format!("{tag}/maintenance.html")) {
+            Some(abs) => format!("{abs}#{}", view.anchor),
+            None => format!("maintenance.html#{}", view.anchor),
+        };
+        let milestones = super::milestones(mt, *now_status, model.now);
+        let services = view
+            .services
+            .iter()
+            .map(|x| x.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut head = format!(
+            "<p>{}<br>{}",
+            escape(&label_value(
+                &cat.t("maintenance.starts"),
+                &view.starts.text
+            )),
+            escape(&label_value(&cat.t("maintenance.ends"), &view.ends.text)),
+        );
+        if !services.is_empty() {
+            let _ = write!(
+                head,
+                "<br>{}",
+                escape(&label_value(&cat.t("maintenance.services"), &services))
+            );
+        }
+        head.push_str("</p>");
+        for (status, at) in milestones {
+            let mut html = head.clone();
+            if !body.is_empty() {
+                let _ = write!(html, "<div lang=\"{}\">{}</div>", escape(&mt.lang), body);
+            }
+            entries.push(Entry {
+                id: stable_uuid(&["atom", slug, tag, "maintenance", &mt.id, status.key()]),
+                title: cat
+                    .text(
+                        &format!("feed.maintenance_{}", status.key()),
+                        None,
+                        &[("title", &mt.title)],
+                    )
+                    .unwrap_or_default(),
+                updated: at,
+                link: link.clone(),
+                term: "maintenance",
+                label: maint_label.clone(),
+                html,
+            });
+        }
+    }
+
+    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
+    let updated = entries.first().map_or(model.now, |e| e.updated);
+    let title = cat
+        .text("feed.title", None, &[("customer", &model.customer.name)])
+        .unwrap_or_default();
+    let partner = &v.config.site.partner;
+
+    let mut x = String::with_capacity(4096 + entries.len() * 2048);
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(
+        x,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+        xml_escape(tag)
+    );
+    let _ = writeln!(
+        x,
+        "  <id>urn:uuid:{}</id>",
+        stable_uuid(&["atom", slug, tag])
+    );
+    let _ = writeln!(x, "  <title type=\"text\">{}</title>", xml_escape(&title));
+    let _ = writeln!(x, "  <updated>{}</updated>", utc(updated));
+    let self_href = links
+        .absolute(&format!("{tag}/feed.atom"))
+        .unwrap_or_else(|| "feed.atom".into());
+    let home = links
+        .absolute(&format!("{tag}/index.html"))
+        .unwrap_or_else(|| "index.html".into());
+    let _ = writeln!(
+        x,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        xml_escape(&self_href)
+    );
+    let _ = writeln!(
+        x,
+        "  <link rel=\"alternate\" type=\"text/html\" hreflang=\"{}\" href=\"{}\"/>",
+        xml_escape(tag),
+        xml_escape(&home)
+    );
+    x.push_str("  <author>\n");
+    let _ = writeln!(x, "    <name>{}</name>", xml_escape(&partner.name));
+    if let Some(url) = &partner.url {
+        let _ = writeln!(x, "    <uri>{}</uri>", xml_escape(url));
+    }
+    x.push_str("  </author>\n");
+    let _ = writeln!(
+        x,
+        "  <generator version=\"{}\">statusfleet</generator>",
+        env!("CARGO_PKG_VERSION")
+    );
+    for e in &entries {
+        x.push_str("  <entry>\n");
+        let _ = writeln!(x, "    <id>urn:uuid:{}</id>", e.id);
+        let _ = writeln!(
+            x,
+            "    <title type=\"text\">{}</title>",
+            xml_escape(&e.title)
+        );
+        let _ = writeln!(x, "    <updated>{}</updated>", utc(e.updated));
+        let _ = writeln!(x, "    <published>{}</published>", utc(e.updated));
+        let _ = writeln!(
+            x,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            xml_escape(&e.link)
+        );
+        let _ = writeln!(
+            x,
+            "    <category term=\"{}\" label=\"{}\"/>",
+            e.term,
+            xml_escape(&e.label)
+        );
+        let _ = writeln!(
+            x,
+            "    <content type=\"html\">{}</content>",
+            xml_escape(&e.html)
+        );
+        x.push_str("  </entry>\n");
+    }
+    x.push_str("</feed>\n");
+    x
+}

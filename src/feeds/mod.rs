@@ -1,0 +1,225 @@
+//! Subscribable and machine-readable outputs of one customer (DESIGN §5):
+//! an Atom feed, an iCalendar and an SVG badge per locale, the
+//! Statuspage-v2-shaped JSON API, and the sitemap. They are built from the
+//! same per-locale views as the pages, so titles, translations and times
+//! match what the pages say; every text is escaped for its format here.
+
+mod atom;
+mod badge;
+mod ics;
+mod json;
+mod sitemap;
+
+pub use sitemap::{robots_txt, sitemap_index};
+
+use chrono::{DateTime, Utc};
+
+use crate::model::{IncidentStatus, Maintenance, MaintenanceStatus};
+use crate::output::OutputFile;
+use crate::site::IncidentModel;
+use crate::site::views::LocaleViews;
+
+/// How outputs link to pages: absolute when `site.base_url` is set,
+/// otherwise relative to the file that holds the link.
+#[derive(Debug, Clone)]
+pub struct Links {
+    /// `https://status.example.net/contoso/`.
+    customer_url: Option<String>,
+}
+
+impl Links {
+    pub fn new(base_url: Option<&crate::config::SiteUrl>, slug: &str) -> Links {
+        Links {
+            customer_url: base_url.map(|b| format!("{}{slug}/", b.as_str())),
+        }
+    }
+
+    /// `path` (relative to the customer folder) as linked from a file whose
+    /// folder is `up` levels below the customer folder.
+    pub fn href(&self, path: &str, up: usize) -> String {
+        match &self.customer_url {
+            Some(root) => format!("{root}{path}"),
+            None => format!("{}{path}", "../".repeat(up)),
+        }
+    }
+
+    /// The absolute URL of `path`, when the site's URL is known.
+    pub fn absolute(&self, path: &str) -> Option<String> {
+        self.customer_url
+            .as_ref()
+            .map(|root| format!("{root}{path}"))
+    }
+}
+
+/// The files of one locale: `feed.atom`, `maintenance.ics`, `badge.svg`.
+pub fn locale_files(views: &LocaleViews, links: &Links, files: &mut Vec<OutputFile>) {
+    let slug = views.model.customer.slug.as_str();
+    let tag = views.cat.locale.tag();
+    files.push(OutputFile {
+        path: format!("{slug}/{tag}/feed.atom"),
+        bytes: atom::feed(views, links).into_bytes(),
+    });
+    files.push(OutputFile {
+        path: format!("{slug}/{tag}/maintenance.ics"),
+        bytes: ics::calendar(views, links).into_bytes(),
+    });
+    files.push(OutputFile {
+        path: format!("{slug}/{tag}/badge.svg"),
+        bytes: badge::svg(views).into_bytes(),
+    });
+}
+
+/// The customer-level files, given the default locale's views and the
+/// files rendered so far: the JSON API, the default locale's calendar and
+/// badge at the customer root, and the sitemap of an indexable customer.
+pub fn customer_files(views: &LocaleViews, links: &Links, files: &mut Vec<OutputFile>) {
+    let slug = views.model.customer.slug.as_str();
+    let tag = views.cat.locale.tag();
+    for name in ["maintenance.ics", "badge.svg"] {
+        let path = format!("{slug}/{tag}/{name}");
+        if let Some(f) = files.iter().find(|f| f.path == path) {
+            let bytes = f.bytes.clone();
+            files.push(OutputFile {
+                path: format!("{slug}/{name}"),
+                bytes,
+            });
+        }
+    }
+    for (name, bytes) in json::api(views, links) {
+        files.push(OutputFile {
+            path: format!("{slug}/api/v2/{name}"),
+            bytes,
+        });
+    }
+    if views.model.customer.indexable
+        && let Some(xml) = sitemap::customer(views, links, files)
+    {
+        files.push(OutputFile {
+            path: format!("{slug}/sitemap.xml"),
+            bytes: xml.into_bytes(),
+        });
+    }
+}
+
+/// The status each update stands for, newest first: its own, else (for the
+/// newest) the incident's current one, else none.
+pub(crate) fn update_statuses(m: &IncidentModel) -> Vec<Option<IncidentStatus>> {
+    m.updates
+        .iter()
+        .enumerate()
+        .map(|(k, (u, _))| u.status.or((k == 0).then_some(m.incident.status)))
+        .collect()
+}
+
+/// A maintenance window's milestones so far, oldest first: announced,
+/// then started and completed as the snapshot time passes them, or
+/// cancelled. Feeds and the JSON API tell the same story.
+pub(crate) fn milestones(
+    m: &Maintenance,
+    status: MaintenanceStatus,
+    now: DateTime<Utc>,
+) -> Vec<(MaintenanceStatus, DateTime<Utc>)> {
+    let announced = m.updated_at.unwrap_or(m.starts_at).min(m.starts_at);
+    let mut out = vec![(MaintenanceStatus::Scheduled, announced)];
+    if status == MaintenanceStatus::Cancelled {
+        let at = m.updated_at.unwrap_or(m.starts_at).max(announced);
+        out.push((MaintenanceStatus::Cancelled, at));
+        return out;
+    }
+    if now >= m.starts_at {
+        out.push((MaintenanceStatus::InProgress, m.starts_at));
+    }
+    if now >= m.ends_at {
+        out.push((MaintenanceStatus::Completed, m.ends_at.max(m.starts_at)));
+    }
+    out
+}
+
+/// Escapes text for XML content and attribute values, dropping the
+/// characters XML 1.0 does not allow (C0 controls but tab and newlines,
+/// lone surrogates cannot occur in a `str`, U+FFFE, U+FFFF).
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' => out.push(c),
+            '\r' => out.push_str("&#13;"),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A name-based UUID (RFC 9562 version 8, SHA-256 of the parts): the same
+/// parts give the same id on every build and machine.
+pub fn stable_uuid(parts: &[&str]) -> String {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    ctx.update(b"statusfleet");
+    for p in parts {
+        ctx.update(&[0]);
+        ctx.update(p.as_bytes());
+    }
+    let d = ctx.finish();
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&d.as_ref()[..16]);
+    b[6] = (b[6] & 0x0f) | 0x80;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+/// RFC 3339 in UTC, to the second (Atom dates).
+pub fn utc(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escape_drops_what_xml_cannot_hold() {
+        assert_eq!(
+            xml_escape("a<b>&\"'\u{0}\u{1b}\t\n\r\u{FFFF}z"),
+            "a&lt;b&gt;&amp;&quot;&apos;\t\n&#13;z"
+        );
+    }
+
+    #[test]
+    fn stable_uuids_are_stable_distinct_and_well_formed() {
+        let a = stable_uuid(&["contoso", "EX1"]);
+        assert_eq!(a, stable_uuid(&["contoso", "EX1"]));
+        assert_ne!(a, stable_uuid(&["contoso", "EX2"]));
+        // Parts are delimited: ("ab","c") is not ("a","bc").
+        assert_ne!(stable_uuid(&["ab", "c"]), stable_uuid(&["a", "bc"]));
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "8", "version 8: {a}");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "variant: {a}");
+    }
+
+    #[test]
+    fn links_are_absolute_only_with_a_base_url() {
+        let rel = Links::new(None, "contoso");
+        assert_eq!(rel.href("en/index.html", 2), "../../en/index.html");
+        assert_eq!(rel.absolute("x"), None);
+        let base = crate::config::SiteUrl::parse("https://status.example.net/sub").unwrap();
+        let abs = Links::new(Some(&base), "contoso");
+        assert_eq!(
+            abs.href("en/index.html", 2),
+            "https://status.example.net/sub/contoso/en/index.html"
+        );
+    }
+}
