@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""The validators must be able to fail: each case breaks one thing in a
+copy of a good site and expects validate.run() to report it.
+
+usage: test_validate.py SITE_DIR [--vnu PATH_TO_vnu.jar]
+"""
+
+import argparse
+import os
+import re
+import shutil
+import sys
+import tempfile
+
+import validate
+
+
+def edit(path, fn):
+    with open(path, encoding="utf-8", newline="") as f:
+        text = f.read()
+    new = fn(text)
+    assert new != text, f"mutation changed nothing in {path}"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(new)
+
+
+def first_customer(root):
+    return sorted(
+        d for d in os.listdir(root) if os.path.isfile(os.path.join(root, d, "api", "v2", "summary.json"))
+    )[0]
+
+
+CASES = {
+    "feed with a raw ampersand": lambda r, c: edit(
+        f"{r}/{c}/en/feed.atom", lambda t: t.replace("<title type=\"text\">", "<title type=\"text\">A & B ", 1)
+    ),
+    "feed missing an entry": lambda r, c: edit(
+        f"{r}/{c}/en/feed.atom", lambda t: re.sub(r"  <entry>.*?</entry>\n", "", t, count=1, flags=re.S)
+    ),
+    "JSON incident without impact": lambda r, c: edit(
+        f"{r}/{c}/api/v2/incidents.json", lambda t: re.sub(r'\n\s*"impact": "[a-z]+",', "", t, count=1)
+    ),
+    "JSON component with an unknown status": lambda r, c: edit(
+        f"{r}/{c}/api/v2/components.json", lambda t: t.replace('"operational"', '"fine"', 1)
+    ),
+    "calendar lines unfolded": lambda r, c: edit(
+        f"{r}/{c}/en/maintenance.ics", lambda t: t.replace("\r\n ", "")
+    ),
+    "calendar missing an event": lambda r, c: edit(
+        f"{r}/{c}/en/maintenance.ics", lambda t: re.sub(r"BEGIN:VEVENT.*?END:VEVENT\r\n", "", t, count=1, flags=re.S)
+    ),
+    "calendar event in local time": lambda r, c: edit(
+        f"{r}/{c}/en/maintenance.ics", lambda t: re.sub(r"DTSTART:(\d{8}T\d{6})Z", r"DTSTART:\1", t, count=1)
+    ),
+    "badge without a title": lambda r, c: edit(
+        f"{r}/{c}/badge.svg", lambda t: re.sub(r"<title>.*?</title>", "", t)
+    ),
+    "sitemap URL of a missing page": lambda r, c: os.remove(f"{r}/{c}/en/maintenance.html"),
+    "noindex customer in a sitemap": lambda r, c: edit(
+        f"{r}/{c}/index.html", lambda t: t.replace("<title>", '<meta name="robots" content="noindex">\n<title>', 1)
+    ),
+    "page without its feed link": lambda r, c: edit(
+        f"{r}/{c}/en/index.html", lambda t: t.replace('type="application/atom+xml"', "", 1)
+    ),
+}
+
+VNU_CASES = {
+    "image without alt": lambda r, c: edit(
+        f"{r}/{c}/en/index.html", lambda t: t.replace("<main id=\"main\"", "<img src=\"x.png\"><main id=\"main\"", 1)
+    ),
+    "SVG with an unknown element": lambda r, c: edit(
+        f"{r}/{c}/en/badge.svg", lambda t: t.replace("<title>", "<blink/><title>", 1)
+    ),
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("site")
+    ap.add_argument("--vnu")
+    args = ap.parse_args()
+    good, _ = validate.run(args.site, args.vnu)
+    if good:
+        sys.exit(f"the unbroken site must pass first: {good[:5]}")
+    cases = dict(CASES)
+    if args.vnu:
+        cases.update(VNU_CASES)
+    missed = []
+    for name, mutate in cases.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            root = os.path.join(tmp, "site")
+            shutil.copytree(args.site, root)
+            mutate(root, first_customer(root))
+            found, _ = validate.run(root, args.vnu if name in VNU_CASES else None)
+            print(f"  {'caught' if found else 'MISSED'}: {name}" + (f" ({found[0][:110]})" if found else ""))
+            if not found:
+                missed.append(name)
+    if missed:
+        sys.exit(f"the validators missed {len(missed)} broken site(s): {missed}")
+    print(f"test_validate.py: all {len(cases)} broken sites caught")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,370 @@
+#!/usr/bin/env python3
+"""Checks a built site's machine-readable outputs with real, independent
+parsers: feedparser (Atom), icalendar (iCalendar), jsonschema (the
+Statuspage-shaped JSON, against statuspage-v2.schema.json), the standard
+library's XML parser (sitemaps, badges) and the W3C Nu HTML Checker (every
+HTML page and SVG). Cross-checks them against each other: feed entries and
+calendar events match the incidents and maintenances of the JSON API, every
+URL of a sitemap exists, customers with noindex pages are in no sitemap.
+
+usage: validate.py SITE_DIR [--vnu PATH_TO_vnu.jar]
+Exit status 0 when every check passes; failures are listed.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from urllib.parse import urldefrag, urljoin, urlparse
+
+import feedparser
+import icalendar
+import jsonschema
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+SVG = "{http://www.w3.org/2000/svg}"
+
+failures = []
+counts = {}
+
+
+def fail(where, msg):
+    failures.append(f"{where}: {msg}")
+
+
+def count(what, n=1):
+    counts[what] = counts.get(what, 0) + n
+
+
+class Site:
+    def __init__(self, root):
+        self.root = os.path.abspath(root)
+        self.base = None  # the site's public URL, from the JSON API
+
+    def local(self, url, referrer):
+        """The file a URL (absolute under the site's base, or relative to
+        `referrer`) names, and its fragment; None for foreign URLs."""
+        url, frag = urldefrag(url)
+        if urlparse(url).scheme in ("http", "https"):
+            if not self.base or not url.startswith(self.base):
+                return None, frag
+            rel = url[len(self.base):]
+            path = os.path.join(self.root, *rel.split("/"))
+        else:
+            path = os.path.normpath(os.path.join(os.path.dirname(referrer), url))
+        if os.path.isdir(path):
+            path = os.path.join(path, "index.html")
+        return path, frag
+
+    def check_link(self, where, url, referrer):
+        path, frag = self.local(url, referrer)
+        count("links resolved")
+        if path is None:
+            fail(where, f"link outside the site: {url}")
+            return
+        if not path.startswith(self.root + os.sep):
+            fail(where, f"link leaves the output folder: {url}")
+            return
+        if not os.path.isfile(path):
+            fail(where, f"link to a missing file: {url}")
+            return
+        if frag:
+            with open(path, encoding="utf-8") as f:
+                if f'id="{frag}"' not in f.read():
+                    fail(where, f"link to a missing fragment: {url}")
+
+
+def load_schema():
+    with open(os.path.join(HERE, "statuspage-v2.schema.json"), encoding="utf-8") as f:
+        schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return schema
+
+
+def validator(schema, name):
+    sub = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": f"#/$defs/{name}"}
+    return jsonschema.Draft202012Validator(
+        sub, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def check_json(site, customer, schema):
+    api = os.path.join(customer, "api", "v2")
+    data = {}
+    for rel, name in schema["x-files"].items():
+        path = os.path.join(api, *rel.split("/"))
+        where = os.path.relpath(path, site.root)
+        if not os.path.isfile(path):
+            fail(where, "missing")
+            continue
+        with open(path, encoding="utf-8") as f:
+            try:
+                doc = json.load(f)
+            except json.JSONDecodeError as e:
+                fail(where, f"not JSON: {e}")
+                continue
+        errors = sorted(validator(schema, name).iter_errors(doc), key=lambda e: list(e.path))
+        for e in errors[:5]:
+            fail(where, f"schema: {'/'.join(map(str, e.path))}: {e.message[:200]}")
+        count("JSON files valid" if not errors else "JSON files invalid")
+        data[rel] = doc
+    if len(data) != len(schema["x-files"]):
+        return None
+    summary = data["summary.json"]
+    where = os.path.relpath(api, site.root)
+    if summary["components"] != data["components.json"]["components"]:
+        fail(where, "summary.json and components.json disagree on components")
+    unresolved = [i["id"] for i in data["incidents/unresolved.json"]["incidents"]]
+    if [i["id"] for i in summary["incidents"]] != unresolved:
+        fail(where, "summary.json's incidents are not the unresolved ones")
+    active = [i["id"] for i in data["incidents.json"]["incidents"] if i["status"] not in ("resolved", "postmortem")]
+    if sorted(active) != sorted(unresolved):
+        fail(where, "incidents.json and unresolved.json disagree")
+    page = summary["page"]
+    if page["url"].startswith(("http://", "https://")):
+        site.base = page["url"][: -len("index.html")].rsplit("/", 2)[0] + "/"
+    if summary["status"] != data["status.json"]["status"]:
+        fail(where, "summary.json and status.json disagree on status")
+    return data
+
+
+def check_feed(site, customer, tag, api):
+    path = os.path.join(customer, tag, "feed.atom")
+    where = os.path.relpath(path, site.root)
+    d = feedparser.parse(path)
+    if d.bozo:
+        fail(where, f"feedparser: {d.bozo_exception}")
+        return
+    if d.version != "atom10":
+        fail(where, f"not Atom 1.0: {d.version}")
+    count("Atom feeds parsed (bozo 0)")
+    if d.feed.get("language") != tag:
+        fail(where, f"xml:lang {d.feed.get('language')!r}, expected {tag}")
+    ids = [e.get("id") for e in d.entries]
+    if len(set(ids)) != len(ids) or not all(i and i.startswith("urn:uuid:") for i in ids):
+        fail(where, "entry ids are not unique urn:uuid ids")
+    for e in d.entries:
+        if not e.get("title") or not e.get("updated_parsed") or not e.get("link"):
+            fail(where, f"entry {e.get('id')} lacks a title, date or link")
+            continue
+        site.check_link(where, e.link, path)
+    count("Atom entries", len(d.entries))
+    if api is None:
+        return
+    incidents = api["incidents.json"]["incidents"]
+    maints = api["scheduled-maintenances.json"]["scheduled_maintenances"]
+    if len(incidents) >= 50 or len(maints) >= 50:
+        return  # the API lists the 50 most recent; the feed has all
+    by_page = {}
+    for e in d.entries:
+        by_page.setdefault(urlparse(urldefrag(e.link)[0]).path.rsplit("/", 1)[-1], []).append(e)
+    for i in incidents:
+        page = urlparse(i["shortlink"]).path.rsplit("/", 1)[-1]
+        want = max(1, len(i["incident_updates"]))
+        got = len(by_page.get(page, []))
+        if got != want:
+            fail(where, f"incident {i['id']}: {got} entries, expected {want} (one per update)")
+        count("incidents matched to feed entries")
+    want = sum(len(m["incident_updates"]) for m in maints)
+    got = sum(1 for e in d.entries if any(t.get("term") == "maintenance" for t in e.get("tags", [])))
+    if got != want:
+        fail(where, f"{got} maintenance entries, expected {want}")
+    if len(d.entries) != sum(max(1, len(i["incident_updates"])) for i in incidents) + want:
+        fail(where, "entries that match no incident or maintenance")
+
+
+def ical_events(data):
+    cal = icalendar.Calendar.from_ical(data)
+    return cal, [
+        {
+            k: (ev.get(k).to_ical() if ev.get(k) is not None else None)
+            for k in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "STATUS", "URL")
+        }
+        for ev in cal.walk("VEVENT")
+    ]
+
+
+def check_ics(site, path, api):
+    where = os.path.relpath(path, site.root)
+    with open(path, "rb") as f:
+        raw = f.read()
+    lines = raw.split(b"\r\n")
+    if lines[-1] != b"" or any(b"\n" in l for l in lines):
+        fail(where, "lines must end with CRLF")
+    long = [l for l in lines if len(l) > 75]
+    if long:
+        fail(where, f"{len(long)} lines longer than 75 octets")
+    try:
+        cal, events = ical_events(raw)
+    except Exception as e:  # the parser's own error types vary by version
+        fail(where, f"icalendar: {e}")
+        return None
+    count("calendars parsed")
+    for ev in cal.walk("VEVENT"):
+        for k in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY"):
+            if ev.get(k) is None:
+                fail(where, f"event {ev.get('UID')} lacks {k}")
+        for k in ("DTSTAMP", "DTSTART", "DTEND"):
+            v = ev.decoded(k, None)
+            if v is not None and (getattr(v, "tzinfo", None) is None or v.utcoffset().total_seconds() != 0):
+                fail(where, f"event {ev.get('UID')}: {k} is not a UTC date-time")
+        if ev.get("URL") is not None:
+            site.check_link(where, str(ev.get("URL")), path)
+    _, again = ical_events(cal.to_ical())
+    if again != events:
+        fail(where, "events change in a parse → serialize → parse round trip")
+    count("calendar events round-tripped", len(events))
+    if api is not None:
+        maints = api["scheduled-maintenances.json"]["scheduled_maintenances"]
+        if len(maints) < 50:
+            names = sorted(m["name"] for m in maints)
+            got = sorted(str(ev.get("SUMMARY")) for ev in cal.walk("VEVENT"))
+            if names != got:
+                fail(where, f"events {got} do not match the maintenances {names}")
+    return sorted(e["UID"] for e in events)
+
+
+def check_badge(site, path):
+    where = os.path.relpath(path, site.root)
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as e:
+        fail(where, f"not well-formed: {e}")
+        return
+    title = root.find(f"{SVG}title")
+    if root.tag != f"{SVG}svg" or title is None or not (title.text or "").strip():
+        fail(where, "expected an <svg> with a non-empty <title>")
+    elif not any((t.text or "").strip() for t in root.iter(f"{SVG}text")):
+        fail(where, "the status is not written as text")
+    count("badges")
+
+
+def check_sitemaps(site, customers):
+    in_sitemaps = set()
+    index = os.path.join(site.root, "sitemap.xml")
+    if os.path.isfile(index):
+        root = ET.parse(index).getroot()
+        for loc in root.iter(f"{SM}loc"):
+            site.check_link("sitemap.xml", loc.text, index)
+            in_sitemaps.add(urlparse(loc.text).path.strip("/").split("/")[-2])
+        count("sitemap indexes")
+    if not os.path.isfile(os.path.join(site.root, "robots.txt")):
+        fail("robots.txt", "missing")
+    for c in customers:
+        slug = os.path.basename(c)
+        overview = os.path.join(c, "index.html")
+        with open(overview, encoding="utf-8") as f:
+            noindex = 'name="robots" content="noindex"' in f.read()
+        path = os.path.join(c, "sitemap.xml")
+        where = os.path.relpath(path, site.root)
+        if noindex:
+            if os.path.exists(path) or slug in in_sitemaps:
+                fail(where, "a customer with noindex pages is in a sitemap")
+            count("noindex customers kept out of sitemaps")
+            continue
+        if not os.path.isfile(path):
+            fail(where, "missing for an indexable customer")
+            continue
+        if slug not in in_sitemaps:
+            fail(where, "not listed in the root sitemap.xml")
+        try:
+            root = ET.parse(path).getroot()
+        except ET.ParseError as e:
+            fail(where, f"not well-formed: {e}")
+            continue
+        urls = 0
+        for url in root.iter(f"{SM}url"):
+            loc = url.find(f"{SM}loc").text
+            site.check_link(where, loc, path)
+            alternates = url.findall(f"{XHTML}link")
+            if not any(a.get("href") == loc for a in alternates):
+                fail(where, f"{loc} does not list itself among its alternates")
+            for a in alternates:
+                site.check_link(where, a.get("href"), path)
+            urls += 1
+        pages = sum(
+            1
+            for d, _, files in os.walk(c)
+            for f in files
+            if f.endswith(".html") and os.path.relpath(d, c) != "."
+        )
+        if urls != pages:
+            fail(where, f"{urls} URLs for {pages} pages")
+        count("sitemap URLs", urls)
+
+
+def run_vnu(site, jar):
+    cmd = ["java", "-jar", jar, "--errors-only", "--skip-non-html", "--also-check-svg", site.root]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    out = (r.stdout + r.stderr).strip()
+    checked = sum(1 for d, _, fs in os.walk(site.root) for f in fs if f.endswith((".html", ".svg")))
+    if r.returncode != 0 or out:
+        for line in out.splitlines()[:40]:
+            fail("vnu", line)
+    count("HTML and SVG files checked by vnu", checked)
+
+
+def run(site_dir, vnu=None):
+    """Every check on one site; returns the failures."""
+    failures.clear()
+    counts.clear()
+    site = Site(site_dir)
+    schema = load_schema()
+    customers = sorted(
+        os.path.join(site.root, d)
+        for d in os.listdir(site.root)
+        if os.path.isfile(os.path.join(site.root, d, "api", "v2", "summary.json"))
+    )
+    if not customers:
+        fail(site.root, "no customer folders with api/v2/summary.json")
+    for c in customers:
+        api = check_json(site, c, schema)
+        locales = sorted(
+            d for d in os.listdir(c) if os.path.isfile(os.path.join(c, d, "feed.atom"))
+        )
+        if not locales:
+            fail(os.path.relpath(c, site.root), "no locale has a feed.atom")
+        uids = {}
+        for tag in locales:
+            check_feed(site, c, tag, api)
+            uids[tag] = check_ics(site, os.path.join(c, tag, "maintenance.ics"), api)
+            check_badge(site, os.path.join(c, tag, "badge.svg"))
+        uids["root"] = check_ics(site, os.path.join(c, "maintenance.ics"), api)
+        check_badge(site, os.path.join(c, "badge.svg"))
+        if len({tuple(u or []) for u in uids.values()}) > 1:
+            fail(os.path.relpath(c, site.root), "calendars of one customer disagree on event UIDs")
+        # Every page advertises the feed.
+        for d, _, files in os.walk(os.path.join(c)):
+            for f in files:
+                if f.endswith(".html") and os.path.relpath(d, c) != ".":
+                    with open(os.path.join(d, f), encoding="utf-8") as h:
+                        if '<link rel="alternate" type="application/atom+xml"' not in h.read():
+                            fail(os.path.relpath(os.path.join(d, f), site.root), "no Atom link")
+    check_sitemaps(site, customers)
+    if vnu:
+        run_vnu(site, vnu)
+    return list(failures), customers
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("site")
+    ap.add_argument("--vnu", help="path to vnu.jar; skipped when absent")
+    args = ap.parse_args()
+    _, customers = run(args.site, args.vnu)
+    for k, v in sorted(counts.items()):
+        print(f"  {v:6d}  {k}")
+    if failures:
+        print(f"\n{len(failures)} failure(s):", file=sys.stderr)
+        for f in failures[:200]:
+            print(f"  {f}", file=sys.stderr)
+        sys.exit(1)
+    print(f"validate.py: {len(customers)} customers, all checks passed")
+
+
+if __name__ == "__main__":
+    main()
