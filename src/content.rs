@@ -6,6 +6,10 @@
 //!   any other id, a partner-written incident (front matter gives customers,
 //!   services, status and times).
 //!
+//! - `content/maintenance/<id>[.<locale>].md`: partner-written planned
+//!   maintenance (front matter gives customers, services and the window; the
+//!   body is the announcement, written in the file's locale).
+//!
 //! The locale comes from the file name; no suffix means `en`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -28,6 +32,36 @@ pub struct Content {
     pub notes: BTreeMap<String, BTreeMap<String, Note>>,
     /// Partner-written incidents, by id.
     pub incidents: BTreeMap<String, PartnerIncident>,
+    /// Partner-written maintenance, by id.
+    pub maintenance: BTreeMap<String, PartnerMaintenance>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PartnerMaintenance {
+    pub file: PathBuf,
+    pub front: MaintenanceFront,
+    /// The body (markdown) and its language.
+    pub body: String,
+    pub lang: String,
+}
+
+/// Front matter of partner-written maintenance.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaintenanceFront {
+    pub title: String,
+    pub customers: Vec<Slug>,
+    pub services: Vec<crate::model::ServiceRef>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// `cancelled`; otherwise the status follows from the window.
+    #[serde(default)]
+    pub status: Option<crate::model::MaintenanceStatus>,
+    /// When the announcement last changed (feed and calendar dates).
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub major: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -303,12 +337,56 @@ fn load_file(
                 );
             }
         }
+        "maintenance" => {
+            let scope = crate::scope::Scope {
+                services: Some(services.clone()),
+                ..Default::default()
+            };
+            let front: MaintenanceFront = parse_front(path, yaml, scope)?;
+            if front.ends_at < front.starts_at {
+                // Point at the value of `ends_at:`.
+                let at = crate::error::locate_scalar(&text, 1, "ends_at").map(|(line, col)| {
+                    let l = text.lines().nth(line - 1).unwrap_or_default();
+                    let after = col - 1 + "ends_at:".len();
+                    let pad = l.get(after..).map_or(0, |r| r.len() - r.trim_start().len());
+                    let prefix = l.get(..(after + pad).min(l.len())).unwrap_or(l);
+                    (line, prefix.chars().count() + 1)
+                });
+                return Err(InputError::new(
+                    path,
+                    at,
+                    format!(
+                        "ends_at ({}) is before starts_at ({}): expected the end of the window after its start",
+                        front.ends_at, front.starts_at
+                    ),
+                ));
+            }
+            if let Some(other) = content.maintenance.get(&name) {
+                return Err(InputError::new(
+                    path,
+                    None,
+                    format!(
+                        "maintenance `{name}` is also defined in {}: expected one file per maintenance id",
+                        other.file.display()
+                    ),
+                ));
+            }
+            content.maintenance.insert(
+                name,
+                PartnerMaintenance {
+                    file: path.to_owned(),
+                    front,
+                    body: body.to_owned(),
+                    lang: locale.tag().to_owned(),
+                },
+            );
+        }
         other => {
             return Err(InputError::new(
                 path,
                 None,
                 format!(
-                    "unknown content folder `{other}`: expected content/pages/ or content/incidents/"
+                    "unknown content folder `{other}`: expected content/pages/, content/incidents/ or content/maintenance/"
                 ),
             ));
         }

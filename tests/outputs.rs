@@ -552,3 +552,60 @@ fn pages_advertise_the_feed_calendar_json_and_badge() {
         "lianhua's default locale is zh-CN"
     );
 }
+
+#[test]
+fn partner_maintenance_reaches_the_pages_calendar_feed_and_api() {
+    let site = SiteTest::demo();
+    site.build();
+    let title = "서울 사무소 네트워크 장비 교체 작업";
+    let ics = site.read("public/hanbit/fr-FR/maintenance.ics");
+    assert!(
+        ics.contains(&format!("SUMMARY;LANGUAGE=ko-KR:{title}")),
+        "{ics}"
+    );
+    assert!(ics.contains("DTSTART:20261205T150000Z\r\nDTEND:20261205T190000Z\r\n"));
+    assert!(ics.contains("LAST-MODIFIED:20261120T020000Z\r\n"));
+    let feed = site.read("public/hanbit/ko-KR/feed.atom");
+    assert!(feed.contains(&format!(
+        "<title type=\"text\">유지 관리 예정: {title}</title>"
+    )));
+    assert!(feed.contains("<updated>2026-11-20T02:00:00Z</updated>"));
+    let page = site.read("public/hanbit/en/maintenance.html");
+    assert!(
+        page.contains(&format!("<h3 lang=\"ko-KR\">{title}</h3>")),
+        "{page}"
+    );
+    let api: client::Maintenances = round_trip(
+        &site,
+        "public/hanbit/api/v2/scheduled-maintenances/upcoming.json",
+    );
+    assert!(api.scheduled_maintenances.iter().any(|m| m.name == title));
+    // Only the customers it names get it.
+    for (p, bytes) in site.files("public/contoso") {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(title),
+            "contoso/{p}"
+        );
+    }
+}
+
+#[test]
+fn partner_maintenance_with_its_end_before_its_start_is_an_error() {
+    let site = SiteTest::demo().edit(
+        "content/maintenance/nw-2026-12-06-seoul-network.ko-KR.md",
+        |t| {
+            t.replace(
+                "ends_at: 2026-12-05T19:00:00Z",
+                "ends_at: 2026-12-05T14:00:00Z",
+            )
+        },
+    );
+    let r = site.run(&["check"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("nw-2026-12-06-seoul-network.ko-KR.md:6:10: ends_at"),
+        "{}",
+        r.stderr
+    );
+}

@@ -159,6 +159,27 @@ pub fn build<'a>(
             .then_with(|| a.incident.id.cmp(&b.incident.id))
     });
 
+    let mut all_maintenance = snapshot.maintenance;
+    all_maintenance.extend(
+        content
+            .maintenance
+            .iter()
+            .filter(|(_, p)| p.front.customers.iter().any(|c| c == &customer.slug))
+            .map(|(id, p)| Maintenance {
+                id: id.clone(),
+                title: p.front.title.clone(),
+                services: p.front.services.clone(),
+                starts_at: p.front.starts_at,
+                ends_at: p.front.ends_at,
+                status: p.front.status,
+                body: p.body.clone(),
+                format: crate::model::BodyFormat::Markdown,
+                lang: p.lang.clone(),
+                major: p.front.major,
+                updated_at: p.front.updated_at,
+            }),
+    );
+
     let shown: Vec<Service> = match &customer.services {
         Some(ids) => ids
             .iter()
@@ -179,7 +200,7 @@ pub fn build<'a>(
                 .filter(|i| i.status.is_active() && i.ended_at.is_none())
                 .map(|i| i.effective_impact())
                 .max();
-            let in_maintenance = snapshot.maintenance.iter().any(|m| {
+            let in_maintenance = all_maintenance.iter().any(|m| {
                 m.status_at(now) == MaintenanceStatus::InProgress
                     && m.services.iter().any(|r| r.0 == service.id)
             });
@@ -207,8 +228,7 @@ pub fn build<'a>(
         .max()
         .unwrap_or(Health::Unknown);
 
-    let mut maintenance: Vec<(Maintenance, MaintenanceStatus, String)> = snapshot
-        .maintenance
+    let mut maintenance: Vec<(Maintenance, MaintenanceStatus, String)> = all_maintenance
         .into_iter()
         .filter(|m| m.ends_at >= window_start)
         .map(|m| {
