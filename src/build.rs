@@ -215,6 +215,7 @@ struct ChooserContext<'a> {
     customer_name: &'a str,
     site_title: &'a str,
     default_href: String,
+    default_feed: String,
     alternates: Vec<ChooserEntry>,
     noindex: bool,
 }
@@ -278,6 +279,7 @@ pub fn render_customer(
         customer_name: &customer.name,
         site_title: &config.site.title,
         default_href: format!("{}/index.html", customer.default_locale.tag()),
+        default_feed: format!("{}/feed.atom", customer.default_locale.tag()),
         alternates: customer
             .locales
             .iter()

@@ -340,7 +340,7 @@ def run(site_dir, vnu=None):
         # Every page advertises the feed.
         for d, _, files in os.walk(os.path.join(c)):
             for f in files:
-                if f.endswith(".html") and os.path.relpath(d, c) != ".":
+                if f.endswith(".html"):
                     with open(os.path.join(d, f), encoding="utf-8") as h:
                         if '<link rel="alternate" type="application/atom+xml"' not in h.read():
                             fail(os.path.relpath(os.path.join(d, f), site.root), "no Atom link")
