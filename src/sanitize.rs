@@ -181,6 +181,11 @@ pub fn upstream_body(body: &str, format: BodyFormat) -> String {
 /// JSON API): sanitized first like a page body, then its tags dropped,
 /// blocks and line breaks kept as newlines, entities decoded.
 pub fn plain_text(body: &str, format: BodyFormat) -> String {
+    plain_text_of(body, format, || upstream_body(body, format))
+}
+
+/// [`plain_text`] when the sanitized HTML is already at hand.
+pub fn plain_text_of(body: &str, format: BodyFormat, html: impl FnOnce() -> String) -> String {
     match format {
         BodyFormat::Text => {
             let t: String = body
@@ -190,7 +195,7 @@ pub fn plain_text(body: &str, format: BodyFormat) -> String {
                 .collect();
             t.trim().to_owned()
         }
-        _ => html_to_text(&upstream_body(body, format)),
+        _ => html_to_text(&html()),
     }
 }
 

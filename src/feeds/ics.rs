@@ -44,7 +44,7 @@ pub fn calendar(v: &LocaleViews, links: &Links) -> String {
     out.line("X-PUBLISHED-TTL:PT1H");
     let category = cat.t("nav.maintenance");
     for item in &model.maintenance {
-        let (m, status, _) = item;
+        let (m, status, html) = item;
         let view = v.maint(item);
         out.line("BEGIN:VEVENT");
         out.line(&format!(
@@ -82,7 +82,7 @@ pub fn calendar(v: &LocaleViews, links: &Links) -> String {
                 label_value(&cat.t("maintenance.services"), &services)
             );
         }
-        let body = crate::sanitize::plain_text(&m.body, m.format);
+        let body = crate::sanitize::plain_text_of(&m.body, m.format, || html.clone());
         if !body.is_empty() {
             let _ = write!(text, "\n{body}\n");
         }

@@ -221,7 +221,7 @@ impl Api<'_, '_, '_> {
             .updates
             .iter()
             .zip(&carried)
-            .map(|((u, _), s)| IncidentUpdate {
+            .map(|((u, html), s)| IncidentUpdate {
                 id: short_id(&[
                     "update",
                     self.model().customer.slug.as_str(),
@@ -232,7 +232,7 @@ impl Api<'_, '_, '_> {
                 ]),
                 incident_id: i.id.clone(),
                 status: incident_status(*s),
-                body: crate::sanitize::plain_text(&u.body, u.format),
+                body: crate::sanitize::plain_text_of(&u.body, u.format, || html.clone()),
                 created_at: self.time(u.at),
                 updated_at: self.time(u.at),
                 display_at: Some(self.time(u.at)),
@@ -275,7 +275,7 @@ impl Api<'_, '_, '_> {
         item: &(crate::model::Maintenance, MaintenanceStatus, String),
         up: usize,
     ) -> Incident {
-        let (mt, status, _) = item;
+        let (mt, status, html) = item;
         let cat = self.v.cat;
         let view = self.v.maint(item);
         let tag = cat.locale.tag();
@@ -291,7 +291,7 @@ impl Api<'_, '_, '_> {
                 incident_id: mt.id.clone(),
                 status: maintenance_status(s),
                 body: if s == MaintenanceStatus::Scheduled {
-                    crate::sanitize::plain_text(&mt.body, mt.format)
+                    crate::sanitize::plain_text_of(&mt.body, mt.format, || html.clone())
                 } else {
                     label(s)
                 },
