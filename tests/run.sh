@@ -1,12 +1,37 @@
 #!/usr/bin/env bash
-# Every test, as the README's quick start runs them: the Rust suite (unit,
-# end-to-end, snapshot, fetch-against-mock), then the independent output
-# validators on the demo site. Sets up its Python and npm tools itself
-# (tests/validate/run.sh); system packages (java, python3-venv) come from
-# .ci/run or the machine.
+# Every test, as the README's quick start runs them:
+#   1. cargo test: unit, end-to-end, snapshot and fetch-against-mock tests;
+#   2. the output validators (feedparser, icalendar, jsonschema, vnu) on the
+#      demo site, and their self-test (tests/validate/run.sh);
+#   3. the browser suite (playwright-core + axe-core in Debian's chromium) on
+#      the demo site, and its self-test (tests/browser/suite.mjs).
+# Sets up its Python venv and npm packages itself; system packages (java,
+# python3-venv, chromium, fonts-noto-cjk) come from .ci/run or the machine.
+#
+# usage: tests/run.sh [SITE_DIR]   (default: build the demo into a temp dir)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
 echo "== cargo test"
 cargo test --locked
+
+site="${1:-}"
+if [ -z "$site" ]; then
+  tmp="$(mktemp -d)"
+  trap 'rm -rf "$tmp"' EXIT
+  site="$tmp/public"
+  cargo run --locked -q -- build --offline --out "$site"
+fi
+if [ ! -d tests/node_modules/playwright-core ] || [ ! -d tests/node_modules/axe-core ] \
+  || [ ! -f tests/node_modules/vnu-jar/build/dist/vnu.jar ]; then
+  echo "== npm ci (tests/package-lock.json)"
+  (cd tests && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+fi
+
 echo "== output validators (feedparser, icalendar, jsonschema, vnu)"
-tests/validate/run.sh "$@"
+tests/validate/run.sh "$site"
+
+echo "== browser suite (chromium, playwright-core, axe-core)"
+[ -x /usr/bin/chromium ] || { echo "needs /usr/bin/chromium (apt-get install chromium fonts-noto-cjk)" >&2; exit 1; }
+node tests/browser/suite.mjs "$site"
+node tests/browser/suite.mjs "$site" --self-test

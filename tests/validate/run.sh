@@ -16,7 +16,7 @@ if ! "$venv/bin/python" -c 'import feedparser, icalendar, jsonschema' 2>/dev/nul
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check -r tests/validate/requirements.txt
 fi
-jar=tests/node_modules/vnu-jar/build/dist/vnu.jar
+jar=tests/node_modules/vnu-jar/build/dist/vnu.jar  # installed by npm ci in tests/
 if [ ! -f "$jar" ]; then
   echo "== installing vnu-jar (npm ci)"
   (cd tests && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
