@@ -18,12 +18,44 @@ use crate::output::{OutputFile, WriteStats};
 use crate::render::{RenderError, Renderer, Theme};
 use crate::site::views::LocaleViews;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     /// `statusfleet.yaml`.
     pub config: PathBuf,
     /// Output folder; default: the config's `site.output_dir`.
     pub out: Option<PathBuf>,
+    /// Build only this part of the fleet.
+    pub shard: Option<Shard>,
+    /// Render only this customer; carry the others over from the current
+    /// output as they are.
+    pub only: Option<String>,
+}
+
+/// `--shard K/N`: the customers whose slug hashes to K of N (1-based). The
+/// fleet-level files go with shard 1, so the shards' outputs together are
+/// the whole site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub k: u32,
+    pub n: u32,
+}
+
+impl Shard {
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let bad = || format!("invalid shard `{s}`: expected K/N with 1 <= K <= N, e.g. 2/4");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let (k, n): (u32, u32) = (k.parse().map_err(|_| bad())?, n.parse().map_err(|_| bad())?);
+        if k == 0 || n == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(Shard { k, n })
+    }
+
+    /// Whether `slug` belongs to this shard: a stable hash (FNV-1a), the
+    /// same on every machine and release.
+    pub fn holds(&self, slug: &str) -> bool {
+        crate::site::short_hash(slug) % self.n == self.k - 1
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +64,10 @@ pub enum BuildError {
     Input(#[from] InputErrors),
     #[error("{0}")]
     Render(#[from] RenderError),
+    #[error("customer `{slug}`: {source}")]
+    Customer { slug: String, source: RenderError },
+    #[error("no customer `{0}` in the config")]
+    UnknownCustomer(String),
     #[error("writing {path}: {source}")]
     Write {
         path: PathBuf,
@@ -56,10 +92,13 @@ pub struct BuildSummary {
 pub struct Inputs {
     pub config: Config,
     pub catalogs: Arc<Catalogs>,
-    pub snapshots: Vec<Snapshot>,
     pub content: Content,
     pub renderer: Renderer,
     pub theme: Theme,
+    /// A hash of every input the customers share (binary, config, content,
+    /// catalogs, theme); with a customer's own data files it decides
+    /// whether the customer must be rendered again.
+    pub fingerprint: String,
 }
 
 fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
@@ -115,31 +154,8 @@ pub fn load_inputs(config_path: &Path) -> Result<Inputs, InputErrors> {
             )),
         }
     }
-    let loaded: Vec<Result<Snapshot, InputError>> = phase("sources", || {
-        config
-            .customers
-            .par_iter()
-            .map(|c| crate::source::load_customer(&config, c))
-            .collect()
-    });
-    let mut snapshots = Vec::with_capacity(loaded.len());
-    for r in loaded {
-        match r {
-            Ok(s) => snapshots.push(s),
-            Err(e) => errors.push(e),
-        }
-    }
-    check_shown_services(&config, &snapshots, &mut errors);
-    let upstream_ids: BTreeSet<String> = snapshots
-        .iter()
-        .flat_map(|s| s.incidents.iter().map(|i| i.id.clone()))
-        .collect();
-    let service_ids: BTreeSet<String> = snapshots
-        .iter()
-        .flat_map(|s| s.services.iter().map(|x| x.id.0.clone()))
-        .collect();
     let content = phase("content", || {
-        crate::content::load(&root.join("content"), &tags, &upstream_ids, &service_ids)
+        crate::content::load(&root.join("content"), &tags)
     })
     .unwrap_or_else(|InputErrors(e)| {
         errors.extend(e);
@@ -169,36 +185,222 @@ pub fn load_inputs(config_path: &Path) -> Result<Inputs, InputErrors> {
     if !errors.is_empty() {
         return Err(InputErrors(errors));
     }
+    let theme = theme.expect("checked");
+    let fingerprint = shared_fingerprint(&config, &theme);
     Ok(Inputs {
         config,
         catalogs,
-        snapshots,
         content,
         renderer: renderer.expect("checked"),
-        theme: theme.expect("checked"),
+        theme,
+        fingerprint,
     })
 }
 
-/// A customer's `services:` list may only name services its sources give.
-fn check_shown_services(config: &Config, snapshots: &[Snapshot], errors: &mut Vec<InputError>) {
-    let text = std::fs::read_to_string(&config.file).unwrap_or_default();
-    for (c, s) in config.customers.iter().zip(snapshots) {
-        let Some(shown) = &c.services else { continue };
-        let have: BTreeSet<&str> = s.services.iter().map(|x| x.id.0.as_str()).collect();
+/// SHA-256 over the inputs every customer shares, hex.
+fn shared_fingerprint(config: &Config, theme: &Theme) -> String {
+    let mut h = ring::digest::Context::new(&ring::digest::SHA256);
+    let mut add = |label: &str, bytes: &[u8]| {
+        h.update(label.as_bytes());
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    add("version", env!("CARGO_PKG_VERSION").as_bytes());
+    // The binary itself: a rebuilt binary may render differently.
+    if let Ok(m) = std::env::current_exe().and_then(std::fs::metadata) {
+        let stamp = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        add("exe", format!("{}:{stamp}", m.len()).as_bytes());
+    }
+    add("config", &std::fs::read(&config.file).unwrap_or_default());
+    if config.discovery.is_some() {
+        let path = crate::history::discovery_path(&config.data_dir());
+        add("discovery", &std::fs::read(path).unwrap_or_default());
+    }
+    for dir in ["content", "i18n"] {
+        let root = config.root.join(dir);
+        for e in walkdir::WalkDir::new(&root)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+        {
+            add(
+                &e.path().to_string_lossy(),
+                &std::fs::read(e.path()).unwrap_or_default(),
+            );
+        }
+    }
+    for (name, (_, text)) in &theme.templates {
+        add(name, text.as_bytes());
+    }
+    for (name, bytes) in &theme.statics {
+        add(name, bytes);
+    }
+    if let Some(logo) = &config.site.partner.logo {
+        add(
+            "logo",
+            &std::fs::read(config.root.join(logo)).unwrap_or_default(),
+        );
+    }
+    hex(h.finish().as_ref())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The shared fingerprint with this customer's own data files: its
+/// snapshot files and its history.
+fn customer_fingerprint(inputs: &Inputs, customer: &Customer) -> String {
+    let config = &inputs.config;
+    let mut h = ring::digest::Context::new(&ring::digest::SHA256);
+    h.update(inputs.fingerprint.as_bytes());
+    h.update(customer.slug.as_str().as_bytes());
+    let mut add = |path: &Path| {
+        let bytes = std::fs::read(path).unwrap_or_default();
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(&bytes);
+    };
+    for source in &customer.sources {
+        if let crate::config::SourceConfig::File { path } = source {
+            add(&config.root.join(path));
+        }
+    }
+    if customer.sources.iter().any(|s| s.is_live()) {
+        add(&crate::history::path_for(
+            &config.data_dir(),
+            customer.slug.as_str(),
+        ));
+    }
+    hex(h.finish().as_ref())
+}
+
+/// Checks one customer's snapshot against the config and the content: its
+/// `services:` list and the partner incidents and maintenance for it may
+/// only name services its sources give.
+fn check_customer(inputs: &Inputs, customer: &Customer, snapshot: &Snapshot) -> Vec<InputError> {
+    let config = &inputs.config;
+    let mut errors = Vec::new();
+    let have: BTreeSet<&str> = snapshot.services.iter().map(|x| x.id.0.as_str()).collect();
+    let known = || have.iter().copied().collect::<Vec<_>>().join(", ");
+    if let Some(shown) = &customer.services {
+        let text = std::fs::read_to_string(&config.file).unwrap_or_default();
         for id in shown.iter().filter(|id| !have.contains(id.0.as_str())) {
-            let from = crate::error::locate_scalar(&text, 1, c.slug.as_str()).map_or(1, |p| p.0);
+            let from =
+                crate::error::locate_scalar(&text, 1, customer.slug.as_str()).map_or(1, |p| p.0);
             errors.push(InputError::new(
                 &config.file,
                 crate::error::locate_scalar(&text, from, &id.0),
                 format!(
                     "customer `{}`: services lists `{}`, which none of its sources provides (they provide: {})",
-                    c.slug,
+                    customer.slug,
                     id,
-                    have.iter().copied().collect::<Vec<_>>().join(", ")
+                    known()
                 ),
             ));
         }
     }
+    let partner = inputs
+        .content
+        .incidents
+        .values()
+        .filter(|p| p.front.customers.contains(&customer.slug))
+        .map(|p| (&p.file, &p.front.services))
+        .chain(
+            inputs
+                .content
+                .maintenance
+                .values()
+                .filter(|p| p.front.customers.contains(&customer.slug))
+                .map(|p| (&p.file, &p.front.services)),
+        );
+    for (file, services) in partner {
+        for (k, r) in services.iter().enumerate() {
+            if have.contains(r.0.0.as_str()) {
+                continue;
+            }
+            let text = std::fs::read_to_string(file).unwrap_or_default();
+            errors.push(InputError::new(
+                file,
+                crate::error::locate_scalar(&text, 1, &r.0.0),
+                format!(
+                    "services[{k}]: unknown service `{}`: expected one of the services of customer `{}` ({})",
+                    r.0,
+                    customer.slug,
+                    known()
+                ),
+            ));
+        }
+    }
+    errors
+}
+
+/// Notes (content/incidents/<id>.<locale>.md without `customers:`) must be
+/// about an incident some customer has.
+fn check_notes(inputs: &Inputs, used: &BTreeSet<String>) -> Vec<InputError> {
+    inputs
+        .content
+        .notes
+        .iter()
+        .filter(|(id, _)| !used.contains(*id) && !inputs.content.incidents.contains_key(*id))
+        .flat_map(|(id, by_locale)| {
+            by_locale.values().map(move |n| {
+                InputError::new(
+                    &n.file,
+                    None,
+                    format!(
+                        "no incident `{id}`: a note or translation needs an upstream incident with this id, or a partner incident in content/incidents/{id}.md"
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// What rendering one customer gives.
+pub struct Rendered {
+    pub files: Vec<OutputFile>,
+    /// Labels of the sources whose data is stale.
+    pub stale: Vec<String>,
+    /// Ids of the customer's incidents that have partner notes.
+    pub notes: Vec<String>,
+}
+
+/// One customer's outcome: files rendered and notes used, or why not.
+type Outcome = Result<(usize, Vec<String>), (String, CustomerError)>;
+
+/// Why one customer could not be rendered.
+#[derive(Debug)]
+pub enum CustomerError {
+    Input(Vec<InputError>),
+    Render(RenderError),
+}
+
+/// Loads, checks and renders one customer.
+pub fn render_one(inputs: &Inputs, customer: &Customer) -> Result<Rendered, CustomerError> {
+    let snapshot = crate::source::load_customer(&inputs.config, customer)
+        .map_err(|e| CustomerError::Input(vec![e]))?;
+    let errors = check_customer(inputs, customer, &snapshot);
+    if !errors.is_empty() {
+        return Err(CustomerError::Input(errors));
+    }
+    let stale = snapshot.stale.iter().map(|x| x.source.clone()).collect();
+    let notes = snapshot
+        .incidents
+        .iter()
+        .filter(|i| inputs.content.notes.contains_key(&i.id))
+        .map(|i| i.id.clone())
+        .collect();
+    let files = render_customer(inputs, customer, snapshot).map_err(CustomerError::Render)?;
+    Ok(Rendered {
+        files,
+        stale,
+        notes,
+    })
 }
 
 #[derive(Serialize)]
@@ -224,7 +426,7 @@ struct ChooserContext<'a> {
 pub fn render_customer(
     inputs: &Inputs,
     customer: &Customer,
-    snapshot: &Snapshot,
+    snapshot: Snapshot,
 ) -> Result<Vec<OutputFile>, RenderError> {
     let Inputs {
         config,
@@ -234,7 +436,7 @@ pub fn render_customer(
         theme,
         ..
     } = inputs;
-    let model = crate::site::build(config, customer, snapshot.clone(), content);
+    let model = crate::site::build(config, customer, snapshot, content);
     let slug = customer.slug.as_str();
     let locale_names: Vec<(String, String)> = customer
         .locales
@@ -330,16 +532,10 @@ struct FleetEntry<'a> {
     name: &'a str,
 }
 
-/// Renders every customer (in parallel) into memory.
-pub fn render_all(inputs: &Inputs) -> Result<Vec<OutputFile>, RenderError> {
-    let per_customer: Vec<Vec<OutputFile>> = inputs
-        .config
-        .customers
-        .par_iter()
-        .zip(inputs.snapshots.par_iter())
-        .map(|(c, s)| render_customer(inputs, c, s))
-        .collect::<Result<_, _>>()?;
-    let mut files: Vec<OutputFile> = per_customer.into_iter().flatten().collect();
+/// The fleet-level files: the fleet index (when enabled), `robots.txt`
+/// and the sitemap index.
+pub fn root_files(inputs: &Inputs) -> Result<Vec<OutputFile>, RenderError> {
+    let mut files = Vec::new();
     if inputs.config.site.fleet_index {
         #[derive(Serialize)]
         struct Fleet<'a> {
@@ -379,51 +575,169 @@ pub fn render_all(inputs: &Inputs) -> Result<Vec<OutputFile>, RenderError> {
             bytes: index.into_bytes(),
         });
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
-/// The whole build.
+/// Renders every customer (in parallel) and checks everything, keeping
+/// only counts: what `check` does.
+pub fn check_all(inputs: &Inputs) -> Result<usize, BuildError> {
+    let results: Vec<Outcome> = inputs
+        .config
+        .customers
+        .par_iter()
+        .map(|c| {
+            render_one(inputs, c)
+                .map(|r| (r.files.len(), r.notes))
+                .map_err(|e| (c.slug.to_string(), e))
+        })
+        .collect();
+    let files = collect_outcomes(inputs, results, true)?;
+    Ok(files + root_files(inputs)?.len())
+}
+
+/// Sums per-customer outcomes, or gives every input error found (then the
+/// first render error). Notes are checked against the incidents of the
+/// whole fleet, so only when `whole_fleet`.
+fn collect_outcomes(
+    inputs: &Inputs,
+    results: Vec<Outcome>,
+    whole_fleet: bool,
+) -> Result<usize, BuildError> {
+    let mut errors = Vec::new();
+    let mut render = None;
+    let mut files = 0;
+    let mut used = BTreeSet::new();
+    for r in results {
+        match r {
+            Ok((n, notes)) => {
+                files += n;
+                used.extend(notes);
+            }
+            Err((_, CustomerError::Input(e))) => errors.extend(e),
+            Err((slug, CustomerError::Render(e))) => {
+                render.get_or_insert(BuildError::Customer { slug, source: e });
+            }
+        }
+    }
+    if whole_fleet {
+        errors.extend(check_notes(inputs, &used));
+    }
+    if !errors.is_empty() {
+        return Err(BuildError::Input(InputErrors(errors)));
+    }
+    if let Some(e) = render {
+        return Err(e);
+    }
+    Ok(files)
+}
+
+/// The whole build: customers are rendered in parallel and each one's
+/// files go to the staging folder as soon as they are rendered, so memory
+/// does not grow with the fleet. A customer whose inputs did not change
+/// since the last build is carried over without rendering.
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let start = Instant::now();
     let inputs = load_inputs(&opts.config)?;
-    let files = phase("render", || render_all(&inputs))?;
     let out = opts
         .out
         .clone()
         .unwrap_or_else(|| inputs.config.root.join(&inputs.config.site.output_dir));
-    let write = phase("write", || crate::output::write_site(&out, &files)).map_err(|source| {
-        BuildError::Write {
-            path: out.clone(),
-            source,
-        }
-    })?;
-    let locales: BTreeSet<&str> = inputs
+    let write_err = |source: std::io::Error| BuildError::Write {
+        path: out.clone(),
+        source,
+    };
+    if let Some(only) = &opts.only
+        && !inputs
+            .config
+            .customers
+            .iter()
+            .any(|c| c.slug.as_str() == only)
+    {
+        return Err(BuildError::UnknownCustomer(only.clone()));
+    }
+    let chosen: Vec<&Customer> = inputs
         .config
         .customers
+        .iter()
+        .filter(|c| opts.shard.is_none_or(|s| s.holds(c.slug.as_str())))
+        .collect();
+    let staging = crate::output::Staging::begin(&out).map_err(write_err)?;
+    let results: Vec<Result<Outcome, std::io::Error>> = phase("render+write", || {
+        chosen
+            .par_iter()
+            .map(|c| {
+                let slug = c.slug.as_str();
+                let fingerprint = customer_fingerprint(&inputs, c);
+                let previous = match &opts.only {
+                    Some(only) if only != slug => staging.previous_customer(slug),
+                    _ => staging.unchanged_customer(slug, &fingerprint),
+                };
+                if let Some(entry) = previous.cloned()
+                    && staging.carry_over(slug, &entry).is_ok()
+                {
+                    return Ok(Ok((0, entry.notes.clone())));
+                }
+                match render_one(&inputs, c) {
+                    Ok(r) => {
+                        staging.write(
+                            Some(slug),
+                            &fingerprint,
+                            r.stale,
+                            r.notes.clone(),
+                            &r.files,
+                        )?;
+                        Ok(Ok((r.files.len(), r.notes)))
+                    }
+                    Err(e) => Ok(Err((slug.to_owned(), e))),
+                }
+            })
+            .collect()
+    });
+    let mut outcomes = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(o) => outcomes.push(o),
+            Err(e) => {
+                staging.abort();
+                return Err(write_err(e));
+            }
+        }
+    }
+    let whole_fleet = opts.shard.is_none() && opts.only.is_none();
+    if let Err(e) = collect_outcomes(&inputs, outcomes, whole_fleet) {
+        staging.abort();
+        return Err(e);
+    }
+    if opts.shard.is_none_or(|s| s.k == 1) {
+        let root = match root_files(&inputs) {
+            Ok(r) => r,
+            Err(e) => {
+                staging.abort();
+                return Err(e.into());
+            }
+        };
+        if let Err(e) = staging.write(None, "", Vec::new(), Vec::new(), &root) {
+            staging.abort();
+            return Err(write_err(e));
+        }
+    }
+    let report = staging.finish().map_err(write_err)?;
+    let locales: BTreeSet<&str> = chosen
         .iter()
         .flat_map(|c| c.locales.iter().map(|l| l.tag()))
         .collect();
     Ok(BuildSummary {
-        customers: inputs.config.customers.len(),
+        customers: chosen.len(),
         locales: locales.len(),
-        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
-        files: files.len(),
-        write,
+        pages: report.pages,
+        files: report.files,
+        write: report.stats,
         out,
         elapsed: start.elapsed(),
-        stale: inputs
-            .config
-            .customers
-            .iter()
-            .zip(&inputs.snapshots)
-            .filter(|(_, s)| !s.stale.is_empty())
-            .map(|(c, s)| {
-                (
-                    c.slug.to_string(),
-                    s.stale.iter().map(|x| x.source.clone()).collect(),
-                )
-            })
+        stale: report
+            .stale
+            .into_iter()
+            .filter(|(slug, _)| chosen.iter().any(|c| c.slug.as_str() == slug))
             .collect(),
     })
 }

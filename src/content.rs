@@ -201,15 +201,13 @@ fn parse_front<T: for<'de> Deserialize<'de>>(
         .map_err(|e| InputError::from_yaml(path, &e, 1))
 }
 
-/// Walks `content/` and parses every file. `upstream_incidents` are the ids
-/// sources know (so a file for one is a note); `services_of` gives each
-/// customer's service ids (to check what partner incidents refer to).
-pub fn load(
-    dir: &Path,
-    locales: &BTreeSet<String>,
-    upstream_incidents: &BTreeSet<String>,
-    services: &BTreeSet<String>,
-) -> Result<Content, InputErrors> {
+/// Walks `content/` and parses every file. Whether an incident file is a
+/// partner incident (its front matter names `customers`) or a note on an
+/// incident is decided here; that a note's incident exists and that partner
+/// content names only services its customers have is checked per customer
+/// while rendering (the build streams customers and never holds every
+/// snapshot at once).
+pub fn load(dir: &Path, locales: &BTreeSet<String>) -> Result<Content, InputErrors> {
     let mut content = Content::default();
     let mut errors = Vec::new();
     if !dir.exists() {
@@ -252,14 +250,7 @@ pub fn load(
             ));
             continue;
         }
-        if let Err(e) = load_file(
-            path,
-            folder,
-            locales,
-            upstream_incidents,
-            services,
-            &mut content,
-        ) {
+        if let Err(e) = load_file(path, folder, locales, &mut content) {
             errors.push(e);
         }
     }
@@ -274,8 +265,6 @@ fn load_file(
     path: &Path,
     folder: &str,
     locales: &BTreeSet<String>,
-    upstream_incidents: &BTreeSet<String>,
-    services: &BTreeSet<String>,
     content: &mut Content,
 ) -> Result<(), InputError> {
     let text = std::fs::read_to_string(path).map_err(|e| InputError::io(path, &e))?;
@@ -299,12 +288,24 @@ fn load_file(
             );
         }
         "incidents" => {
-            let is_partner_incident = !upstream_incidents.contains(&name)
-                && (locale.tag() == crate::i18n::REFERENCE
-                    || !has_partner_incident_file(path, &name));
-            if is_partner_incident && locale.tag() == crate::i18n::REFERENCE {
+            // A partner incident names its customers; anything else is a
+            // note (and translated title) on an incident of that id.
+            let names_customers = serde_yaml::from_str::<serde_yaml::Value>(yaml)
+                .ok()
+                .and_then(|v| v.get("customers").map(|_| ()))
+                .is_some();
+            if names_customers {
+                if locale.tag() != crate::i18n::REFERENCE {
+                    return Err(InputError::new(
+                        path,
+                        None,
+                        format!(
+                            "a partner incident is written in content/incidents/{name}.md (with `lang:` for its language); `{}` files hold notes and translated titles, without `customers:`",
+                            path.file_name().unwrap_or_default().to_string_lossy()
+                        ),
+                    ));
+                }
                 let scope = crate::scope::Scope {
-                    services: Some(services.clone()),
                     locales: Some(locales.clone()),
                     ..Default::default()
                 };
@@ -317,14 +318,6 @@ fn load_file(
                         html,
                     },
                 );
-            } else if is_partner_incident {
-                return Err(InputError::new(
-                    path,
-                    None,
-                    format!(
-                        "no incident `{name}`: a note or translation needs an upstream incident with this id, or a partner incident in content/incidents/{name}.md"
-                    ),
-                ));
             } else {
                 let front: NoteFront = parse_front(path, yaml, Default::default())?;
                 content.notes.entry(name).or_default().insert(
@@ -338,11 +331,7 @@ fn load_file(
             }
         }
         "maintenance" => {
-            let scope = crate::scope::Scope {
-                services: Some(services.clone()),
-                ..Default::default()
-            };
-            let front: MaintenanceFront = parse_front(path, yaml, scope)?;
+            let front: MaintenanceFront = parse_front(path, yaml, Default::default())?;
             if front.ends_at < front.starts_at {
                 // Point at the value of `ends_at:`.
                 let at = crate::error::locate_scalar(&text, 1, "ends_at").map(|(line, col)| {
@@ -392,11 +381,6 @@ fn load_file(
         }
     }
     Ok(())
-}
-
-/// Whether `<dir>/<name>.md` exists next to a localized file.
-fn has_partner_incident_file(path: &Path, name: &str) -> bool {
-    path.with_file_name(format!("{name}.md")).is_file()
 }
 
 #[cfg(test)]

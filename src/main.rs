@@ -40,6 +40,14 @@ enum Command {
         /// No per-customer progress lines.
         #[arg(long, short)]
         quiet: bool,
+        /// Fetch and build only shard K of N of the fleet (by a stable hash
+        /// of the customer slug); shard 1 also writes the fleet-level files.
+        #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+        shard: Option<statusfleet::build::Shard>,
+        /// Fetch and render only this customer; the others are kept as
+        /// they are in the output.
+        #[arg(long, value_name = "SLUG", conflicts_with = "shard")]
+        only: Option<String>,
     },
     /// Fetch every customer's live sources into the history store (data/).
     Fetch {
@@ -55,6 +63,10 @@ enum Command {
     },
 }
 
+fn parse_shard(s: &str) -> Result<statusfleet::build::Shard, String> {
+    statusfleet::build::Shard::parse(s)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -63,15 +75,25 @@ fn main() -> ExitCode {
             config,
             out,
             quiet,
+            shard,
+            only,
         } => {
             let mut fetch_degraded = false;
             if !offline {
-                match fetch(&config, quiet) {
+                let keep = |slug: &str| {
+                    shard.is_none_or(|s| s.holds(slug)) && only.as_deref().is_none_or(|o| o == slug)
+                };
+                match fetch_some(&config, quiet, &keep) {
                     Ok(report) => fetch_degraded = report.degraded(),
                     Err(code) => return code,
                 }
             }
-            match statusfleet::build::build(&BuildOptions { config, out }) {
+            match statusfleet::build::build(&BuildOptions {
+                config,
+                out,
+                shard,
+                only,
+            }) {
                 Ok(s) => {
                     println!(
                         "built {} customers × {} locales: {} pages ({} files) in {}: {} written, {} unchanged, {} removed, {:.2} s",
@@ -103,16 +125,16 @@ fn main() -> ExitCode {
             Err(code) => code,
         },
         Command::Check { config } => match statusfleet::build::load_inputs(&config) {
-            Ok(inputs) => match statusfleet::build::render_all(&inputs) {
+            Ok(inputs) => match statusfleet::build::check_all(&inputs) {
                 Ok(files) => {
                     println!(
                         "ok: {} customers, {} files would be written",
                         inputs.config.customers.len(),
-                        files.len()
+                        files
                     );
                     ExitCode::SUCCESS
                 }
-                Err(e) => report(&BuildError::Render(e)),
+                Err(e) => report(&e),
             },
             Err(e) => report(&BuildError::Input(e)),
         },
@@ -122,10 +144,20 @@ fn main() -> ExitCode {
 /// Runs the fetch and prints its summary; `Err` carries the exit code of a
 /// fetch that could not start.
 fn fetch(config: &Path, quiet: bool) -> Result<FetchReport, ExitCode> {
+    fetch_some(config, quiet, &|_| true)
+}
+
+/// [`fetch`] for the customers `keep` accepts.
+fn fetch_some(
+    config: &Path,
+    quiet: bool,
+    keep: &dyn Fn(&str) -> bool,
+) -> Result<FetchReport, ExitCode> {
     let mut cfg = match statusfleet::build::load_config(config) {
         Ok(c) => c,
         Err(e) => return Err(report(&BuildError::Input(e))),
     };
+    cfg.customers.retain(|c| keep(c.slug.as_str()));
     match statusfleet::fetch::run(&mut cfg, &Progress::new(quiet)) {
         Ok(r) => {
             print_summary(&r);
@@ -184,6 +216,10 @@ fn report(e: &BuildError) -> ExitCode {
                 eprintln!("error: {err}");
             }
             eprintln!("{} problem(s) found; nothing was written", errors.0.len());
+            ExitCode::from(EXIT_INVALID_INPUT)
+        }
+        BuildError::UnknownCustomer(_) => {
+            eprintln!("error: {e}; nothing was written");
             ExitCode::from(EXIT_INVALID_INPUT)
         }
         other => {

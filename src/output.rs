@@ -66,63 +66,270 @@ fn check_path(p: &str) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes `files` as the complete content of `out`.
-pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
-    for f in files {
-        check_path(&f.path)?;
-    }
-    let old = sibling(out, "old");
-    // A crash between the two renames of a non-atomic swap left the old
-    // site aside: put it back before anything else.
-    if !out.exists() && old.is_dir() {
-        std::fs::rename(&old, out)?;
-    }
-    let existing = existing_files(out)?;
-    let mut stats = WriteStats::default();
-    let unchanged: Vec<bool> = files
-        .iter()
-        .map(|f| {
-            existing.contains(&f.path)
-                && std::fs::read(out.join(&f.path)).is_ok_and(|b| b == f.bytes)
+/// A site being written: a staging folder beside `out` that receives each
+/// customer's files as soon as they are rendered (so the fleet is never held
+/// in memory), then replaces `out` in one step. Unchanged files are
+/// hard-linked from the current site; a customer whose inputs did not change
+/// is carried over whole, file by file, without rendering.
+pub struct Staging {
+    out: PathBuf,
+    staging: PathBuf,
+    old: PathBuf,
+    /// What the current site holds, from its manifest.
+    previous: Manifest,
+    next: std::sync::Mutex<Manifest>,
+    written: std::sync::atomic::AtomicUsize,
+    unchanged: std::sync::atomic::AtomicUsize,
+}
+
+/// What a build wrote, kept beside the output (`.<out>.manifest.json`, not
+/// published): each customer's input fingerprint, files and stale sources.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Manifest {
+    pub schema: u32,
+    pub customers: std::collections::BTreeMap<String, CustomerEntry>,
+    /// Fleet-level files (`robots.txt`, `sitemap.xml`, the fleet index).
+    pub root: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct CustomerEntry {
+    pub fingerprint: String,
+    pub files: Vec<String>,
+    #[serde(default)]
+    pub stale: Vec<String>,
+    /// Ids of its incidents that have partner notes.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// What [`Staging::finish`] reports.
+#[derive(Debug, Clone, Default)]
+pub struct Finished {
+    pub stats: WriteStats,
+    pub files: usize,
+    pub pages: usize,
+    /// Customers whose pages show stale data: (slug, source labels).
+    pub stale: Vec<(String, Vec<String>)>,
+}
+
+const MANIFEST_SCHEMA: u32 = 1;
+
+impl Staging {
+    /// Starts a build of `out`: recovers an interrupted swap, reads the
+    /// manifest (ignored when it does not describe `out`), makes the
+    /// staging folder.
+    pub fn begin(out: &Path) -> io::Result<Staging> {
+        let old = sibling(out, "old");
+        // A crash between the two renames of a non-atomic swap left the old
+        // site aside: put it back before anything else.
+        if !out.exists() && old.is_dir() {
+            std::fs::rename(&old, out)?;
+        }
+        let previous = std::fs::read(sibling(out, "manifest.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+            .filter(|m| m.schema == MANIFEST_SCHEMA && out.is_dir())
+            .unwrap_or_default();
+        let staging = sibling(out, &format!("staging-{}", std::process::id()));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging)?;
+        }
+        std::fs::create_dir_all(&staging)?;
+        Ok(Staging {
+            out: out.to_owned(),
+            staging,
+            old,
+            previous,
+            next: std::sync::Mutex::new(Manifest {
+                schema: MANIFEST_SCHEMA,
+                ..Default::default()
+            }),
+            written: 0.into(),
+            unchanged: 0.into(),
         })
-        .collect();
-    let new_paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    stats.removed = existing
-        .iter()
-        .filter(|p| !new_paths.contains(p.as_str()))
-        .count();
-    stats.unchanged = unchanged.iter().filter(|u| **u).count();
-    stats.written = files.len() - stats.unchanged;
-    if stats.written == 0 && stats.removed == 0 && out.is_dir() {
-        return Ok(stats);
     }
 
-    let staging = sibling(out, &format!("staging-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)?;
+    /// The previous build's entry for `slug`, when it had the same
+    /// fingerprint.
+    pub fn unchanged_customer(&self, slug: &str, fingerprint: &str) -> Option<&CustomerEntry> {
+        self.previous
+            .customers
+            .get(slug)
+            .filter(|e| e.fingerprint == fingerprint)
     }
-    std::fs::create_dir_all(&staging)?;
-    let result = (|| -> io::Result<()> {
+
+    /// The previous build's entry for `slug`, whatever its fingerprint.
+    pub fn previous_customer(&self, slug: &str) -> Option<&CustomerEntry> {
+        self.previous.customers.get(slug)
+    }
+
+    /// Carries a customer over from the current site without rendering it.
+    /// Fails (and the caller renders instead) when a file is missing.
+    pub fn carry_over(&self, slug: &str, entry: &CustomerEntry) -> io::Result<()> {
         let mut made: BTreeSet<PathBuf> = BTreeSet::new();
-        for (f, same) in files.iter().zip(&unchanged) {
-            let dest = staging.join(&f.path);
+        let mut linked: Vec<PathBuf> = Vec::with_capacity(entry.files.len());
+        let result = (|| -> io::Result<()> {
+            for path in &entry.files {
+                check_path(path)?;
+                let dest = self.staging.join(path);
+                if let Some(parent) = dest.parent()
+                    && made.insert(parent.to_owned())
+                {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::hard_link(self.out.join(path), &dest)?;
+                linked.push(dest);
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            // Unlink what was linked: writing through one of these links
+            // would change the current site's file.
+            for l in linked {
+                let _ = std::fs::remove_file(l);
+            }
+            return Err(e);
+        }
+        self.unchanged
+            .fetch_add(entry.files.len(), std::sync::atomic::Ordering::Relaxed);
+        self.next
+            .lock()
+            .expect("not poisoned")
+            .customers
+            .insert(slug.to_owned(), entry.clone());
+        Ok(())
+    }
+
+    /// Writes one customer's files (or the fleet-level files, with `slug`
+    /// `None`): a file whose bytes the current site already has is linked,
+    /// not rewritten.
+    pub fn write(
+        &self,
+        slug: Option<&str>,
+        fingerprint: &str,
+        stale: Vec<String>,
+        notes: Vec<String>,
+        files: &[OutputFile],
+    ) -> io::Result<()> {
+        let mut made: BTreeSet<PathBuf> = BTreeSet::new();
+        let (mut written, mut unchanged) = (0, 0);
+        for f in files {
+            check_path(&f.path)?;
+            let dest = self.staging.join(&f.path);
             if let Some(parent) = dest.parent()
                 && made.insert(parent.to_owned())
             {
                 std::fs::create_dir_all(parent)?;
             }
-            if *same && std::fs::hard_link(out.join(&f.path), &dest).is_ok() {
+            let current = self.out.join(&f.path);
+            let same = std::fs::metadata(&current).is_ok_and(|m| m.len() == f.bytes.len() as u64)
+                && std::fs::read(&current).is_ok_and(|b| b == f.bytes);
+            if same && std::fs::hard_link(&current, &dest).is_ok() {
+                unchanged += 1;
                 continue;
             }
             std::fs::write(&dest, &f.bytes)?;
+            written += 1;
         }
-        swap(&staging, out, &old)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
+        use std::sync::atomic::Ordering::Relaxed;
+        self.written.fetch_add(written, Relaxed);
+        self.unchanged.fetch_add(unchanged, Relaxed);
+        let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+        let mut next = self.next.lock().expect("not poisoned");
+        match slug {
+            Some(slug) => {
+                next.customers.insert(
+                    slug.to_owned(),
+                    CustomerEntry {
+                        fingerprint: fingerprint.to_owned(),
+                        files: paths,
+                        stale,
+                        notes,
+                    },
+                );
+            }
+            None => next.root.extend(paths),
+        }
+        Ok(())
     }
-    result?;
-    Ok(stats)
+
+    /// Abandons the build: the current site stays as it was.
+    pub fn abort(self) {
+        let _ = std::fs::remove_dir_all(&self.staging);
+    }
+
+    /// Puts the staged site in place of `out`, unless it is the same site:
+    /// then `out` is left untouched.
+    pub fn finish(self) -> io::Result<Finished> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let next = self.next.into_inner().expect("not poisoned");
+        let new_paths: BTreeSet<&str> = next
+            .customers
+            .values()
+            .flat_map(|c| c.files.iter())
+            .chain(&next.root)
+            .map(String::as_str)
+            .collect();
+        let existing = existing_files(&self.out)?;
+        let stats = WriteStats {
+            written: self.written.load(Relaxed),
+            unchanged: self.unchanged.load(Relaxed),
+            removed: existing
+                .iter()
+                .filter(|p| !new_paths.contains(p.as_str()))
+                .count(),
+        };
+        let result = (|| {
+            if stats.written > 0 || stats.removed > 0 || !self.out.is_dir() {
+                swap(&self.staging, &self.out, &self.old)?;
+            } else {
+                std::fs::remove_dir_all(&self.staging)?;
+            }
+            write_manifest(&sibling(&self.out, "manifest.json"), &next)
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+        result?;
+        let all = || {
+            next.customers
+                .values()
+                .flat_map(|c| &c.files)
+                .chain(&next.root)
+        };
+        Ok(Finished {
+            stats,
+            files: all().count(),
+            pages: all().filter(|p| p.ends_with(".html")).count(),
+            stale: next
+                .customers
+                .iter()
+                .filter(|(_, c)| !c.stale.is_empty())
+                .map(|(slug, c)| (slug.clone(), c.stale.clone()))
+                .collect(),
+        })
+    }
+}
+
+fn write_manifest(path: &Path, m: &Manifest) -> io::Result<()> {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::write(&tmp, serde_json::to_vec(m).map_err(io::Error::other)?)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// Writes `files` as the complete content of `out` (every file rendered in
+/// memory; the build streams through [`Staging`] instead).
+pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
+    for f in files {
+        check_path(&f.path)?;
+    }
+    let staging = Staging::begin(out)?;
+    if let Err(e) = staging.write(None, "", Vec::new(), Vec::new(), files) {
+        staging.abort();
+        return Err(e);
+    }
+    staging.finish().map(|f| f.stats)
 }
 
 /// Puts `staging` in place of `out`: an atomic exchange where the platform
@@ -198,7 +405,11 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(leftovers, ["public"]);
+        assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+        assert!(
+            leftovers.contains(&"public".into())
+                && leftovers.contains(&".public.manifest.json".into())
+        );
     }
 
     #[test]

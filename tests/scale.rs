@@ -1,0 +1,171 @@
+//! Scale-out and incremental builds: `--shard K/N`, `--only SLUG`, and a
+//! rebuild after one customer's data changed rewriting only that customer.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+
+use support::SiteTest;
+
+/// The demo with twelve more customers, each on one of the demo snapshots.
+fn fleet() -> SiteTest {
+    SiteTest::demo().edit("statusfleet.yaml", |mut t| {
+        for i in 0..12 {
+            let file = ["contoso", "hanbit", "lianhua", "fromagerie"][i % 4];
+            t.push_str(&format!(
+                "\n  - slug: extra-{i}\n    name: Extra {i}\n    default_locale: {}\n    sources:\n      - file: {{ path: demo/{file}.yaml }}\n",
+                ["en", "ko-KR", "zh-CN", "fr-FR"][i % 4]
+            ));
+        }
+        t
+    })
+}
+
+/// path → inode of every file under `rel`.
+fn inodes(site: &SiteTest, rel: &str) -> BTreeMap<String, u64> {
+    walkdir::WalkDir::new(site.path(rel))
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let p = e
+                .path()
+                .strip_prefix(site.path(rel))
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (p, e.metadata().unwrap().ino())
+        })
+        .collect()
+}
+
+#[test]
+fn shards_together_are_the_whole_site_byte_for_byte() {
+    let site = fleet();
+    site.build();
+    let whole = site.files("public");
+    let mut union: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut sizes = Vec::new();
+    for k in 1..=4 {
+        let out = format!("shard-{k}");
+        let r = site.run(&[
+            "build",
+            "--offline",
+            "--shard",
+            &format!("{k}/4"),
+            "--out",
+            &out,
+        ]);
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        let files = site.files(&out);
+        sizes.push(files.len());
+        for (p, b) in files {
+            assert!(union.insert(p.clone(), b).is_none(), "{p} is in two shards");
+        }
+    }
+    assert!(sizes.iter().all(|n| *n > 0), "an empty shard: {sizes:?}");
+    let union: Vec<(String, Vec<u8>)> = union.into_iter().collect();
+    assert_eq!(union.len(), whole.len());
+    assert!(union == whole, "the shards differ from the whole site");
+    // Fleet-level files go with shard 1 only.
+    assert!(site.path("shard-1/robots.txt").is_file());
+    assert!(!site.path("shard-2/robots.txt").exists());
+    let r = site.run(&["build", "--offline", "--shard", "5/4"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("K/N"), "{}", r.stderr);
+}
+
+#[test]
+fn a_changed_customer_is_the_only_one_rewritten() {
+    let site = fleet();
+    site.build();
+    let before = inodes(&site, "public");
+    // extra-1 reads demo/hanbit.yaml, as hanbit, extra-5 and extra-9 do.
+    let site = site.edit("demo/hanbit.yaml", |t| {
+        t.replacen(
+            "taken_at: 2026-11-22T13:45:00Z",
+            "taken_at: 2026-11-22T13:50:00Z",
+            1,
+        )
+    });
+    let r = site.build();
+    let after = inodes(&site, "public");
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|(p, ino)| before[*p] != **ino)
+        .map(|(p, _)| p)
+        .collect();
+    assert!(!changed.is_empty());
+    for p in &changed {
+        let customer = p.split('/').next().unwrap();
+        assert!(
+            ["hanbit", "extra-1", "extra-5", "extra-9"].contains(&customer),
+            "{p} was rewritten"
+        );
+    }
+    assert!(
+        r.stdout.contains(&format!("{} written", changed.len())),
+        "{}",
+        r.stdout
+    );
+    // Nothing changed: nothing is written, not even carried-over links.
+    let r = site.build();
+    assert!(r.stdout.contains(" 0 written"), "{}", r.stdout);
+    assert_eq!(after, inodes(&site, "public"));
+}
+
+#[test]
+fn only_renders_one_customer_and_keeps_the_rest() {
+    let site = fleet();
+    site.build();
+    let before = inodes(&site, "public");
+    let site = site.edit("demo/contoso.yaml", |t| {
+        t.replacen("Exchange Online", "Exchange Online (EU)", 1)
+    });
+    let r = site.run(&["build", "--offline", "--only", "extra-4"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let after = inodes(&site, "public");
+    for (p, ino) in &after {
+        if !p.starts_with("extra-4/") {
+            assert_eq!(before[p], *ino, "{p} changed under --only extra-4");
+        }
+    }
+    assert!(
+        site.read("public/extra-4/en/index.html")
+            .contains("Exchange Online (EU)")
+    );
+    assert!(
+        !site
+            .read("public/contoso/en/index.html")
+            .contains("Exchange Online (EU)")
+    );
+    // The next full build catches contoso up.
+    site.build();
+    assert!(
+        site.read("public/contoso/en/index.html")
+            .contains("Exchange Online (EU)")
+    );
+    let r = site.run(&["build", "--offline", "--only", "nobody"]);
+    assert_eq!(r.code, 3);
+    assert!(r.stderr.contains("no customer `nobody`"), "{}", r.stderr);
+}
+
+#[test]
+fn a_note_on_an_incident_nobody_has_is_an_error() {
+    let site = SiteTest::demo().edit("content/incidents/EX000000.fr-FR.md", |_| {
+        "---\ntitle: Rien\n---\nNote.\n".into()
+    });
+    let r = site.run(&["check"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("content/incidents/EX000000.fr-FR.md: no incident `EX000000`"),
+        "{}",
+        r.stderr
+    );
+}
