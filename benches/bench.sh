@@ -2,7 +2,8 @@
 # Build benchmark: generates a fleet of N customers (default 100) under DIR
 # (default /dev/shm/statusfleet-bench, tmpfs, to measure the generator rather
 # than the disk), builds it with the release binary, and reports wall time,
-# pages, pages per second and peak RSS; then rebuilds unchanged.
+# pages, pages per second and peak RSS; then rebuilds unchanged, then after
+# one customer's data changed (the incremental case).
 # Usage: benches/bench.sh [N] [DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,4 +24,12 @@ run() {
 }
 run full
 run unchanged
+# One customer's data changes: only it is rendered and rewritten.
+python3 - "$dir/data-files/c00000.json" <<'PY'
+import sys
+p = sys.argv[1]
+t = open(p, encoding="utf-8").read()
+open(p, "w", encoding="utf-8").write(t.replace('"taken_at": "2026-11-22T12:00:00Z"', '"taken_at": "2026-11-22T12:05:00Z"', 1))
+PY
+run one-changed
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u +%F)"

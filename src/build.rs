@@ -228,8 +228,9 @@ fn shared_fingerprint(config: &Config, theme: &Theme) -> String {
             .flatten()
             .filter(|e| e.file_type().is_file())
         {
+            let rel = e.path().strip_prefix(&config.root).unwrap_or(e.path());
             add(
-                &e.path().to_string_lossy(),
+                &rel.to_string_lossy(),
                 &std::fs::read(e.path()).unwrap_or_default(),
             );
         }

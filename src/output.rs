@@ -66,18 +66,27 @@ fn check_path(p: &str) -> io::Result<()> {
     Ok(())
 }
 
-/// A site being written: a staging folder beside `out` that receives each
-/// customer's files as soon as they are rendered (so the fleet is never held
-/// in memory), then replaces `out` in one step. Unchanged files are
-/// hard-linked from the current site; a customer whose inputs did not change
-/// is carried over whole, file by file, without rendering.
+/// A site being written. Customers are rendered into a staging folder
+/// beside `out` as they come (the fleet is never held in memory); a file
+/// whose bytes the current site already has is hard-linked, not rewritten.
+/// A customer whose inputs did not change is not rendered or staged at all.
+///
+/// At the end, with no error: a first build renames the staging folder into
+/// place whole; later builds exchange each changed customer's folder with
+/// its current one (an atomic exchange on Linux), then replace the
+/// fleet-level files and remove customers no longer built. Every customer's
+/// folder is always whole, old or new; a build that fails changes nothing;
+/// a rebuild costs what changed, not the size of the fleet.
 pub struct Staging {
     out: PathBuf,
     staging: PathBuf,
-    old: PathBuf,
+    /// `out` did not exist: the staging folder becomes it.
+    fresh: bool,
     /// What the current site holds, from its manifest.
     previous: Manifest,
     next: std::sync::Mutex<Manifest>,
+    /// Customers staged with a difference, and fleet-level files that differ.
+    changed: std::sync::Mutex<(Vec<String>, Vec<String>)>,
     written: std::sync::atomic::AtomicUsize,
     unchanged: std::sync::atomic::AtomicUsize,
 }
@@ -113,7 +122,7 @@ pub struct Finished {
     pub stale: Vec<(String, Vec<String>)>,
 }
 
-const MANIFEST_SCHEMA: u32 = 1;
+const MANIFEST_SCHEMA: u32 = 2;
 
 impl Staging {
     /// Starts a build of `out`: recovers an interrupted swap, reads the
@@ -126,10 +135,11 @@ impl Staging {
         if !out.exists() && old.is_dir() {
             std::fs::rename(&old, out)?;
         }
+        let fresh = !out.is_dir();
         let previous = std::fs::read(sibling(out, "manifest.json"))
             .ok()
             .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
-            .filter(|m| m.schema == MANIFEST_SCHEMA && out.is_dir())
+            .filter(|m| m.schema == MANIFEST_SCHEMA && !fresh)
             .unwrap_or_default();
         let staging = sibling(out, &format!("staging-{}", std::process::id()));
         if staging.exists() {
@@ -139,58 +149,35 @@ impl Staging {
         Ok(Staging {
             out: out.to_owned(),
             staging,
-            old,
+            fresh,
             previous,
             next: std::sync::Mutex::new(Manifest {
                 schema: MANIFEST_SCHEMA,
                 ..Default::default()
             }),
+            changed: Default::default(),
             written: 0.into(),
             unchanged: 0.into(),
         })
     }
 
     /// The previous build's entry for `slug`, when it had the same
-    /// fingerprint.
+    /// fingerprint and its folder is there.
     pub fn unchanged_customer(&self, slug: &str, fingerprint: &str) -> Option<&CustomerEntry> {
-        self.previous
-            .customers
-            .get(slug)
+        self.previous_customer(slug)
             .filter(|e| e.fingerprint == fingerprint)
     }
 
     /// The previous build's entry for `slug`, whatever its fingerprint.
     pub fn previous_customer(&self, slug: &str) -> Option<&CustomerEntry> {
-        self.previous.customers.get(slug)
+        self.previous
+            .customers
+            .get(slug)
+            .filter(|_| self.out.join(slug).is_dir())
     }
 
-    /// Carries a customer over from the current site without rendering it.
-    /// Fails (and the caller renders instead) when a file is missing.
+    /// Keeps a customer as it is in the current site.
     pub fn carry_over(&self, slug: &str, entry: &CustomerEntry) -> io::Result<()> {
-        let mut made: BTreeSet<PathBuf> = BTreeSet::new();
-        let mut linked: Vec<PathBuf> = Vec::with_capacity(entry.files.len());
-        let result = (|| -> io::Result<()> {
-            for path in &entry.files {
-                check_path(path)?;
-                let dest = self.staging.join(path);
-                if let Some(parent) = dest.parent()
-                    && made.insert(parent.to_owned())
-                {
-                    std::fs::create_dir_all(parent)?;
-                }
-                std::fs::hard_link(self.out.join(path), &dest)?;
-                linked.push(dest);
-            }
-            Ok(())
-        })();
-        if let Err(e) = result {
-            // Unlink what was linked: writing through one of these links
-            // would change the current site's file.
-            for l in linked {
-                let _ = std::fs::remove_file(l);
-            }
-            return Err(e);
-        }
         self.unchanged
             .fetch_add(entry.files.len(), std::sync::atomic::Ordering::Relaxed);
         self.next
@@ -201,9 +188,8 @@ impl Staging {
         Ok(())
     }
 
-    /// Writes one customer's files (or the fleet-level files, with `slug`
-    /// `None`): a file whose bytes the current site already has is linked,
-    /// not rewritten.
+    /// Stages one customer's files (or, with `slug` `None`, the fleet-level
+    /// files). Files must lie under the customer's folder.
     pub fn write(
         &self,
         slug: Option<&str>,
@@ -214,32 +200,64 @@ impl Staging {
     ) -> io::Result<()> {
         let mut made: BTreeSet<PathBuf> = BTreeSet::new();
         let (mut written, mut unchanged) = (0, 0);
+        let mut differing_root = Vec::new();
         for f in files {
             check_path(&f.path)?;
+            if let Some(slug) = slug
+                && !f.path.starts_with(&format!("{slug}/"))
+            {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("{} is outside customer {slug}'s folder", f.path),
+                ));
+            }
+            let current = self.out.join(&f.path);
+            let same = !self.fresh
+                && std::fs::metadata(&current).is_ok_and(|m| m.len() == f.bytes.len() as u64)
+                && std::fs::read(&current).is_ok_and(|b| b == f.bytes);
+            if same && slug.is_none() {
+                // A fleet-level file that did not change stays where it is.
+                unchanged += 1;
+                continue;
+            }
             let dest = self.staging.join(&f.path);
             if let Some(parent) = dest.parent()
                 && made.insert(parent.to_owned())
             {
                 std::fs::create_dir_all(parent)?;
             }
-            let current = self.out.join(&f.path);
-            let same = std::fs::metadata(&current).is_ok_and(|m| m.len() == f.bytes.len() as u64)
-                && std::fs::read(&current).is_ok_and(|b| b == f.bytes);
             if same && std::fs::hard_link(&current, &dest).is_ok() {
                 unchanged += 1;
                 continue;
             }
             std::fs::write(&dest, &f.bytes)?;
             written += 1;
+            if slug.is_none() {
+                differing_root.push(f.path.clone());
+            }
         }
         use std::sync::atomic::Ordering::Relaxed;
         self.written.fetch_add(written, Relaxed);
         self.unchanged.fetch_add(unchanged, Relaxed);
         let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-        let mut next = self.next.lock().expect("not poisoned");
         match slug {
             Some(slug) => {
-                next.customers.insert(
+                let same_set = self
+                    .previous
+                    .customers
+                    .get(slug)
+                    .is_some_and(|e| e.files == paths);
+                if written == 0 && same_set && !self.fresh {
+                    // Rendered again, nothing differs: keep the current folder.
+                    std::fs::remove_dir_all(self.staging.join(slug))?;
+                } else {
+                    self.changed
+                        .lock()
+                        .expect("not poisoned")
+                        .0
+                        .push(slug.to_owned());
+                }
+                self.next.lock().expect("not poisoned").customers.insert(
                     slug.to_owned(),
                     CustomerEntry {
                         fingerprint: fingerprint.to_owned(),
@@ -249,7 +267,14 @@ impl Staging {
                     },
                 );
             }
-            None => next.root.extend(paths),
+            None => {
+                self.changed
+                    .lock()
+                    .expect("not poisoned")
+                    .1
+                    .extend(differing_root);
+                self.next.lock().expect("not poisoned").root.extend(paths);
+            }
         }
         Ok(())
     }
@@ -259,11 +284,13 @@ impl Staging {
         let _ = std::fs::remove_dir_all(&self.staging);
     }
 
-    /// Puts the staged site in place of `out`, unless it is the same site:
-    /// then `out` is left untouched.
+    /// Puts what changed in place (see [`Staging`]); leaves `out`
+    /// untouched when nothing did.
     pub fn finish(self) -> io::Result<Finished> {
         use std::sync::atomic::Ordering::Relaxed;
         let next = self.next.into_inner().expect("not poisoned");
+        let (mut changed, root_changed) = self.changed.into_inner().expect("not poisoned");
+        changed.sort();
         let new_paths: BTreeSet<&str> = next
             .customers
             .values()
@@ -271,33 +298,70 @@ impl Staging {
             .chain(&next.root)
             .map(String::as_str)
             .collect();
-        let existing = existing_files(&self.out)?;
+        // What the current site has that the new one does not.
+        let existing: BTreeSet<String> = if self.previous.customers.is_empty()
+            && self.previous.root.is_empty()
+        {
+            existing_files(&self.out)?
+        } else {
+            self.previous
+                .customers
+                .values()
+                .flat_map(|c| c.files.iter().cloned())
+                .chain(self.previous.root.iter().cloned())
+                .collect()
+        };
+        let stale_paths: Vec<&String> = existing
+            .iter()
+            .filter(|p| !new_paths.contains(p.as_str()))
+            .collect();
         let stats = WriteStats {
             written: self.written.load(Relaxed),
             unchanged: self.unchanged.load(Relaxed),
-            removed: existing
-                .iter()
-                .filter(|p| !new_paths.contains(p.as_str()))
-                .count(),
+            removed: stale_paths.len(),
         };
-        let result = (|| {
-            if stats.written > 0 || stats.removed > 0 || !self.out.is_dir() {
-                swap(&self.staging, &self.out, &self.old)?;
-            } else {
-                std::fs::remove_dir_all(&self.staging)?;
+        let result = (|| -> io::Result<()> {
+            if self.fresh {
+                swap(&self.staging, &self.out, &sibling(&self.out, "old"))?;
+                return write_manifest(&sibling(&self.out, "manifest.json"), &next);
             }
+            // Each changed customer's folder, whole, in one step.
+            for slug in &changed {
+                let staged = self.staging.join(slug);
+                let live = self.out.join(slug);
+                swap(&staged, &live, &self.staging.join(format!(".old-{slug}")))?;
+            }
+            // Then the fleet-level files, which may name new customers.
+            for path in &root_changed {
+                let dest = self.out.join(path);
+                if let Some(parent) = dest.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::rename(self.staging.join(path), dest)?;
+            }
+            // Last, what is no longer built.
+            let kept_customers: BTreeSet<&str> =
+                next.customers.keys().map(String::as_str).collect();
+            for p in &stale_paths {
+                let top = p.split('/').next().unwrap_or_default();
+                if p.contains('/') && !kept_customers.contains(top) {
+                    // A customer no longer built: its folder goes whole.
+                    let dir = self.out.join(top);
+                    if dir.is_dir() {
+                        std::fs::remove_dir_all(dir)?;
+                    }
+                } else if !p.contains('/') {
+                    let _ = std::fs::remove_file(self.out.join(p));
+                }
+            }
+            std::fs::remove_dir_all(&self.staging)?;
             write_manifest(&sibling(&self.out, "manifest.json"), &next)
         })();
         if result.is_err() {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
         result?;
-        let all = || {
-            next.customers
-                .values()
-                .flat_map(|c| &c.files)
-                .chain(&next.root)
-        };
+        let all = || next.customers.values().flat_map(|c| &c.files).chain(&next.root);
         Ok(Finished {
             stats,
             files: all().count(),

@@ -169,3 +169,29 @@ fn a_note_on_an_incident_nobody_has_is_an_error() {
         r.stderr
     );
 }
+
+#[test]
+fn customers_come_and_go_without_touching_the_others() {
+    let site = fleet();
+    site.build();
+    let before = inodes(&site, "public");
+    let site = site.edit("statusfleet.yaml", |t| {
+        t.replace(
+            "\n  - slug: extra-3\n    name: Extra 3\n",
+            "\n  - slug: extra-30\n    name: Extra 30\n",
+        )
+    });
+    let r = site.build();
+    let after = inodes(&site, "public");
+    assert!(!site.path("public/extra-3").exists());
+    assert!(site.path("public/extra-30/index.html").is_file());
+    for (p, ino) in &after {
+        let top = p.split('/').next().unwrap();
+        if top != "extra-30" && p.contains('/') {
+            assert_eq!(before.get(p), Some(ino), "{p} was rewritten: {}", r.stdout);
+        }
+    }
+    // The fleet index names the new customer, not the old one.
+    let index = site.read("public/index.html");
+    assert!(index.contains("extra-30/index.html") && !index.contains("\"extra-3/"));
+}
