@@ -31,26 +31,6 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{tag}"))
 }
 
-fn existing_files(out: &Path) -> io::Result<BTreeSet<String>> {
-    let mut set = BTreeSet::new();
-    if !out.is_dir() {
-        return Ok(set);
-    }
-    for entry in walkdir::WalkDir::new(out) {
-        let entry = entry.map_err(io::Error::other)?;
-        if entry.file_type().is_file() {
-            let rel = entry
-                .path()
-                .strip_prefix(out)
-                .expect("child")
-                .to_string_lossy()
-                .replace('\\', "/");
-            set.insert(rel);
-        }
-    }
-    Ok(set)
-}
-
 fn check_path(p: &str) -> io::Result<()> {
     let bad = p.is_empty()
         || p.starts_with('/')
@@ -89,6 +69,37 @@ pub struct Staging {
     changed: std::sync::Mutex<(Vec<String>, Vec<String>)>,
     written: std::sync::atomic::AtomicUsize,
     unchanged: std::sync::atomic::AtomicUsize,
+    removed: std::sync::atomic::AtomicUsize,
+}
+
+/// A hash of sorted paths.
+fn paths_hash(sorted: &[&str]) -> String {
+    let mut h = ring::digest::Context::new(&ring::digest::SHA256);
+    for p in sorted {
+        h.update(p.as_bytes());
+        h.update(b"\n");
+    }
+    h.finish().as_ref()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Every file under `out/<slug>`, as paths relative to `out`.
+fn customer_files(out: &Path, slug: &str) -> io::Result<Vec<String>> {
+    let mut v = Vec::new();
+    let dir = out.join(slug);
+    if !dir.is_dir() {
+        return Ok(v);
+    }
+    for entry in walkdir::WalkDir::new(&dir) {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(out).expect("child");
+            v.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(v)
 }
 
 /// What a build wrote, kept beside the output (`.<out>.manifest.json`, not
@@ -104,7 +115,12 @@ pub struct Manifest {
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct CustomerEntry {
     pub fingerprint: String,
-    pub files: Vec<String>,
+    /// How many files and pages; the paths themselves are not kept (the
+    /// manifest stays small for a fleet of thousands).
+    pub files: usize,
+    pub pages: usize,
+    /// A hash of the sorted file paths, to tell a changed file set.
+    pub paths: String,
     #[serde(default)]
     pub stale: Vec<String>,
     /// Ids of its incidents that have partner notes.
@@ -122,7 +138,7 @@ pub struct Finished {
     pub stale: Vec<(String, Vec<String>)>,
 }
 
-const MANIFEST_SCHEMA: u32 = 2;
+const MANIFEST_SCHEMA: u32 = 3;
 
 impl Staging {
     /// Starts a build of `out`: recovers an interrupted swap, reads the
@@ -158,6 +174,7 @@ impl Staging {
             changed: Default::default(),
             written: 0.into(),
             unchanged: 0.into(),
+            removed: 0.into(),
         })
     }
 
@@ -179,7 +196,7 @@ impl Staging {
     /// Keeps a customer as it is in the current site.
     pub fn carry_over(&self, slug: &str, entry: &CustomerEntry) -> io::Result<()> {
         self.unchanged
-            .fetch_add(entry.files.len(), std::sync::atomic::Ordering::Relaxed);
+            .fetch_add(entry.files, std::sync::atomic::Ordering::Relaxed);
         self.next
             .lock()
             .expect("not poisoned")
@@ -239,18 +256,29 @@ impl Staging {
         use std::sync::atomic::Ordering::Relaxed;
         self.written.fetch_add(written, Relaxed);
         self.unchanged.fetch_add(unchanged, Relaxed);
-        let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
         match slug {
             Some(slug) => {
+                let mut sorted: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+                sorted.sort_unstable();
+                let paths = paths_hash(&sorted);
                 let same_set = self
                     .previous
                     .customers
                     .get(slug)
-                    .is_some_and(|e| e.files == paths);
+                    .is_some_and(|e| e.paths == paths);
                 if written == 0 && same_set && !self.fresh {
                     // Rendered again, nothing differs: keep the current folder.
                     std::fs::remove_dir_all(self.staging.join(slug))?;
                 } else {
+                    if !self.fresh {
+                        // Files the current folder has and the new one lacks.
+                        let keep: BTreeSet<&str> = sorted.iter().copied().collect();
+                        let gone = customer_files(&self.out, slug)?
+                            .iter()
+                            .filter(|p| !keep.contains(p.as_str()))
+                            .count();
+                        self.removed.fetch_add(gone, Relaxed);
+                    }
                     self.changed
                         .lock()
                         .expect("not poisoned")
@@ -261,7 +289,9 @@ impl Staging {
                     slug.to_owned(),
                     CustomerEntry {
                         fingerprint: fingerprint.to_owned(),
-                        files: paths,
+                        files: files.len(),
+                        pages: sorted.iter().filter(|p| p.ends_with(".html")).count(),
+                        paths,
                         stale,
                         notes,
                     },
@@ -273,7 +303,11 @@ impl Staging {
                     .expect("not poisoned")
                     .1
                     .extend(differing_root);
-                self.next.lock().expect("not poisoned").root.extend(paths);
+                self.next
+                    .lock()
+                    .expect("not poisoned")
+                    .root
+                    .extend(files.iter().map(|f| f.path.clone()));
             }
         }
         Ok(())
@@ -291,34 +325,37 @@ impl Staging {
         let next = self.next.into_inner().expect("not poisoned");
         let (mut changed, root_changed) = self.changed.into_inner().expect("not poisoned");
         changed.sort();
-        let new_paths: BTreeSet<&str> = next
-            .customers
-            .values()
-            .flat_map(|c| c.files.iter())
-            .chain(&next.root)
-            .map(String::as_str)
-            .collect();
-        // What the current site has that the new one does not.
-        let existing: BTreeSet<String> = if self.previous.customers.is_empty()
-            && self.previous.root.is_empty()
-        {
-            existing_files(&self.out)?
-        } else {
-            self.previous
-                .customers
-                .values()
-                .flat_map(|c| c.files.iter().cloned())
-                .chain(self.previous.root.iter().cloned())
-                .collect()
-        };
-        let stale_paths: Vec<&String> = existing
-            .iter()
-            .filter(|p| !new_paths.contains(p.as_str()))
-            .collect();
+        // What the current site has that the new one does not: customers
+        // no longer built, fleet-level files no longer written.
+        let mut gone: Vec<(String, bool)> = Vec::new();
+        if !self.fresh {
+            for entry in std::fs::read_dir(&self.out)? {
+                let entry = entry?;
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let is_dir = entry.file_type()?.is_dir();
+                let kept = if is_dir {
+                    next.customers.contains_key(&name)
+                        || next.root.iter().any(|p| p.starts_with(&format!("{name}/")))
+                } else {
+                    next.root.contains(&name)
+                };
+                if !kept {
+                    gone.push((name, is_dir));
+                }
+            }
+        }
+        let mut removed = self.removed.load(Relaxed);
+        for (name, is_dir) in &gone {
+            removed += if *is_dir {
+                customer_files(&self.out, name)?.len()
+            } else {
+                1
+            };
+        }
         let stats = WriteStats {
             written: self.written.load(Relaxed),
             unchanged: self.unchanged.load(Relaxed),
-            removed: stale_paths.len(),
+            removed,
         };
         let result = (|| -> io::Result<()> {
             if self.fresh {
@@ -340,18 +377,12 @@ impl Staging {
                 std::fs::rename(self.staging.join(path), dest)?;
             }
             // Last, what is no longer built.
-            let kept_customers: BTreeSet<&str> =
-                next.customers.keys().map(String::as_str).collect();
-            for p in &stale_paths {
-                let top = p.split('/').next().unwrap_or_default();
-                if p.contains('/') && !kept_customers.contains(top) {
-                    // A customer no longer built: its folder goes whole.
-                    let dir = self.out.join(top);
-                    if dir.is_dir() {
-                        std::fs::remove_dir_all(dir)?;
-                    }
-                } else if !p.contains('/') {
-                    let _ = std::fs::remove_file(self.out.join(p));
+            for (name, is_dir) in &gone {
+                let p = self.out.join(name);
+                if *is_dir {
+                    std::fs::remove_dir_all(p)?;
+                } else {
+                    std::fs::remove_file(p)?;
                 }
             }
             std::fs::remove_dir_all(&self.staging)?;
@@ -361,11 +392,11 @@ impl Staging {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
         result?;
-        let all = || next.customers.values().flat_map(|c| &c.files).chain(&next.root);
         Ok(Finished {
             stats,
-            files: all().count(),
-            pages: all().filter(|p| p.ends_with(".html")).count(),
+            files: next.customers.values().map(|c| c.files).sum::<usize>() + next.root.len(),
+            pages: next.customers.values().map(|c| c.pages).sum::<usize>()
+                + next.root.iter().filter(|p| p.ends_with(".html")).count(),
             stale: next
                 .customers
                 .iter()
