@@ -263,7 +263,9 @@ fn customer_fingerprint(inputs: &Inputs, customer: &Customer) -> String {
     h.update(customer.slug.as_str().as_bytes());
     // Size and modification time stand for the bytes (as in make and
     // cargo): a stat per file, not a read, for a fleet of thousands.
-    let mut add = |path: &Path| {
+    // Labelled by the path as written, not as resolved: the same site
+    // built through another path to its config is the same site.
+    let mut add = |label: &Path, path: &Path| {
         let stamp = std::fs::metadata(path).ok().map(|m| {
             let t = m
                 .modified()
@@ -272,18 +274,16 @@ fn customer_fingerprint(inputs: &Inputs, customer: &Customer) -> String {
                 .map_or(0, |d| d.as_nanos());
             (m.len(), t)
         });
-        h.update(format!("{}:{stamp:?}\n", path.display()).as_bytes());
+        h.update(format!("{}:{stamp:?}\n", label.display()).as_bytes());
     };
     for source in &customer.sources {
         if let crate::config::SourceConfig::File { path } = source {
-            add(&config.root.join(path));
+            add(path, &config.root.join(path));
         }
     }
     if customer.sources.iter().any(|s| s.is_live()) {
-        add(&crate::history::path_for(
-            &config.data_dir(),
-            customer.slug.as_str(),
-        ));
+        let history = crate::history::path_for(&config.data_dir(), customer.slug.as_str());
+        add(Path::new("history"), &history);
     }
     hex(h.finish().as_ref())
 }
@@ -297,8 +297,8 @@ fn check_customer(inputs: &Inputs, customer: &Customer, snapshot: &Snapshot) -> 
     let have: BTreeSet<&str> = snapshot.services.iter().map(|x| x.id.0.as_str()).collect();
     let known = || have.iter().copied().collect::<Vec<_>>().join(", ");
     if let Some(shown) = &customer.services {
-        let text = std::fs::read_to_string(&config.file).unwrap_or_default();
         for id in shown.iter().filter(|id| !have.contains(id.0.as_str())) {
+            let text = std::fs::read_to_string(&config.file).unwrap_or_default();
             let from =
                 crate::error::locate_scalar(&text, 1, customer.slug.as_str()).map_or(1, |p| p.0);
             errors.push(InputError::new(
