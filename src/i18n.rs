@@ -86,6 +86,16 @@ impl Catalog {
         self.text(key, None, &[]).unwrap_or_else(|e| e.to_string())
     }
 
+    /// `Label: value` with the locale's punctuation (`Début : …`, `开始时间：…`).
+    pub fn label_value(&self, label: &str, value: &str) -> String {
+        self.text(
+            "common.label_value",
+            None,
+            &[("label", label), ("value", value)],
+        )
+        .unwrap_or_default()
+    }
+
     /// `2 h 25 min`-style duration in words of this locale.
     pub fn duration(&self, minutes: i64) -> String {
         let minutes = minutes.max(0) as u64;

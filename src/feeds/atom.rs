@@ -27,35 +27,19 @@ pub fn feed(v: &LocaleViews, links: &Links) -> String {
     let slug = model.customer.slug.as_str();
     let tag = cat.locale.tag();
     let mut entries = Vec::new();
-    let label_value = |label: &str, value: &str| {
-        cat.text(
-            "common.label_value",
-            None,
-            &[("label", label), ("value", value)],
-        )
-        .unwrap_or_default()
-    };
 
     for m in &model.incidents {
         let s = v.summary(m);
         let link = links
             .absolute(&format!("{tag}/{}", s.href))
             .unwrap_or_else(|| s.href.clone());
-        let services = s
-            .services
-            .iter()
-            .map(|x| x.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let services = super::service_names(&s.services);
         let mut head = String::new();
         if !services.is_empty() {
             let _ = write!(
                 head,
                 "<p>{}</p>",
-                escape(&label_value(
-                    &cat.t("incident.affected_services"),
-                    &services
-                ))
+                escape(&cat.label_value(&cat.t("incident.affected_services"), &services))
             );
         }
         let classification = m.incident.classification.key();
@@ -151,25 +135,17 @@ pub fn feed(v: &LocaleViews, links: &Links) -> String {
             None => format!("maintenance.html#{}", view.anchor),
         };
         let milestones = super::milestones(mt, *now_status, model.now);
-        let services = view
-            .services
-            .iter()
-            .map(|x| x.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let services = super::service_names(&view.services);
         let mut head = format!(
             "<p>{}<br>{}",
-            escape(&label_value(
-                &cat.t("maintenance.starts"),
-                &view.starts.text
-            )),
-            escape(&label_value(&cat.t("maintenance.ends"), &view.ends.text)),
+            escape(&cat.label_value(&cat.t("maintenance.starts"), &view.starts.text)),
+            escape(&cat.label_value(&cat.t("maintenance.ends"), &view.ends.text)),
         );
         if !services.is_empty() {
             let _ = write!(
                 head,
                 "<br>{}",
-                escape(&label_value(&cat.t("maintenance.services"), &services))
+                escape(&cat.label_value(&cat.t("maintenance.services"), &services))
             );
         }
         head.push_str("</p>");

@@ -38,14 +38,7 @@ pub fn svg(v: &LocaleViews) -> String {
     let health = v.model.overall;
     let label = v.cat.t("badge.label");
     let value = v.cat.t(&format!("health.{}", health.key()));
-    let title = v
-        .cat
-        .text(
-            "common.label_value",
-            None,
-            &[("label", &label), ("value", &value)],
-        )
-        .unwrap_or_default();
+    let title = v.cat.label_value(&label, &value);
     let (lw, vw) = (text_width(&label), text_width(&value));
     let (lbox, vbox) = (lw + 12, vw + 12);
     let width = lbox + vbox;

@@ -18,14 +18,6 @@ pub fn calendar(v: &LocaleViews, links: &Links) -> String {
     let cat = v.cat;
     let slug = model.customer.slug.as_str();
     let tag = cat.locale.tag();
-    let label_value = |label: &str, value: &str| {
-        cat.text(
-            "common.label_value",
-            None,
-            &[("label", label), ("value", value)],
-        )
-        .unwrap_or_default()
-    };
     let name = cat
         .text("calendar.name", None, &[("customer", &model.customer.name)])
         .unwrap_or_default();
@@ -62,24 +54,19 @@ pub fn calendar(v: &LocaleViews, links: &Links) -> String {
         let _ = writeln!(
             text,
             "{}",
-            label_value(&cat.t("maintenance.starts"), &view.starts.text)
+            cat.label_value(&cat.t("maintenance.starts"), &view.starts.text)
         );
         let _ = writeln!(
             text,
             "{}",
-            label_value(&cat.t("maintenance.ends"), &view.ends.text)
+            cat.label_value(&cat.t("maintenance.ends"), &view.ends.text)
         );
-        let services = view
-            .services
-            .iter()
-            .map(|x| x.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let services = super::service_names(&view.services);
         if !services.is_empty() {
             let _ = writeln!(
                 text,
                 "{}",
-                label_value(&cat.t("maintenance.services"), &services)
+                cat.label_value(&cat.t("maintenance.services"), &services)
             );
         }
         let body = crate::sanitize::plain_text_of(&m.body, m.format, || html.clone());

@@ -111,6 +111,15 @@ pub(crate) fn update_statuses(m: &IncidentModel) -> Vec<Option<IncidentStatus>> 
         .collect()
 }
 
+/// The names of linked services, comma-separated.
+pub(crate) fn service_names(services: &[crate::site::views::ServiceLink]) -> String {
+    services
+        .iter()
+        .map(|x| x.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A maintenance window's milestones so far, oldest first: announced,
 /// then started and completed as the snapshot time passes them, or
 /// cancelled. Feeds and the JSON API tell the same story.

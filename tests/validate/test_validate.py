@@ -31,46 +31,46 @@ def first_customer(root):
 
 
 CASES = {
-    "feed with a raw ampersand": lambda r, c: edit(
+    "feed with a raw ampersand": ("feedparser", lambda r, c: edit(
         f"{r}/{c}/en/feed.atom", lambda t: t.replace("<title type=\"text\">", "<title type=\"text\">A & B ", 1)
-    ),
-    "feed missing an entry": lambda r, c: edit(
+    )),
+    "feed missing an entry": ("maintenance entries, expected", lambda r, c: edit(
         f"{r}/{c}/en/feed.atom", lambda t: re.sub(r"  <entry>.*?</entry>\n", "", t, count=1, flags=re.S)
-    ),
-    "JSON incident without impact": lambda r, c: edit(
+    )),
+    "JSON incident without impact": ("'impact' is a required property", lambda r, c: edit(
         f"{r}/{c}/api/v2/incidents.json", lambda t: re.sub(r'\n\s*"impact": "[a-z]+",', "", t, count=1)
-    ),
-    "JSON component with an unknown status": lambda r, c: edit(
+    )),
+    "JSON component with an unknown status": ("components/1/status", lambda r, c: edit(
         f"{r}/{c}/api/v2/components.json", lambda t: t.replace('"operational"', '"fine"', 1)
-    ),
-    "calendar lines unfolded": lambda r, c: edit(
+    )),
+    "calendar lines unfolded": ("longer than 75 octets", lambda r, c: edit(
         f"{r}/{c}/en/maintenance.ics", lambda t: t.replace("\r\n ", "")
-    ),
-    "calendar missing an event": lambda r, c: edit(
+    )),
+    "calendar missing an event": ("do not match the maintenances", lambda r, c: edit(
         f"{r}/{c}/en/maintenance.ics", lambda t: re.sub(r"BEGIN:VEVENT.*?END:VEVENT\r\n", "", t, count=1, flags=re.S)
-    ),
-    "calendar event in local time": lambda r, c: edit(
+    )),
+    "calendar event in local time": ("DTSTART is not a UTC date-time", lambda r, c: edit(
         f"{r}/{c}/en/maintenance.ics", lambda t: re.sub(r"DTSTART:(\d{8}T\d{6})Z", r"DTSTART:\1", t, count=1)
-    ),
-    "badge without a title": lambda r, c: edit(
+    )),
+    "badge without a title": ("non-empty <title>", lambda r, c: edit(
         f"{r}/{c}/badge.svg", lambda t: re.sub(r"<title>.*?</title>", "", t)
-    ),
-    "sitemap URL of a missing page": lambda r, c: os.remove(f"{r}/{c}/en/maintenance.html"),
-    "noindex customer in a sitemap": lambda r, c: edit(
+    )),
+    "sitemap URL of a missing page": ("sitemap.xml: link to a missing file", lambda r, c: os.remove(f"{r}/{c}/en/history/2.html")),
+    "noindex customer in a sitemap": ("noindex pages is in a sitemap", lambda r, c: edit(
         f"{r}/{c}/index.html", lambda t: t.replace("<title>", '<meta name="robots" content="noindex">\n<title>', 1)
-    ),
-    "page without its feed link": lambda r, c: edit(
+    )),
+    "page without its feed link": ("no Atom link", lambda r, c: edit(
         f"{r}/{c}/en/index.html", lambda t: t.replace('type="application/atom+xml"', "", 1)
-    ),
+    )),
 }
 
 VNU_CASES = {
-    "image without alt": lambda r, c: edit(
+    "image without alt": ('must have an “alt”', lambda r, c: edit(
         f"{r}/{c}/en/index.html", lambda t: t.replace("<main id=\"main\"", "<img src=\"x.png\"><main id=\"main\"", 1)
-    ),
-    "SVG with an unknown element": lambda r, c: edit(
+    )),
+    "SVG with an unknown element": ("“blink” not allowed", lambda r, c: edit(
         f"{r}/{c}/en/badge.svg", lambda t: t.replace("<title>", "<blink/><title>", 1)
-    ),
+    )),
 }
 
 
@@ -86,14 +86,16 @@ def main():
     if args.vnu:
         cases.update(VNU_CASES)
     missed = []
-    for name, mutate in cases.items():
+    for name, (expected, mutate) in cases.items():
         with tempfile.TemporaryDirectory() as tmp:
             root = os.path.join(tmp, "site")
             shutil.copytree(args.site, root)
             mutate(root, first_customer(root))
             found, _ = validate.run(root, args.vnu if name in VNU_CASES else None)
-            print(f"  {'caught' if found else 'MISSED'}: {name}" + (f" ({found[0][:110]})" if found else ""))
-            if not found:
+            # Caught by the check meant for it, not by some other one.
+            hit = [f for f in found if expected in f]
+            print(f"  {'caught' if hit else 'MISSED'}: {name}" + (f" ({hit[0][:110]})" if hit else ""))
+            if not hit:
                 missed.append(name)
     if missed:
         sys.exit(f"the validators missed {len(missed)} broken site(s): {missed}")
