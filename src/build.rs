@@ -446,7 +446,8 @@ pub fn render_customer(
         ..
     } = inputs;
     let model = crate::site::build(config, customer, snapshot, content);
-    let slug = customer.slug.as_str();
+    // Paths are in the customer's folder (its slug, or secret).
+    let slug = customer.folder.as_str();
     let locale_names: Vec<(String, String)> = customer
         .locales
         .iter()
@@ -560,7 +561,7 @@ pub fn root_files(inputs: &Inputs) -> Result<Vec<OutputFile>, RenderError> {
                 .customers
                 .iter()
                 .map(|c| FleetEntry {
-                    slug: c.slug.as_str(),
+                    slug: c.folder.as_str(),
                     name: &c.name,
                 })
                 .collect(),
@@ -572,6 +573,12 @@ pub fn root_files(inputs: &Inputs) -> Result<Vec<OutputFile>, RenderError> {
         files.push(OutputFile {
             path: "index.html".into(),
             bytes: html.into_bytes(),
+        });
+        // A stylesheet, not a `<style>`: the page's policy allows no inline
+        // style either.
+        files.push(OutputFile {
+            path: "fleet.css".into(),
+            bytes: b"body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5}\n".to_vec(),
         });
     }
     files.push(OutputFile {
@@ -676,20 +683,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
             .par_iter()
             .map(|c| {
                 let slug = c.slug.as_str();
+                // The output and its manifest know customers by folder.
+                let folder = c.folder.as_str();
                 let fingerprint = customer_fingerprint(&inputs, c);
                 let previous = match &opts.only {
-                    Some(only) if only != slug => staging.previous_customer(slug),
-                    _ => staging.unchanged_customer(slug, &fingerprint),
+                    Some(only) if only != slug => staging.previous_customer(folder),
+                    _ => staging.unchanged_customer(folder, &fingerprint),
                 };
                 if let Some(entry) = previous.cloned()
-                    && staging.carry_over(slug, &entry).is_ok()
+                    && staging.carry_over(folder, &entry).is_ok()
                 {
                     return Ok(Ok((0, entry.notes.clone())));
                 }
                 match render_one(&inputs, c) {
                     Ok(r) => {
                         staging.write(
-                            Some(slug),
+                            Some(folder),
                             &fingerprint,
                             r.stale,
                             r.notes.clone(),
@@ -746,7 +755,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         stale: report
             .stale
             .into_iter()
-            .filter(|(slug, _)| chosen.iter().any(|c| c.slug.as_str() == slug))
+            .filter_map(|(folder, labels)| {
+                chosen
+                    .iter()
+                    .find(|c| c.folder == folder)
+                    .map(|c| (c.slug.to_string(), labels))
+            })
             .collect(),
     })
 }

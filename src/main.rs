@@ -61,6 +61,12 @@ enum Command {
         #[arg(long, default_value = "statusfleet.yaml")]
         config: PathBuf,
     },
+    /// Print each customer's slug, folder and URL (tab-separated): the
+    /// links to hand each customer, with `site.path: secret` too.
+    Paths {
+        #[arg(long, default_value = "statusfleet.yaml")]
+        config: PathBuf,
+    },
 }
 
 fn parse_shard(s: &str) -> Result<statusfleet::build::Shard, String> {
@@ -136,6 +142,24 @@ fn main() -> ExitCode {
                 }
                 Err(e) => report(&e),
             },
+            Err(e) => report(&BuildError::Input(e)),
+        },
+        Command::Paths { config } => match statusfleet::build::load_config(&config) {
+            Ok(mut cfg) => {
+                if cfg.discovery.is_some()
+                    && let Ok(Some(record)) = statusfleet::history::load_discovery(&cfg.data_dir())
+                {
+                    cfg.add_discovered(&record.customers);
+                }
+                for c in &cfg.customers {
+                    let url = cfg.site.base_url.as_ref().map_or_else(
+                        || format!("{}/index.html", c.folder),
+                        |b| format!("{}{}/", b.as_str(), c.folder),
+                    );
+                    println!("{}\t{}\t{url}", c.slug, c.folder);
+                }
+                ExitCode::SUCCESS
+            }
             Err(e) => report(&BuildError::Input(e)),
         },
     }

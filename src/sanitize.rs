@@ -109,6 +109,24 @@ fn clean(b: &ammonia::Builder<'static>, html: &str) -> String {
     fixed
 }
 
+/// A URL from upstream or configuration that may become a link: absolute
+/// http, https or mailto, as the URL parser serializes it (so no raw
+/// whitespace, quotes or control characters survive). `None` otherwise:
+/// `javascript:`, `data:`, relative and unparsable URLs never become links.
+pub fn safe_url(s: &str) -> Option<String> {
+    let s = s.trim();
+    if s.chars().any(char::is_control) {
+        return None;
+    }
+    let url = url::Url::parse(s).ok()?;
+    let ok = match url.scheme() {
+        "http" | "https" => url.host().is_some(),
+        "mailto" => !url.path().is_empty(),
+        _ => false,
+    };
+    ok.then(|| url.as_str().to_owned())
+}
+
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);

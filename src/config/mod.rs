@@ -30,6 +30,81 @@ pub struct Config {
     pub clouds: CloudsConfig,
     pub credentials: Credentials,
     pub discovery: Option<Discovery>,
+    /// How customers' folder names are made (`site.path`).
+    pub paths: PathScheme,
+}
+
+/// How a customer's folder name is made.
+#[derive(Clone)]
+pub enum PathScheme {
+    /// The slug: `contoso/`.
+    Slug,
+    /// An HMAC-SHA256 of the tenant id (the slug when there is none) keyed
+    /// with the site secret: customers sharing a host cannot guess each
+    /// other's folders.
+    Secret(ring::hmac::Key),
+}
+
+impl std::fmt::Debug for PathScheme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the key.
+        f.write_str(match self {
+            PathScheme::Slug => "Slug",
+            PathScheme::Secret(_) => "Secret",
+        })
+    }
+}
+
+impl PathScheme {
+    /// The folder name for a customer: 26 characters of lowercase base32
+    /// (128 bits) under `secret`, the slug otherwise.
+    pub fn folder(&self, slug: &Slug, tenant_id: Option<&str>) -> String {
+        match self {
+            PathScheme::Slug => slug.0.clone(),
+            PathScheme::Secret(key) => {
+                let message = match tenant_id {
+                    Some(t) => format!("tenant:{}", t.trim().to_lowercase()),
+                    None => format!("slug:{}", slug.0),
+                };
+                let tag = ring::hmac::sign(key, message.as_bytes());
+                base32_lower(&tag.as_ref()[..16])
+            }
+        }
+    }
+}
+
+/// RFC 4648 base32, lowercase, without padding.
+fn base32_lower(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let mut out = String::with_capacity(bytes.len() * 8 / 5 + 1);
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for &b in bytes {
+        buffer = (buffer << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(ALPHABET[((buffer >> bits) & 31) as usize] as char);
+        }
+    }
+    if bits > 0 {
+        out.push(ALPHABET[((buffer << (5 - bits)) & 31) as usize] as char);
+    }
+    out
+}
+
+/// `site.path`: the customer folder names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PathMode {
+    /// `<slug>/`.
+    #[default]
+    Slug,
+    /// `<hmac>/`, keyed with the secret in `site.path_secret_env`.
+    Secret,
+}
+
+fn default_path_secret_env() -> String {
+    "STATUSFLEET_PATH_SECRET".to_owned()
 }
 
 impl Config {
@@ -81,7 +156,9 @@ impl Config {
                     locales.push(l);
                 }
             }
+            let folder = self.paths.folder(&slug, Some(&f.tenant_id));
             self.customers.push(Customer {
+                folder,
                 slug,
                 name: f.name.clone(),
                 tenant_id: Some(f.tenant_id.clone()),
@@ -140,6 +217,13 @@ pub struct Site {
     /// links are relative.
     #[serde(default)]
     pub base_url: Option<SiteUrl>,
+    /// Customer folder names: `slug` (the default) or `secret`.
+    #[serde(default)]
+    pub path: PathMode,
+    /// With `path: secret`, the environment variable holding the secret
+    /// (at least 32 characters; never in the config file).
+    #[serde(default = "default_path_secret_env")]
+    pub path_secret_env: String,
 }
 
 /// The public URL of the output folder: http or https, no query or
@@ -204,6 +288,9 @@ pub enum Cloud {
 #[derive(Debug, Clone)]
 pub struct Customer {
     pub slug: Slug,
+    /// The customer's folder in the output: the slug, or with
+    /// `site.path: secret` a name derived from the tenant id.
+    pub folder: String,
     pub name: String,
     pub tenant_id: Option<String>,
     pub cloud: Cloud,
@@ -411,6 +498,8 @@ fn resolve(raw: RawConfig, root: PathBuf, file: &Path, text: &str) -> Result<Con
             format!("site.{key} must be at least 1"),
         ));
     }
+    let paths = path_scheme(&site, file, text)?;
+    check_links(&site, &customers, file, text)?;
     let mut resolved = Vec::with_capacity(customers.len());
     for c in customers {
         let RawCustomer {
@@ -436,6 +525,16 @@ fn resolve(raw: RawConfig, root: PathBuf, file: &Path, text: &str) -> Result<Con
                 ),
             ));
         }
+        if indexable && matches!(paths, PathScheme::Secret(_)) {
+            let from = locate_scalar(text, 1, slug.as_str()).map_or(1, |p| p.0);
+            return Err(InputError::new(
+                file,
+                locate_scalar(text, from, "indexable"),
+                format!(
+                    "customer `{slug}` is indexable, but site.path is secret: the sitemap index would publish its secret folder; expected `indexable: false` (the default)"
+                ),
+            ));
+        }
         if sources.is_empty() {
             let at = locate_scalar(text, 1, slug.as_str());
             return Err(InputError::new(
@@ -454,6 +553,7 @@ fn resolve(raw: RawConfig, root: PathBuf, file: &Path, text: &str) -> Result<Con
             }
         }
         resolved.push(Customer {
+            folder: paths.folder(&slug, tenant_id.as_deref()),
             slug,
             name,
             tenant_id,
@@ -476,7 +576,96 @@ fn resolve(raw: RawConfig, root: PathBuf, file: &Path, text: &str) -> Result<Con
         clouds,
         credentials,
         discovery,
+        paths,
     })
+}
+
+/// Every URL a page will link to is absolute http(s) (`javascript:` and
+/// friends are refused, not escaped), every email an address.
+fn check_links(
+    site: &Site,
+    customers: &[RawCustomer],
+    file: &Path,
+    text: &str,
+) -> Result<(), InputError> {
+    let mut urls: Vec<(String, &str)> = Vec::new();
+    if let Some(u) = &site.partner.url {
+        urls.push(("site.partner.url".to_owned(), u));
+    }
+    for (i, l) in site.partner.links.iter().enumerate() {
+        urls.push((format!("site.partner.links[{i}].url"), &l.url));
+    }
+    for c in customers {
+        if let Some(u) = &c.support.service_request_url {
+            urls.push((format!("customer `{}`: support.service_request_url", c.slug), u));
+        }
+        if let Some(u) = &c.support.self_support_url {
+            urls.push((format!("customer `{}`: support.self_support_url", c.slug), u));
+        }
+    }
+    for (key, url) in urls {
+        let ok = crate::sanitize::safe_url(url).is_some_and(|u| u.starts_with("http"));
+        if !ok {
+            return Err(InputError::new(
+                file,
+                locate_scalar(text, 1, url.trim()),
+                format!("{key}: `{}` is not a link a page can carry: expected an absolute http or https URL", url.escape_debug()),
+            ));
+        }
+    }
+    for c in customers {
+        if let Some(email) = &c.support.email {
+            let ok = crate::sanitize::safe_url(&format!("mailto:{email}")).is_some()
+                && email.split('@').count() == 2
+                && !email
+                    .chars()
+                    .any(|ch| ch.is_whitespace() || "<>\"'?&/\\:;,()[]".contains(ch));
+            if !ok {
+                return Err(InputError::new(
+                    file,
+                    locate_scalar(text, 1, email.trim()),
+                    format!(
+                        "customer `{}`: support.email `{}` is not an email address: expected name@domain",
+                        c.slug,
+                        email.escape_debug()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `site.path` and its secret, checked: the secret comes from the
+/// environment, and nothing may list the secret folders.
+fn path_scheme(site: &Site, file: &Path, text: &str) -> Result<PathScheme, InputError> {
+    if site.path == PathMode::Slug {
+        return Ok(PathScheme::Slug);
+    }
+    let at = || locate_scalar(text, 1, "path");
+    if site.fleet_index {
+        return Err(InputError::new(
+            file,
+            locate_scalar(text, 1, "fleet_index"),
+            "site.fleet_index lists every customer's folder, which site.path: secret keeps unguessable: expected `fleet_index: false`",
+        ));
+    }
+    let var = &site.path_secret_env;
+    let secret = std::env::var(var).unwrap_or_default();
+    if secret.trim().chars().count() < 32 {
+        return Err(InputError::new(
+            file,
+            at(),
+            format!(
+                "site.path is secret, but the environment variable {var} {}: expected a random secret of at least 32 characters (e.g. `openssl rand -base64 32`)",
+                if secret.is_empty() { "is not set" } else { "is shorter than 32 characters" }
+            ),
+        ));
+    }
+    Ok(PathScheme::Secret(ring::hmac::Key::new(
+        ring::hmac::HMAC_SHA256,
+        secret.trim().as_bytes(),
+    )))
 }
 
 /// Checks what only matters for live sources: limits, credential sets, and

@@ -28,9 +28,9 @@ pub struct Links {
 }
 
 impl Links {
-    pub fn new(base_url: Option<&crate::config::SiteUrl>, slug: &str) -> Links {
+    pub fn new(base_url: Option<&crate::config::SiteUrl>, folder: &str) -> Links {
         Links {
-            customer_url: base_url.map(|b| format!("{}{slug}/", b.as_str())),
+            customer_url: base_url.map(|b| format!("{}{folder}/", b.as_str())),
         }
     }
 
@@ -53,7 +53,7 @@ impl Links {
 
 /// The files of one locale: `feed.atom`, `maintenance.ics`, `badge.svg`.
 pub fn locale_files(views: &LocaleViews, links: &Links, files: &mut Vec<OutputFile>) {
-    let slug = views.model.customer.slug.as_str();
+    let slug = views.model.customer.folder.as_str();
     let tag = views.cat.locale.tag();
     files.push(OutputFile {
         path: format!("{slug}/{tag}/feed.atom"),
@@ -73,7 +73,7 @@ pub fn locale_files(views: &LocaleViews, links: &Links, files: &mut Vec<OutputFi
 /// files rendered so far: the JSON API, the default locale's calendar and
 /// badge at the customer root, and the sitemap of an indexable customer.
 pub fn customer_files(views: &LocaleViews, links: &Links, files: &mut Vec<OutputFile>) {
-    let slug = views.model.customer.slug.as_str();
+    let slug = views.model.customer.folder.as_str();
     let tag = views.cat.locale.tag();
     for name in ["maintenance.ics", "badge.svg"] {
         let path = format!("{slug}/{tag}/{name}");

@@ -16,7 +16,7 @@ use crate::site::views::LocaleViews;
 pub fn customer(v: &LocaleViews, links: &Links, files: &[OutputFile]) -> Option<String> {
     links.absolute("")?;
     let c = v.model.customer;
-    let prefix = format!("{}/", c.slug);
+    let prefix = format!("{}/", c.folder);
     // Page path within a locale → locales that have it.
     let mut pages: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let tags: Vec<&str> = c.locales.iter().map(|l| l.tag()).collect();
@@ -76,7 +76,7 @@ pub fn sitemap_index(config: &Config) -> Option<String> {
         let _ = writeln!(
             x,
             "  <sitemap><loc>{}</loc></sitemap>",
-            xml_escape(&format!("{}{}/sitemap.xml", base.as_str(), c.slug))
+            xml_escape(&format!("{}{}/sitemap.xml", base.as_str(), c.folder))
         );
     }
     x.push_str("</sitemapindex>\n");

@@ -55,7 +55,34 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "fleet.html",
         include_str!("../../themes/default/templates/fleet.html"),
     ),
+    (
+        "security.html",
+        include_str!("../../themes/default/templates/security.html"),
+    ),
 ];
+
+/// The policy every HTML page must declare (see `security.html`): nothing
+/// from another origin, no script at all, no `<base>`, no form posts.
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'";
+
+/// Whether a rendered page declares [`CONTENT_SECURITY_POLICY`] and a
+/// referrer policy in its `<head>`, before anything that could load.
+pub fn declares_policies(html: &str) -> bool {
+    let head = html.split("</head>").next().unwrap_or_default();
+    let csp = format!(
+        r#"<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">"#
+    );
+    let Some(at) = head.find(&csp) else {
+        return false;
+    };
+    // A `<link>`, `<style>` or `<base>` before the policy would escape it.
+    let before = &head[..at];
+    !["<link", "<style", "<base", "<script"]
+        .iter()
+        .any(|t| before.contains(t))
+        && head.contains(r#"<meta name="referrer" content="no-referrer">"#)
+}
 
 pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
     "style.css",
@@ -118,6 +145,14 @@ impl Theme {
             for entry in walkdir::WalkDir::new(&folder).sort_by_file_name() {
                 let entry = entry
                     .map_err(|e| InputError::new(&folder, None, format!("cannot read: {e}")))?;
+                if entry.path_is_symlink() {
+                    // A link could read anything on the machine into the site.
+                    return Err(InputError::new(
+                        entry.path(),
+                        None,
+                        "a symbolic link in a theme: expected a regular file (links are not followed, so nothing outside the site folder is read)".to_owned(),
+                    ));
+                }
                 if !entry.file_type().is_file() {
                     continue;
                 }
@@ -227,6 +262,16 @@ impl Renderer {
             }
         };
         let ctx = tera::Context::from_serialize(context).map_err(fail)?;
-        tera.render(template, &ctx).map_err(fail)
+        let html = tera.render(template, &ctx).map_err(fail)?;
+        if page.ends_with(".html") && !declares_policies(&html) {
+            return Err(RenderError::Render {
+                template: template.to_owned(),
+                page: page.to_owned(),
+                message: format!(
+                    "the page does not declare the site's security policies: expected `{{% include \"security.html\" %}}` in its <head>, before any <link> or <style>"
+                ),
+            });
+        }
+        Ok(html)
     }
 }

@@ -657,12 +657,15 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 .cat
                 .text("incident.update_count", Some(m.updates.len() as u64), &[])
                 .unwrap_or_default(),
+            // Upstream links: only http(s) and mailto become links.
             links: i
                 .links
                 .iter()
-                .map(|l| LinkView {
-                    href: l.url.clone(),
-                    label: l.title.clone(),
+                .filter_map(|l| {
+                    Some(LinkView {
+                        href: crate::sanitize::safe_url(&l.url)?,
+                        label: l.title.clone(),
+                    })
                 })
                 .collect(),
             next_steps: self.incident_next_steps(m, base),
