@@ -3,7 +3,9 @@
 #   1. cargo test: unit, end-to-end, snapshot and fetch-against-mock tests;
 #   2. the output validators (feedparser, icalendar, jsonschema, vnu) on the
 #      demo site, and their self-test (tests/validate/run.sh);
-#   3. the browser suite (playwright-core + axe-core in Debian's chromium) on
+#   3. the XSS detector (tests/browser/xss.mjs) on the site tests/xss.rs
+#      built with every payload in every field, and its self-test;
+#   4. the browser suite (playwright-core + axe-core in Debian's chromium) on
 #      the demo site, and its self-test (tests/browser/suite.mjs).
 # Sets up its Python venv and npm packages itself; system packages (java,
 # python3-venv, chromium, fonts-noto-cjk) come from .ci/run or the machine.
@@ -30,6 +32,13 @@ fi
 
 echo "== output validators (feedparser, icalendar, jsonschema, vnu)"
 tests/validate/run.sh "$site"
+
+echo "== XSS detector (chromium) on the payload site tests/xss.rs built"
+target="$(cargo metadata --format-version 1 --no-deps --locked \
+  | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+[ -x /usr/bin/chromium ] || { echo "needs /usr/bin/chromium (apt-get install chromium fonts-noto-cjk)" >&2; exit 1; }
+node tests/browser/xss.mjs "$target/tmp/xss-site/public"
+node tests/browser/xss.mjs "$target/tmp/xss-site/public" --self-test
 
 echo "== browser suite (chromium, playwright-core, axe-core)"
 [ -x /usr/bin/chromium ] || { echo "needs /usr/bin/chromium (apt-get install chromium fonts-noto-cjk)" >&2; exit 1; }

@@ -597,10 +597,16 @@ fn check_links(
     }
     for c in customers {
         if let Some(u) = &c.support.service_request_url {
-            urls.push((format!("customer `{}`: support.service_request_url", c.slug), u));
+            urls.push((
+                format!("customer `{}`: support.service_request_url", c.slug),
+                u,
+            ));
         }
         if let Some(u) = &c.support.self_support_url {
-            urls.push((format!("customer `{}`: support.self_support_url", c.slug), u));
+            urls.push((
+                format!("customer `{}`: support.self_support_url", c.slug),
+                u,
+            ));
         }
     }
     for (key, url) in urls {
@@ -609,7 +615,10 @@ fn check_links(
             return Err(InputError::new(
                 file,
                 locate_scalar(text, 1, url.trim()),
-                format!("{key}: `{}` is not a link a page can carry: expected an absolute http or https URL", url.escape_debug()),
+                format!(
+                    "{key}: `{}` is not a link a page can carry: expected an absolute http or https URL",
+                    url.escape_debug()
+                ),
             ));
         }
     }
@@ -658,7 +667,11 @@ fn path_scheme(site: &Site, file: &Path, text: &str) -> Result<PathScheme, Input
             at(),
             format!(
                 "site.path is secret, but the environment variable {var} {}: expected a random secret of at least 32 characters (e.g. `openssl rand -base64 32`)",
-                if secret.is_empty() { "is not set" } else { "is shorter than 32 characters" }
+                if secret.is_empty() {
+                    "is not set"
+                } else {
+                    "is shorter than 32 characters"
+                }
             ),
         ));
     }

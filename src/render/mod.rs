@@ -267,9 +267,7 @@ impl Renderer {
             return Err(RenderError::Render {
                 template: template.to_owned(),
                 page: page.to_owned(),
-                message: format!(
-                    "the page does not declare the site's security policies: expected `{{% include \"security.html\" %}}` in its <head>, before any <link> or <style>"
-                ),
+                message: "the page does not declare the site's security policies: expected `{% include \"security.html\" %}` in its <head>, before any <link> or <style>".to_owned(),
             });
         }
         Ok(html)

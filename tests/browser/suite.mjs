@@ -21,7 +21,7 @@
 // external script) and passes only if the suite catches both.
 
 import { chromium } from 'playwright-core';
-import { createServer } from 'node:http';
+import { PREFIX, FLAGS, serve } from './common.mjs';
 import { readFileSync, existsSync, statSync, mkdirSync, readdirSync, cpSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, extname, resolve, dirname, relative, sep } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -31,37 +31,6 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const PREFIX = '/status/';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml',
-  '.png': 'image/png', '.json': 'application/json', '.atom': 'application/atom+xml',
-  '.ics': 'text/calendar', '.xml': 'application/xml', '.txt': 'text/plain' };
-
-const failures = [];
-const counts = {};
-const fail = (where, msg) => failures.push(`${where}: ${msg}`);
-const count = (what, n = 1) => { counts[what] = (counts[what] || 0) + n; };
-
-/// A static server for `root` under PREFIX, on 127.0.0.1, with a bounded
-/// number of requests.
-function serve(root) {
-  let served = 0;
-  const server = createServer((req, res) => {
-    if (++served > 200000) { res.writeHead(503); res.end(); return; }
-    const url = new URL(req.url, 'http://127.0.0.1');
-    let path = decodeURIComponent(url.pathname);
-    if (!path.startsWith(PREFIX)) { res.writeHead(404); res.end('outside the prefix'); return; }
-    let file = resolve(root, '.' + path.slice(PREFIX.length - 1));
-    if (file !== root && !file.startsWith(root + sep)) { res.writeHead(403); res.end(); return; }
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!existsSync(file)) { res.writeHead(404); res.end('not found'); return; }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
-
 /// The pages to check: per customer and locale, one of each type.
 function pagesOf(root) {
   const out = [];
