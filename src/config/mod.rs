@@ -500,6 +500,38 @@ fn resolve(raw: RawConfig, root: PathBuf, file: &Path, text: &str) -> Result<Con
     }
     let paths = path_scheme(&site, file, text)?;
     check_links(&site, &customers, file, text)?;
+    // What the build reads stays inside the site folder.
+    if let Some(logo) = &site.partner.logo {
+        confined(&root, logo, "site.partner.logo", file, text)?;
+    }
+    for c in &customers {
+        for s in &c.sources {
+            if let SourceConfig::File { path } = s {
+                confined(
+                    &root,
+                    path,
+                    &format!("customer `{}`: file source", c.slug),
+                    file,
+                    text,
+                )?;
+            }
+        }
+    }
+    if site.theme.is_empty()
+        || !site
+            .theme
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+    {
+        return Err(InputError::new(
+            file,
+            locate_scalar(text, 1, &site.theme),
+            format!(
+                "site.theme `{}`: expected the name of a folder under themes/ (letters, digits, - and _)",
+                site.theme.escape_debug()
+            ),
+        ));
+    }
     let mut resolved = Vec::with_capacity(customers.len());
     for c in customers {
         let RawCustomer {
@@ -578,6 +610,54 @@ fn resolve(raw: RawConfig, root: PathBuf, file: &Path, text: &str) -> Result<Con
         discovery,
         paths,
     })
+}
+
+/// A path the build reads: relative, and inside the site folder once
+/// symbolic links are resolved.
+fn confined(
+    root: &Path,
+    path: &Path,
+    key: &str,
+    file: &Path,
+    text: &str,
+) -> Result<(), InputError> {
+    use std::path::Component;
+    let lexical = path
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    let resolved = (
+        root.join(path).canonicalize(),
+        root_dir(root).canonicalize(),
+    );
+    let escapes = match resolved {
+        (Ok(p), Ok(r)) => !p.starts_with(r),
+        // Missing files are reported where they are read.
+        _ => false,
+    };
+    if !lexical || escapes {
+        return Err(InputError::new(
+            file,
+            locate_scalar(text, 1, &path.to_string_lossy()),
+            format!(
+                "{key}: `{}` is outside the site folder: expected a relative path inside it{}",
+                path.display(),
+                if lexical {
+                    " (a symbolic link leads out)"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn root_dir(root: &Path) -> &Path {
+    if root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        root
+    }
 }
 
 /// Every URL a page will link to is absolute http(s) (`javascript:` and
