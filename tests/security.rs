@@ -282,7 +282,8 @@ fn secret_paths_are_unguessable_folders() {
 
 #[test]
 fn secret_paths_refuse_what_would_list_them() {
-    let cases: [(&str, &[(&str, &str)], &str); 4] = [
+    type Env<'a> = &'a [(&'a str, &'a str)];
+    let cases: [(&str, Env, &str); 4] = [
         (
             "  path: secret\n",
             &[],
