@@ -102,6 +102,40 @@ fn customer_files(out: &Path, slug: &str) -> io::Result<Vec<String>> {
     Ok(v)
 }
 
+/// Removes the staging folders of builds that were killed (their process
+/// is gone); a running build's staging folder is left alone.
+fn remove_abandoned_staging(out: &Path) {
+    let Some(parent) = out.parent().map(|p| {
+        if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        }
+    }) else {
+        return;
+    };
+    let prefix = sibling(out, "staging-")
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix(&prefix)
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        if !alive {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// What a build wrote, kept beside the output (`.<out>.manifest.json`, not
 /// published): each customer's input fingerprint, files and stale sources.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -157,6 +191,7 @@ impl Staging {
             .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
             .filter(|m| m.schema == MANIFEST_SCHEMA && !fresh)
             .unwrap_or_default();
+        remove_abandoned_staging(out);
         let staging = sibling(out, &format!("staging-{}", std::process::id()));
         if staging.exists() {
             std::fs::remove_dir_all(&staging)?;
@@ -357,13 +392,34 @@ impl Staging {
             unchanged: self.unchanged.load(Relaxed),
             removed,
         };
+        let manifest = sibling(&self.out, "manifest.json");
         let result = (|| -> io::Result<()> {
+            // The manifest may only vouch for what is on disk: until this
+            // build is published, it forgets every customer about to change
+            // (a crash part-way leaves them to be rendered again).
+            if self.fresh {
+                let _ = std::fs::remove_file(&manifest);
+            } else {
+                let mut interim = self.previous.clone();
+                for slug in &changed {
+                    interim.customers.remove(slug);
+                }
+                write_manifest(&manifest, &interim)?;
+            }
             if self.fresh {
                 swap(&self.staging, &self.out, &sibling(&self.out, "old"))?;
                 return write_manifest(&sibling(&self.out, "manifest.json"), &next);
             }
-            // Each changed customer's folder, whole, in one step.
+            // Each changed customer's folder, whole, in one step. (The crash
+            // test widens the gaps between steps to land kills in them.)
+            let pause = std::env::var("STATUSFLEET_TEST_PUBLISH_PAUSE_MS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .map(std::time::Duration::from_millis);
             for slug in &changed {
+                if let Some(p) = pause {
+                    std::thread::sleep(p);
+                }
                 let staged = self.staging.join(slug);
                 let live = self.out.join(slug);
                 swap(&staged, &live, &self.staging.join(format!(".old-{slug}")))?;
