@@ -163,9 +163,13 @@ impl SourceHistory {
         self.error = None;
         self.services = services;
         for mut i in incidents {
-            if let Some(old) = self.incidents.get(&i.id) {
-                i.updates = merge_updates(&old.updates, &i.updates);
-            }
+            // Merged even when new, so a timeline is in order from the
+            // first time it is stored (recording twice changes nothing).
+            let old = self
+                .incidents
+                .get(&i.id)
+                .map_or(&[][..], |o| &o.updates[..]);
+            i.updates = merge_updates(old, &i.updates);
             self.incidents.insert(i.id.clone(), i);
         }
         for m in maintenance {
