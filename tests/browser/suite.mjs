@@ -31,6 +31,11 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const failures = [];
+const counts = {};
+const fail = (where, msg) => failures.push(`${where}: ${msg}`);
+const count = (what, n = 1) => { counts[what] = (counts[what] || 0) + n; };
+
 /// The pages to check: per customer and locale, one of each type.
 function pagesOf(root) {
   const out = [];
