@@ -740,6 +740,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         }
     }
     let report = staging.finish().map_err(write_err)?;
+    let slug_of: std::collections::HashMap<&str, &str> = chosen
+        .iter()
+        .map(|c| (c.folder.as_str(), c.slug.as_str()))
+        .collect();
     let locales: BTreeSet<&str> = chosen
         .iter()
         .flat_map(|c| c.locales.iter().map(|l| l.tag()))
@@ -756,10 +760,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
             .stale
             .into_iter()
             .filter_map(|(folder, labels)| {
-                chosen
-                    .iter()
-                    .find(|c| c.folder == folder)
-                    .map(|c| (c.slug.to_string(), labels))
+                slug_of
+                    .get(folder.as_str())
+                    .map(|slug| (slug.to_string(), labels))
             })
             .collect(),
     })

@@ -84,21 +84,7 @@ fn set_variant(site: &SiteTest, variant: usize) {
 
 /// Every file under `dir`: relative path → bytes.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
+    support::files_under(dir).into_iter().collect()
 }
 
 /// `tree` split by top-level entry: customer folder (or root file) → files.
@@ -280,17 +266,10 @@ fn killed_fetches_lose_no_history() {
                 // The real loader: it must parse.
                 let h = statusfleet::history::load(&site.path("data"), &slug)
                     .unwrap_or_else(|e| panic!("{slug}: {e}"));
-                let v: Value = serde_json::to_value(&h).unwrap();
-                let ids = v["sources"]
-                    .as_object()
-                    .into_iter()
-                    .flat_map(|s| s.values())
-                    .flat_map(|s| {
-                        s["incidents"]
-                            .as_object()
-                            .into_iter()
-                            .flat_map(|m| m.keys().cloned())
-                    })
+                let ids = h
+                    .sources
+                    .values()
+                    .flat_map(|s| s.incidents.keys().cloned())
                     .collect();
                 (slug, ids)
             })

@@ -62,9 +62,8 @@ fn q(s: &str) -> String {
 struct Expect(Vec<(String, usize)>);
 
 impl Expect {
-    fn field(&mut self, name: &str, n: usize) -> &str {
+    fn field(&mut self, name: &str, n: usize) {
         self.0.push((name.to_owned(), n));
-        &self.0.last().unwrap().0
     }
 }
 
@@ -541,27 +540,11 @@ fn out_dir() -> std::path::PathBuf {
 }
 
 /// Every output file (the site was built into `out_dir()`), relative paths.
-fn output(_site: &SiteTest) -> Vec<(String, Vec<u8>)> {
-    let base = out_dir();
-    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(&base)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(&base)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect();
-    out.sort();
-    out
+fn output() -> Vec<(String, Vec<u8>)> {
+    support::files_under(&out_dir())
 }
 
-fn read(_site: &SiteTest, rel: &str) -> String {
+fn read(rel: &str) -> String {
     std::fs::read_to_string(out_dir().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
@@ -631,8 +614,8 @@ fn xss_site() -> &'static (SiteTest, Vec<String>, Expect) {
 
 #[test]
 fn no_payload_survives_in_any_output() {
-    let (site, p, expect) = xss_site();
-    let files = output(site);
+    let (_, p, expect) = xss_site();
+    let files = output();
     let mut problems = Vec::new();
     let mut html_files = 0;
     let mut text = String::new();
@@ -695,7 +678,7 @@ fn no_payload_survives_in_any_output() {
 
 #[test]
 fn text_fields_read_back_as_text() {
-    let (site, p, _) = xss_site();
+    let (_, p, _) = xss_site();
     let norm = |s: &str| -> String {
         s.chars()
             .filter(|c| !c.is_control() || *c == '\n')
@@ -708,13 +691,13 @@ fn text_fields_read_back_as_text() {
     // of its service page, character for character.
     let h1 = scraper::Selector::parse("h1").unwrap();
     for (k, text) in chunks(p).iter().enumerate() {
-        let html = read(site, &format!("xss-data/en/services/svc-{k}.html"));
+        let html = read(&format!("xss-data/en/services/svc-{k}.html"));
         let doc = scraper::Html::parse_document(&html);
         let got: String = doc.select(&h1).next().unwrap().text().collect();
         assert_eq!(norm(&got), norm(text), "service svc-{k}");
     }
     // Partner link titles are in every page's footer, in order.
-    let overview = read(site, "xss-data/en/index.html");
+    let overview = read("xss-data/en/index.html");
     let doc = scraper::Html::parse_document(&overview);
     let footer: Vec<String> = doc
         .select(&scraper::Selector::parse("footer a[href^='https://partner.example/l/']").unwrap())
@@ -726,8 +709,8 @@ fn text_fields_read_back_as_text() {
 
 #[test]
 fn payload_ids_make_safe_distinct_file_names() {
-    let (site, _, _) = xss_site();
-    let names: BTreeSet<String> = output(site)
+    xss_site();
+    let names: BTreeSet<String> = output()
         .into_iter()
         .filter_map(|(n, _)| n.strip_prefix("xss-data/en/incidents/").map(str::to_owned))
         .collect();

@@ -69,11 +69,13 @@ pub const CONTENT_SECURITY_POLICY: &str =
 /// Whether a rendered page declares [`CONTENT_SECURITY_POLICY`] and a
 /// referrer policy in its `<head>`, before anything that could load.
 pub fn declares_policies(html: &str) -> bool {
+    static CSP_META: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            r#"<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">"#
+        )
+    });
     let head = html.split("</head>").next().unwrap_or_default();
-    let csp = format!(
-        r#"<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">"#
-    );
-    let Some(at) = head.find(&csp) else {
+    let Some(at) = head.find(CSP_META.as_str()) else {
         return false;
     };
     // A `<link>`, `<style>` or `<base>` before the policy would escape it.

@@ -109,24 +109,29 @@ impl SiteTest {
 
     /// Every file under `rel`, relative paths sorted, with bytes.
     pub fn files(&self, rel: &str) -> Vec<(String, Vec<u8>)> {
-        let base = self.path(rel);
-        let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(&base)
-            .into_iter()
-            .map(|e| e.unwrap())
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                let rel = e
-                    .path()
-                    .strip_prefix(&base)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                (rel, std::fs::read(e.path()).unwrap())
-            })
-            .collect();
-        out.sort();
-        out
+        files_under(&self.path(rel))
     }
+}
+
+/// Every file under `base`, paths relative to it (with `/`), sorted, with
+/// bytes.
+pub fn files_under(base: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(base)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// The `<main>` element of a page, for snapshot tests.
