@@ -16,7 +16,7 @@ use crate::i18n::Catalogs;
 use crate::model::Snapshot;
 use crate::output::{OutputFile, WriteStats};
 use crate::render::{RenderError, Renderer, Theme};
-use crate::site::views::LocaleViews;
+use crate::site::views::{Brand, LocaleViews};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -169,18 +169,37 @@ pub fn load_inputs(config_path: &Path) -> Result<Inputs, InputErrors> {
     if let Err(e) = &renderer {
         errors.push(e.clone());
     }
-    if let Some(logo) = &config.site.partner.logo
-        && !root.join(logo).is_file()
-    {
-        errors.push(InputError::new(
-            &config.file,
-            crate::error::locate_scalar(
-                &std::fs::read_to_string(&config.file).unwrap_or_default(),
-                1,
-                &logo.to_string_lossy(),
-            ),
-            format!("site.partner.logo: no file {}", root.join(logo).display()),
-        ));
+    let config_text = std::fs::read_to_string(&config.file).unwrap_or_default();
+    let logos = std::iter::once(("site.partner.logo".to_owned(), &config.site.partner.logo)).chain(
+        config
+            .customers
+            .iter()
+            .map(|c| (format!("customer `{}`: logo", c.slug), &c.logo)),
+    );
+    for (key, logo) in logos {
+        let Some(logo) = logo else { continue };
+        let at = crate::error::locate_scalar(&config_text, 1, &logo.to_string_lossy());
+        match std::fs::read(root.join(logo)) {
+            Err(e) => errors.push(InputError::new(
+                &config.file,
+                at,
+                format!("{key}: cannot read {}: {e}", root.join(logo).display()),
+            )),
+            Ok(bytes)
+                if logo
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("svg")) =>
+            {
+                if let Err(e) = crate::config::branding::check_svg(&bytes) {
+                    errors.push(InputError::new(
+                        &root.join(logo),
+                        None,
+                        format!("{key}: {e}"),
+                    ));
+                }
+            }
+            Ok(_) => {}
+        }
     }
     if !errors.is_empty() {
         return Err(InputErrors(errors));
@@ -280,6 +299,9 @@ fn customer_fingerprint(inputs: &Inputs, customer: &Customer) -> String {
         if let crate::config::SourceConfig::File { path } = source {
             add(path, &config.root.join(path));
         }
+    }
+    if let Some(logo) = &customer.logo {
+        add(logo, &config.root.join(logo));
     }
     if customer.sources.iter().any(|s| s.is_live()) {
         let history = crate::history::path_for(&config.data_dir(), customer.slug.as_str());
@@ -429,6 +451,7 @@ struct ChooserContext<'a> {
     default_feed: String,
     alternates: Vec<ChooserEntry>,
     noindex: bool,
+    stylesheets: Vec<String>,
 }
 
 /// Every file of one customer's site.
@@ -453,21 +476,15 @@ pub fn render_customer(
         .iter()
         .map(|l| (l.tag().to_owned(), catalogs.get(l).t("locale.name")))
         .collect();
-    let logo = config
-        .site
-        .partner
-        .logo
-        .as_ref()
-        .and_then(|p| p.file_name())
-        .map(|n| n.to_string_lossy().into_owned());
     let mut files = Vec::new();
+    let brand = brand_files(config, customer, theme, slug, &mut files);
     let links = crate::feeds::Links::new(config.site.base_url.as_ref(), slug);
     let views_of = |locale| LocaleViews {
         model: &model,
         config,
         cat: catalogs.get(locale),
         locale_names: locale_names.clone(),
-        logo: logo.clone(),
+        brand: brand.clone(),
     };
     for locale in &customer.locales {
         let views = views_of(locale);
@@ -508,6 +525,7 @@ pub fn render_customer(
             })
             .collect(),
         noindex: !customer.indexable,
+        stylesheets: brand.stylesheets.clone(),
     };
     let html = renderer.render(
         customer.default_locale.tag(),
@@ -519,21 +537,55 @@ pub fn render_customer(
         path: format!("{slug}/index.html"),
         bytes: html.into_bytes(),
     });
+    Ok(files)
+}
+
+/// The theme's static files, the logos and the partner colours, into the
+/// customer's `static/`; what pages need to link them.
+fn brand_files(
+    config: &Config,
+    customer: &Customer,
+    theme: &Theme,
+    folder: &str,
+    files: &mut Vec<OutputFile>,
+) -> Brand {
     for (name, bytes) in &theme.statics {
         files.push(OutputFile {
-            path: format!("{slug}/static/{name}"),
+            path: format!("{folder}/static/{name}"),
             bytes: bytes.clone(),
         });
     }
-    if let (Some(logo_path), Some(name)) = (&config.site.partner.logo, &logo)
-        && let Ok(bytes) = std::fs::read(config.root.join(logo_path))
-    {
+    // style.css first, then the theme's other stylesheets by name.
+    let mut stylesheets: Vec<String> = theme
+        .statics
+        .keys()
+        .filter(|n| n.ends_with(".css") && !n.contains('/') && *n != "style.css")
+        .cloned()
+        .collect();
+    stylesheets.insert(0, "style.css".to_owned());
+    if !config.site.partner.colors.is_empty() {
+        stylesheets.push("brand.css".to_owned());
         files.push(OutputFile {
-            path: format!("{slug}/static/{name}"),
-            bytes,
+            path: format!("{folder}/static/brand.css"),
+            bytes: config.site.partner.colors.stylesheet().into_bytes(),
         });
     }
-    Ok(files)
+    let mut copy = |path: Option<&PathBuf>, stem: &str| {
+        let path = path?;
+        let ext = crate::config::branding::logo_extension(path).ok()?;
+        let bytes = std::fs::read(config.root.join(path)).ok()?;
+        let name = format!("{stem}.{ext}");
+        files.push(OutputFile {
+            path: format!("{folder}/static/{name}"),
+            bytes,
+        });
+        Some(name)
+    };
+    Brand {
+        logo: copy(config.site.partner.logo.as_ref(), "partner-logo"),
+        customer_logo: copy(customer.logo.as_ref(), "customer-logo"),
+        stylesheets,
+    }
 }
 
 #[derive(Serialize)]

@@ -175,7 +175,10 @@ struct Source {
 }
 
 fn parse_messages(src: &Source) -> Result<BTreeMap<String, Message>, InputError> {
-    serde_yaml::from_str(&src.text).map_err(|e| InputError::from_yaml(&src.path, &e, 0))
+    // A file of comments only (as `statusfleet init` writes) overrides nothing.
+    serde_yaml::from_str::<Option<BTreeMap<String, Message>>>(&src.text)
+        .map(Option::unwrap_or_default)
+        .map_err(|e| InputError::from_yaml(&src.path, &e, 0))
 }
 
 /// 1-based line where a top-level key is defined, for error messages.
@@ -360,6 +363,23 @@ mod tests {
             catalogs.tags(),
             ["en", "fr-FR", "ko-KR", "zh-CN"].map(String::from).into()
         );
+    }
+
+    #[test]
+    fn an_override_of_comments_only_changes_nothing_and_one_key_changes_one() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("fr-FR.yaml"), "# nothing yet\n").unwrap();
+        std::fs::write(
+            dir.path().join("en.yaml"),
+            "# one key\nnav.overview: Status\n",
+        )
+        .unwrap();
+        let catalogs = load(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let fr = catalogs.get(&"fr-FR".parse().unwrap());
+        assert_eq!(fr.t("nav.overview"), "Vue d’ensemble");
+        let en = catalogs.get(&"en".parse().unwrap());
+        assert_eq!(en.t("nav.overview"), "Status");
+        assert_eq!(en.t("nav.history"), "History");
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod sanitize;
+pub mod scaffold;
 pub(crate) mod scope;
 pub mod site;
 pub mod source;

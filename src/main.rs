@@ -26,6 +26,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Make a new site in DIR (default: the current folder) that builds at
+    /// once: a commented config with an example of every source, one demo
+    /// customer, a support page per locale. Never overwrites a file.
+    Init {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Fetch every customer's live sources, then render every site.
     Build {
         /// Render from local data only (snapshot files and data/); fetch nothing.
@@ -76,6 +83,26 @@ fn parse_shard(s: &str) -> Result<statusfleet::build::Shard, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Init { dir } => match statusfleet::scaffold::init(&dir, chrono::Utc::now()) {
+            Ok(files) => {
+                for f in &files {
+                    println!("created {}", dir.join(f).display());
+                }
+                let cd = if dir == Path::new(".") {
+                    String::new()
+                } else {
+                    format!("cd {} && ", dir.display())
+                };
+                println!(
+                    "\nnext: {cd}statusfleet build --offline   (or: statusfleet serve, to preview while you edit)"
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(EXIT_FAILED)
+            }
+        },
         Command::Build {
             offline,
             config,

@@ -2,7 +2,6 @@
 
 mod support;
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use scraper::{Html, Selector};
@@ -19,34 +18,6 @@ fn built_demo() -> SiteTest {
 
 fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap()
-}
-
-/// Resolves a relative link from `page` (a path under public/), ignoring
-/// the fragment and query; `None` for links that leave the site.
-fn resolve(page: &str, href: &str) -> Option<String> {
-    if href.starts_with("http://")
-        || href.starts_with("https://")
-        || href.starts_with("mailto:")
-        || href.starts_with("tel:")
-    {
-        return None;
-    }
-    let href = href.split(['#', '?']).next().unwrap();
-    if href.is_empty() {
-        return Some(page.to_owned());
-    }
-    let mut parts: Vec<&str> = page.split('/').collect();
-    parts.pop();
-    for seg in href.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop().expect("link climbs above the output root");
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 #[test]
@@ -86,111 +57,19 @@ fn every_customer_and_locale_gets_every_page_type() {
 
 #[test]
 fn every_internal_link_resolves_and_nothing_is_loaded_from_elsewhere() {
-    let site = built_demo();
-    let files = site.files("public");
-    let paths: BTreeSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-    let links = sel("a[href], link[href], img[src], script[src], script, iframe, object, embed");
-    for (page, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
-        let mut checked = 0;
-        let doc = Html::parse_document(std::str::from_utf8(bytes).unwrap());
-        for el in doc.select(&links) {
-            let name = el.value().name();
-            assert!(
-                !matches!(name, "script" | "iframe" | "object" | "embed"),
-                "{page}: <{name}>"
-            );
-            let target = el.value().attr("href").or(el.value().attr("src")).unwrap();
-            if name != "a" {
-                let rel = el.value().attr("rel").unwrap_or_default();
-                assert!(
-                    !(target.starts_with("http:")
-                        || target.starts_with("https:")
-                        || target.starts_with("//"))
-                        || rel == "alternate",
-                    "{page}: <{name}> loads {target} from another site"
-                );
-            }
-            if let Some(file) = resolve(page, target) {
-                assert!(
-                    paths.contains(file.as_str()),
-                    "{page}: broken link {target} ({file})"
-                );
-                checked += 1;
-            }
-        }
-        // At least the stylesheet and the alternates of every customer page
-        // were followed (the fleet index has only customer links).
-        if page.contains('/') {
-            assert!(checked >= 6, "{page}: only {checked} internal links");
-        }
-    }
+    support::checks::links_resolve(&built_demo().files("public"));
 }
 
 #[test]
 fn pages_declare_their_locale_and_link_every_alternate() {
-    let site = built_demo();
-    let html_sel = sel("html");
-    let alt_sel = sel(r#"link[rel="alternate"][hreflang]"#);
-    let switch_sel = sel("nav.langs a[hreflang]");
-    for (page, bytes) in site
-        .files("public")
-        .iter()
-        .filter(|(p, _)| p.ends_with(".html") && p.matches('/').count() >= 2)
-    {
-        let locale = page.split('/').nth(1).unwrap();
-        let doc = Html::parse_document(std::str::from_utf8(bytes).unwrap());
-        let html = doc.select(&html_sel).next().unwrap();
-        assert_eq!(html.value().attr("lang"), Some(locale), "{page}");
-        assert_eq!(html.value().attr("dir"), Some("ltr"), "{page}");
-        let within_locale = page.splitn(3, '/').nth(2).unwrap();
-        let customer = page.split('/').next().unwrap();
-        let alternates: Vec<(String, String)> = doc
-            .select(&alt_sel)
-            .map(|e| {
-                (
-                    e.value().attr("hreflang").unwrap().to_owned(),
-                    e.value().attr("href").unwrap().to_owned(),
-                )
-            })
-            .collect();
-        let tags: BTreeSet<&str> = alternates.iter().map(|(t, _)| t.as_str()).collect();
-        assert_eq!(
-            tags,
-            LOCALES.iter().copied().chain(["x-default"]).collect(),
-            "{page}"
-        );
-        for (tag, href) in &alternates {
-            let target = resolve(page, href).unwrap();
-            let want_locale = if tag == "x-default" {
-                // The customer's default locale.
-                match customer {
-                    "hanbit" => "ko-KR",
-                    "lianhua" => "zh-CN",
-                    "fromagerie" => "fr-FR",
-                    _ => "en",
-                }
-            } else {
-                tag
-            };
-            assert_eq!(
-                target,
-                format!("{customer}/{want_locale}/{within_locale}"),
-                "{page}: {tag}"
-            );
+    support::checks::locales_and_alternates(&built_demo().files("public"), &LOCALES, |customer| {
+        match customer {
+            "hanbit" => "ko-KR",
+            "lianhua" => "zh-CN",
+            "fromagerie" => "fr-FR",
+            _ => "en",
         }
-        // The visible switcher keeps you on the same page too.
-        let switch: Vec<String> = doc
-            .select(&switch_sel)
-            .map(|e| resolve(page, e.value().attr("href").unwrap()).unwrap())
-            .collect();
-        assert_eq!(switch.len(), 4, "{page}");
-        for target in switch {
-            assert!(
-                target.ends_with(&format!("/{within_locale}")),
-                "{page}: switcher to {target}"
-            );
-        }
-    }
+    });
 }
 
 #[test]

@@ -43,7 +43,7 @@ fn unknown_config_field() {
     });
     assert_rejected(
         site,
-        "error: statusfleet.yaml:8:5: customers[0]: unknown field `colour`, expected one of `slug`, `name`, `tenant_id`, `cloud`, `default_locale`, `locales`, `time_zone`, `services`, `sources`, `support`",
+        "error: statusfleet.yaml:8:5: customers[0]: unknown field `colour`, expected one of `slug`, `name`, `logo`, `tenant_id`, `cloud`, `default_locale`, `locales`, `time_zone`, `services`, `sources`, `support`",
     );
 }
 
@@ -181,5 +181,74 @@ fn a_broken_site_template_names_its_file() {
         r.stderr.contains("themes/mine/templates/page.html:1:"),
         "{}",
         r.stderr
+    );
+}
+
+#[test]
+fn a_partner_colour_that_is_not_hex_or_too_pale_is_refused() {
+    let site = SiteTest::from_fixture("small").edit("statusfleet.yaml", |s| {
+        s.replace(
+            "    name: Fixture Partner\n",
+            "    name: Fixture Partner\n    colors: { accent: red }\n",
+        )
+    });
+    assert_rejected(
+        site,
+        "error: statusfleet.yaml:5:23: site.partner.colors.accent: invalid colour `red`: expected #rrggbb or #rgb",
+    );
+    let site = SiteTest::from_fixture("small").edit("statusfleet.yaml", |s| {
+        s.replace(
+            "    name: Fixture Partner\n",
+            "    name: Fixture Partner\n    colors:\n      accent: \"#2f5b9c\"\n      accent_dark: \"#333366\"\n",
+        )
+    });
+    assert_rejected(
+        site,
+        "error: statusfleet.yaml:7:7: site.partner.colors.accent_dark: #333366 has a contrast of 1.6",
+    );
+}
+
+#[test]
+fn a_logo_that_is_not_an_image_or_an_svg_with_script_is_refused() {
+    let site = SiteTest::from_fixture("small").edit("statusfleet.yaml", |s| {
+        s.replace("    name: Acme\n", "    name: Acme\n    logo: acme.html\n")
+    });
+    assert_rejected(
+        site,
+        "error: statusfleet.yaml:8:11: customer `acme`: logo: `acme.html` is not an image: expected a file ending in .svg, .png",
+    );
+    let site = SiteTest::from_fixture("small")
+        .edit("statusfleet.yaml", |s| {
+            s.replace("    name: Acme\n", "    name: Acme\n    logo: acme.svg\n")
+        })
+        .edit("acme.svg", |_| {
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>".to_owned()
+        });
+    assert_rejected(
+        site,
+        "acme.svg: customer `acme`: logo: an SVG logo must not contain event handlers (found `onload=`)",
+    );
+    let site = SiteTest::from_fixture("small").edit("statusfleet.yaml", |s| {
+        s.replace(
+            "    name: Acme\n",
+            "    name: Acme\n    logo: missing.png\n",
+        )
+    });
+    assert_rejected(
+        site,
+        "error: statusfleet.yaml:8:11: customer `acme`: logo: cannot read missing.png",
+    );
+}
+
+#[test]
+fn a_theme_file_may_not_take_a_generated_name() {
+    let site = SiteTest::from_fixture("small")
+        .edit("statusfleet.yaml", |s| {
+            s.replace("  partner:", "  theme: mine\n  partner:")
+        })
+        .edit("themes/mine/static/brand.css", |_| "a{}".to_owned());
+    assert_rejected(
+        site,
+        "static/brand.css: the name is reserved for the files made from site.partner.colors and the logos",
     );
 }

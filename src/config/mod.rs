@@ -10,6 +10,7 @@ use crate::error::{InputError, locate_scalar};
 use crate::locale::Locale;
 use crate::model::ServiceId;
 
+pub mod branding;
 mod sources;
 pub use sources::{
     BaseUrl, CloudsConfig, CredentialConfig, Credentials, CustomerDefaults, Discovery, Endpoints,
@@ -161,6 +162,7 @@ impl Config {
                 folder,
                 slug,
                 name: f.name.clone(),
+                logo: None,
                 tenant_id: Some(f.tenant_id.clone()),
                 cloud: defaults.cloud.unwrap_or(d.partner_center.cloud),
                 default_locale,
@@ -268,9 +270,13 @@ pub struct Partner {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// An image file in the site folder, copied into every customer's `static/`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// An image file in the site folder, copied into every customer's
+    /// `static/` (pages get its file name there as `logo`).
+    #[serde(default, skip_serializing)]
     pub logo: Option<PathBuf>,
+    /// Accent colours, written to `static/brand.css`.
+    #[serde(default, skip_serializing_if = "branding::Colors::is_empty")]
+    pub colors: branding::Colors,
     #[serde(default)]
     pub links: Vec<crate::model::Link>,
 }
@@ -292,6 +298,8 @@ pub struct Customer {
     /// `site.path: secret` a name derived from the tenant id.
     pub folder: String,
     pub name: String,
+    /// An image in the site folder shown beside the customer's name.
+    pub logo: Option<PathBuf>,
     pub tenant_id: Option<String>,
     pub cloud: Cloud,
     pub default_locale: Locale,
@@ -328,6 +336,8 @@ struct RawConfig {
 struct RawCustomer {
     slug: Slug,
     name: String,
+    #[serde(default)]
+    logo: Option<PathBuf>,
     #[serde(default)]
     tenant_id: Option<String>,
     #[serde(default)]
@@ -503,8 +513,17 @@ fn resolve(raw: RawConfig, root: PathBuf, file: &Path, text: &str) -> Result<Con
     // What the build reads stays inside the site folder.
     if let Some(logo) = &site.partner.logo {
         confined(&root, logo, "site.partner.logo", file, text)?;
+        logo_type(logo, "site.partner.logo", file, text)?;
+    }
+    if let Err((key, message)) = site.partner.colors.check() {
+        return Err(InputError::new(file, locate_scalar(text, 1, key), message));
     }
     for c in &customers {
+        if let Some(logo) = &c.logo {
+            let key = format!("customer `{}`: logo", c.slug);
+            confined(&root, logo, &key, file, text)?;
+            logo_type(logo, &key, file, text)?;
+        }
         for s in &c.sources {
             if let SourceConfig::File { path } = s {
                 confined(
@@ -537,6 +556,7 @@ fn resolve(raw: RawConfig, root: PathBuf, file: &Path, text: &str) -> Result<Con
         let RawCustomer {
             slug,
             name,
+            logo,
             tenant_id,
             cloud,
             default_locale,
@@ -588,6 +608,7 @@ fn resolve(raw: RawConfig, root: PathBuf, file: &Path, text: &str) -> Result<Con
             folder: paths.folder(&slug, tenant_id.as_deref()),
             slug,
             name,
+            logo,
             tenant_id,
             cloud,
             default_locale,
@@ -650,6 +671,17 @@ fn confined(
         ));
     }
     Ok(())
+}
+
+/// A logo is an image, by its extension.
+fn logo_type(path: &Path, key: &str, file: &Path, text: &str) -> Result<(), InputError> {
+    branding::logo_extension(path).map(|_| ()).map_err(|e| {
+        InputError::new(
+            file,
+            locate_scalar(text, 1, &path.to_string_lossy()),
+            format!("{key}: {e}"),
+        )
+    })
 }
 
 fn root_dir(root: &Path) -> &Path {

@@ -20,6 +20,14 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/base.html"),
     ),
     (
+        "header.html",
+        include_str!("../../themes/default/templates/header.html"),
+    ),
+    (
+        "footer.html",
+        include_str!("../../themes/default/templates/footer.html"),
+    ),
+    (
         "macros.html",
         include_str!("../../themes/default/templates/macros.html"),
     ),
@@ -169,6 +177,18 @@ impl Theme {
                         .map_err(|e| InputError::io(entry.path(), &e))?;
                     templates.insert(rel, (entry.path().to_owned(), text));
                 } else {
+                    if rel == "brand.css"
+                        || rel.starts_with("partner-logo.")
+                        || rel.starts_with("customer-logo.")
+                    {
+                        return Err(InputError::new(
+                            entry.path(),
+                            None,
+                            format!(
+                                "static/{rel}: the name is reserved for the files made from site.partner.colors and the logos; expected another name"
+                            ),
+                        ));
+                    }
                     let bytes = std::fs::read(entry.path())
                         .map_err(|e| InputError::io(entry.path(), &e))?;
                     statics.insert(rel, bytes);

@@ -194,6 +194,11 @@ pub struct Common {
     pub partner: crate::config::Partner,
     /// The partner logo's file name under `static/`.
     pub logo: Option<String>,
+    /// The customer's logo's file name under `static/`.
+    pub customer_logo: Option<String>,
+    /// Stylesheets under `static/`, in order: the theme's, then the
+    /// partner colours (`brand.css`).
+    pub stylesheets: Vec<String>,
     pub customer_name: String,
     pub lang: LangView,
     pub overall: Label,
@@ -290,7 +295,15 @@ pub struct LocaleViews<'m, 'a> {
     pub cat: &'m Catalog,
     /// Names of all the customer's locales (endonyms), by tag.
     pub locale_names: Vec<(String, String)>,
+    pub brand: Brand,
+}
+
+/// A customer's branding files under `static/`.
+#[derive(Debug, Clone, Default)]
+pub struct Brand {
     pub logo: Option<String>,
+    pub customer_logo: Option<String>,
+    pub stylesheets: Vec<String>,
 }
 
 fn label(cat: &Catalog, prefix: &str, key: &'static str) -> Label {
@@ -684,7 +697,9 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         Common {
             site_title: self.config.site.title.clone(),
             partner: self.config.site.partner.clone(),
-            logo: self.logo.clone(),
+            logo: self.brand.logo.clone(),
+            customer_logo: self.brand.customer_logo.clone(),
+            stylesheets: self.brand.stylesheets.clone(),
             customer_name: c.name.clone(),
             lang: LangView {
                 tag: self.cat.locale.tag().to_owned(),
