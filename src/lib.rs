@@ -19,5 +19,6 @@ pub mod render;
 pub mod sanitize;
 pub mod scaffold;
 pub(crate) mod scope;
+pub mod serve;
 pub mod site;
 pub mod source;

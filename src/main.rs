@@ -63,6 +63,16 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Preview: build (offline) into a temporary folder, serve it on
+    /// 127.0.0.1, rebuild when config, content, i18n, theme or data change,
+    /// and reload open pages; a failed build shows its errors in the page.
+    Serve {
+        #[arg(long, default_value = "statusfleet.yaml")]
+        config: PathBuf,
+        /// Port on 127.0.0.1 (0: any free port).
+        #[arg(long, short, default_value_t = 8040)]
+        port: u16,
+    },
     /// Validate config, content, catalogs, data and templates; write nothing.
     Check {
         #[arg(long, default_value = "statusfleet.yaml")]
@@ -157,6 +167,15 @@ fn main() -> ExitCode {
             Ok(_) => ExitCode::SUCCESS,
             Err(code) => code,
         },
+        Command::Serve { config, port } => {
+            match statusfleet::serve::serve(&statusfleet::serve::ServeOptions { config, port }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(EXIT_FAILED)
+                }
+            }
+        }
         Command::Check { config } => match statusfleet::build::load_inputs(&config) {
             Ok(inputs) => match statusfleet::build::check_all(&inputs) {
                 Ok(files) => {

@@ -6,7 +6,10 @@
 #   3. the XSS detector (tests/browser/xss.mjs) on the site tests/xss.rs
 #      built with every payload in every field, and its self-test;
 #   4. the browser suite (playwright-core + axe-core in Debian's chromium) on
-#      the demo site, and its self-test (tests/browser/suite.mjs).
+#      the demo site, and its self-test (tests/browser/suite.mjs);
+#   5. a site made by `statusfleet init` (branding, logos): the validators and
+#      the browser suite; then `statusfleet serve` driven in chromium
+#      (tests/browser/serve.mjs).
 # Sets up its Python venv and npm packages itself; system packages (java,
 # python3-venv, chromium, fonts-noto-cjk) come from .ci/run or the machine.
 #
@@ -44,3 +47,15 @@ echo "== browser suite (chromium, playwright-core, axe-core)"
 [ -x /usr/bin/chromium ] || { echo "needs /usr/bin/chromium (apt-get install chromium fonts-noto-cjk)" >&2; exit 1; }
 node tests/browser/suite.mjs "$site"
 node tests/browser/suite.mjs "$site" --self-test
+
+echo "== a new site from statusfleet init: validators and browser suite"
+bin="$target/debug/statusfleet"
+fresh="$(mktemp -d)"
+"$bin" init "$fresh/site" >/dev/null
+(cd "$fresh/site" && "$bin" build --offline)
+target/validate-venv/bin/python tests/validate/validate.py "$fresh/site/public" --vnu tests/node_modules/vnu-jar/build/dist/vnu.jar
+node tests/browser/suite.mjs "$fresh/site/public" --one-history-page --screenshots="$target/screenshots-init"
+rm -rf "$fresh"
+
+echo "== statusfleet serve in chromium: live reload, build errors, recovery"
+node tests/browser/serve.mjs "$bin"
