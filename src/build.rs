@@ -663,6 +663,17 @@ pub fn check_all(inputs: &Inputs) -> Result<usize, BuildError> {
     Ok(files + root_files(inputs)?.len())
 }
 
+/// Renders the site at `config_path` in memory and gives, per template,
+/// every variable its contexts had (see [`Renderer::variables`]).
+pub fn template_variables(
+    config_path: &Path,
+) -> Result<std::collections::BTreeMap<String, BTreeSet<String>>, BuildError> {
+    let mut inputs = load_inputs(config_path)?;
+    inputs.renderer.record_variables();
+    check_all(&inputs)?;
+    Ok(inputs.renderer.variables())
+}
+
 /// Sums per-customer outcomes, or gives every input error found (then the
 /// first render error). Notes are checked against the incidents of the
 /// whole fleet, so only when `whole_fleet`.

@@ -202,6 +202,43 @@ impl Theme {
 /// Parsed templates for every locale of the build.
 pub struct Renderer {
     by_locale: BTreeMap<String, tera::Tera>,
+    /// With [`Renderer::record_variables`]: per template, every variable
+    /// path its contexts had (`page.alternates[].href`).
+    variables: Option<std::sync::Mutex<BTreeMap<String, std::collections::BTreeSet<String>>>>,
+}
+
+/// Every leaf of a context as a path: `a.b`, `a[].c`; an empty list or a
+/// null is a path of its own (see [`Renderer::variables`]).
+fn variable_paths(
+    value: &serde_json::Value,
+    at: String,
+    out: &mut std::collections::BTreeSet<String>,
+) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                let path = if at.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{at}.{k}")
+                };
+                variable_paths(v, path, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            let path = format!("{at}[]");
+            if items.is_empty() {
+                out.insert(path);
+            } else {
+                for v in items {
+                    variable_paths(v, path.clone(), out);
+                }
+            }
+        }
+        _ => {
+            out.insert(at);
+        }
+    }
 }
 
 /// An error and its causes on one line; tera puts the useful part (which
@@ -259,7 +296,42 @@ impl Renderer {
             functions::register_all(&mut tera, catalogs.clone(), locale);
             by_locale.insert(tag, tera);
         }
-        Ok(Renderer { by_locale })
+        Ok(Renderer {
+            by_locale,
+            variables: None,
+        })
+    }
+
+    /// From now on, note the variables of every context rendered.
+    pub fn record_variables(&mut self) {
+        self.variables = Some(std::sync::Mutex::default());
+    }
+
+    /// Per template, every variable path its contexts had so far: what a
+    /// theme can use (the README's template reference lists them).
+    pub fn variables(&self) -> BTreeMap<String, std::collections::BTreeSet<String>> {
+        let mut all = self
+            .variables
+            .as_ref()
+            .map(|v| v.lock().expect("not poisoned").clone())
+            .unwrap_or_default();
+        // `a` is null in one context and an object in another: keep `a.x`.
+        for paths in all.values_mut() {
+            let shadowed: Vec<String> = paths
+                .iter()
+                .filter(|p| {
+                    let (obj, list) = (format!("{p}."), format!("{p}[]"));
+                    paths
+                        .iter()
+                        .any(|q| q.starts_with(&obj) || (q.starts_with(&list) && q != *p))
+                })
+                .cloned()
+                .collect();
+            for p in shadowed {
+                paths.remove(&p);
+            }
+        }
+        all
     }
 
     pub fn render<T: serde::Serialize>(
@@ -283,6 +355,16 @@ impl Renderer {
                 message,
             }
         };
+        if let Some(vars) = &self.variables {
+            let value = serde_json::to_value(context).map_err(|e| fail(tera::Error::json(e)))?;
+            let mut paths = std::collections::BTreeSet::new();
+            variable_paths(&value, String::new(), &mut paths);
+            vars.lock()
+                .expect("not poisoned")
+                .entry(template.to_owned())
+                .or_default()
+                .extend(paths);
+        }
         let ctx = tera::Context::from_serialize(context).map_err(fail)?;
         let html = tera.render(template, &ctx).map_err(fail)?;
         if page.ends_with(".html") && !declares_policies(&html) {

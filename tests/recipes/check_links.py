@@ -106,10 +106,31 @@ def cmd_pass(endpoint, bucket, base, site, dryrun, label):
     return 1 if windows else 0
 
 
+def cmd_same(endpoint, bucket, site):
+    """The bucket holds exactly the files of SITE, byte for byte (ETag = MD5)."""
+    import hashlib
+    import os
+    s3 = client(endpoint)
+    remote = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        remote.update((o["Key"], o["ETag"].strip('"')) for o in page.get("Contents", []))
+    local = {}
+    for d, _, files in os.walk(site):
+        for f in files:
+            p = os.path.join(d, f)
+            local[os.path.relpath(p, site)] = hashlib.md5(open(p, "rb").read()).hexdigest()
+    diff = sorted(k for k in set(remote) | set(local) if remote.get(k) != local.get(k))
+    for k in diff[:10]:
+        print(f"{k}: bucket {remote.get(k, 'missing')}, site {local.get(k, 'missing')}")
+    return 1 if diff else 0
+
+
 if __name__ == "__main__":
     a = sys.argv[1:]
     if a and a[0] == "bucket" and len(a) == 5:
         sys.exit(cmd_bucket(*a[1:]))
     if a and a[0] == "pass" and len(a) == 7:
         sys.exit(cmd_pass(*a[1:]))
+    if a and a[0] == "same" and len(a) == 4:
+        sys.exit(cmd_same(*a[1:]))
     sys.exit(__doc__)

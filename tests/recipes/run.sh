@@ -23,6 +23,7 @@ npmdir="$target/recipes-npm"
 t0=$(date +%s)
 
 work="$(mktemp -d /tmp/statusfleet-recipes.XXXXXX)"
+chmod 755 "$work" # nginx workers run as nobody
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
@@ -84,7 +85,7 @@ root="$work/sdroot"
 mkdir -p "$root/etc/systemd/system" "$root/usr/local/bin" "$root/var/lib/statusfleet" "$root/etc/statusfleet" "$root/usr/lib/systemd"
 cp -a /usr/lib/systemd/system "$root/usr/lib/systemd/"
 cp "$here/statusfleet.service" "$here/statusfleet.timer" "$root/etc/systemd/system/"
-ln -s "$sf" "$root/usr/local/bin/statusfleet"
+cp "$sf" "$root/usr/local/bin/statusfleet" # verify --root resolves symlinks inside the root
 cp "$here/publish-s3.sh" "$root/var/lib/statusfleet/"
 touch "$root/etc/statusfleet/secrets.env"
 verify() { local out; out=$(systemd-analyze verify --root="$root" statusfleet.service statusfleet.timer 2>&1) && [ -z "$out" ] || { echo "$out"; return 1; }; }
@@ -262,9 +263,9 @@ if ! wait_port "$s3port" 30; then fail "moto_server did not start"; tail -5 "$wo
   # analyse the pass (dry run) and check every link in the bucket afterwards
   cat >"$shim/aws" <<EOF
 #!/usr/bin/env bash
-if [ "\$1 \$2" = "s3 sync" ]; then
+if [ "\$1 \$2" = "s3 sync" ] || [ "\$1 \$2" = "s3 cp" ]; then
   n=\$((\$(cat "$work/npass") + 1)); echo \$n >"$work/npass"
-  label="aws pass \$n: \$(echo "\${@:5}" | sed 's/--no-progress --only-show-errors *//')"
+  label="aws pass \$n: \$2 \$(echo "\${@:5}" | sed 's/--no-progress --only-show-errors *//; s/--recursive //' | cut -c1-90)"
   args=(); for a in "\$@"; do [ "\$a" = --only-show-errors ] || args+=("\$a"); done
   "$awsbin" "\${args[@]}" --dryrun >"$work/dry.\$n" || exit
   "$venv/bin/python" "$here/check_links.py" pass "\$AWS_ENDPOINT_URL" "\$BUCKET" "$base" "$ss/public" "$work/dry.\$n" "\$label (during)" || echo "\$label" >>"$work/s3fail"
@@ -283,8 +284,8 @@ EOF
   cat "$work/pub.out"
   if [ $rc -eq 0 ] && [ ! -s "$work/s3fail" ]; then ok "publish-s3.sh: $(cat "$work/npass") passes, no dangling link after any pass, no window during any"
   else fail "publish-s3.sh (rc=$rc): dangling links in: $(tr '\n' ';' <"$work/s3fail")"; fi
-  same() { diff <(cd "$ss/public" && find . -type f | sed 's|^\./||' | sort) <("$awsbin" s3api list-objects-v2 --bucket "$1" --query 'Contents[].Key' --output text | tr '\t' '\n' | sort); }
-  check "bucket $BUCKET holds exactly the new site" same "$BUCKET"
+  same() { "$venv/bin/python" "$here/check_links.py" same "$AWS_ENDPOINT_URL" "$1" "$ss/public"; }
+  check "bucket $BUCKET holds exactly the new site (keys and MD5s)" same "$BUCKET"
   ctype() { "$awsbin" s3api head-object --bucket "$1" --key "$2" --query ContentType --output text; }
   types=""; for k in contoso/en/maintenance.ics contoso/en/feed.atom contoso/static/style.css contoso/en/index.html contoso/api/v2/summary.json contoso/badge.svg; do types+="${k##*.}=$(ctype "$BUCKET" "$k") "; done
   if [[ "$types" == *"ics=text/calendar"* && "$types" == *"atom=application/atom+xml"* && "$types" == *"css=text/css"* && "$types" == *"html=text/html"* && "$types" == *"json=application/json"* && "$types" == *"svg=image/svg+xml"* ]]; then
@@ -302,12 +303,12 @@ EOF
     RCLONE_CONFIG_MOTO_ACCESS_KEY_ID=test RCLONE_CONFIG_MOTO_SECRET_ACCESS_KEY=test RCLONE_CONFIG_MOTO_REGION=us-east-1 \
     RCLONE_CONFIG="$work/rclone.conf"
   BUCKET=status-rclone; "$awsbin" s3 mb "s3://$BUCKET" >/dev/null
-  rclone copy "$ss/public.old" "moto:$BUCKET" --checksum 2>"$work/out" || cat "$work/out"
+  env -u AWS_CA_BUNDLE rclone copy "$ss/public.old" "moto:$BUCKET" --checksum 2>"$work/out" || cat "$work/out"
   echo 0 >"$work/npass"
   cat >"$shim/rclone" <<EOF
 #!/usr/bin/env bash
 n=\$((\$(cat "$work/npass") + 1)); echo \$n >"$work/npass"
-/usr/bin/rclone "\$@" || exit
+env -u AWS_CA_BUNDLE /usr/bin/rclone "\$@" || exit
 "$venv/bin/python" "$here/check_links.py" bucket "\$AWS_ENDPOINT_URL" "\$BUCKET" "$base" "rclone pass \$n: \$(echo "\$1 \${@:4}") (after)" || echo "rclone pass \$n" >>"$work/s3fail"
 EOF
   chmod +x "$shim/rclone"; : >"$work/s3fail"
@@ -315,11 +316,11 @@ EOF
   cat "$work/pub.out"
   if [ $rc -eq 0 ] && [ ! -s "$work/s3fail" ]; then ok "publish-rclone.sh: $(cat "$work/npass") passes, no dangling link after any pass"
   else fail "publish-rclone.sh (rc=$rc): $(tr '\n' ';' <"$work/s3fail")"; fi
-  check "bucket $BUCKET holds exactly the new site" same "$BUCKET"
+  check "bucket $BUCKET holds exactly the new site (keys and MD5s)" same "$BUCKET"
   types=""; for k in contoso/en/maintenance.ics contoso/en/feed.atom contoso/static/style.css contoso/en/index.html contoso/api/v2/summary.json contoso/badge.svg; do types+="${k##*.}=$(ctype "$BUCKET" "$k") "; done
   echo "info rclone content types: $types"
   # a second run uploads nothing: --checksum sees the bytes are the same
-  rclone copy "$ss/public" "moto:$BUCKET" --checksum -v 2>"$work/out"
+  env -u AWS_CA_BUNDLE rclone copy "$ss/public" "moto:$BUCKET" --checksum -v 2>"$work/out"
   if ! grep -q 'Copied' "$work/out"; then ok "rclone --checksum: a re-run copies nothing"; else fail "rclone re-run copied: $(grep -c Copied "$work/out") files"; fi
 fi
 stop "$motopid"
