@@ -185,6 +185,13 @@ impl Staging {
         if !out.exists() && old.is_dir() {
             std::fs::rename(&old, out)?;
         }
+        // Publishing would move a file in the way aside, not replace it.
+        if std::fs::symlink_metadata(out).is_ok() && !out.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "it exists and is not a folder: expected a folder, or nothing, at the output path",
+            ));
+        }
         let fresh = !out.is_dir();
         let previous = std::fs::read(sibling(out, "manifest.json"))
             .ok()
@@ -573,5 +580,17 @@ mod tests {
             );
         }
         assert!(!dir.path().join("out").exists());
+    }
+
+    #[test]
+    fn a_file_in_the_way_of_the_output_is_an_error_and_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::write(&out, "mine").unwrap();
+        let err = Staging::begin(&out).err().expect("refused");
+        assert!(err.to_string().contains("is not a folder"), "{err}");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no staging folder left");
     }
 }

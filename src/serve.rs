@@ -452,6 +452,9 @@ fn safe_path(path: &str) -> Option<PathBuf> {
     if !decoded.starts_with('/') || decoded.contains('\0') || decoded.contains('\\') {
         return None;
     }
+    if decoded.split('/').any(|seg| seg == "." || seg == "..") {
+        return None;
+    }
     let rel = PathBuf::from(decoded.trim_start_matches('/'));
     rel.components()
         .all(|c| matches!(c, Component::Normal(_)))

@@ -9,7 +9,10 @@
 #      the demo site, and its self-test (tests/browser/suite.mjs);
 #   5. a site made by `statusfleet init` (branding, logos): the validators and
 #      the browser suite; then `statusfleet serve` driven in chromium
-#      (tests/browser/serve.mjs).
+#      (tests/browser/serve.mjs);
+#   6. the README's hosting and scheduling recipes, tried for real
+#      (tests/recipes/run.sh: installs nginx, caddy, rclone, shellcheck and
+#      a venv with moto, the aws CLI and kubernetes-validate itself).
 # Sets up its Python venv and npm packages itself; system packages (java,
 # python3-venv, chromium, fonts-noto-cjk) come from .ci/run or the machine.
 #
@@ -59,3 +62,6 @@ rm -rf "$fresh"
 
 echo "== statusfleet serve in chromium: live reload, build errors, recovery"
 node tests/browser/serve.mjs "$bin"
+
+echo "== hosting and scheduling recipes: systemd, cron, actionlint, kubernetes-validate, nginx, caddy, S3 publish order"
+tests/recipes/run.sh "$bin"

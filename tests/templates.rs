@@ -254,23 +254,11 @@ fn the_readme_lists_every_variable_of_every_template_and_no_other() {
     }
 }
 
-/// The code block that follows the line `` `path`: `` in the README.
-fn example_file(readme: &str, path: &str) -> String {
-    let at = readme
-        .find(&format!("`{path}`:\n"))
-        .unwrap_or_else(|| panic!("README: no example for {path}"));
-    let rest = &readme[at..];
-    let open = rest.find("```").unwrap();
-    let body = &rest[open..];
-    let body = &body[body.find('\n').unwrap() + 1..];
-    body[..body.find("```").unwrap()].to_owned()
-}
-
 #[test]
 fn the_readme_theme_override_example_builds() {
     let readme = readme();
-    let footer = example_file(&readme, "themes/mine/templates/footer.html");
-    let css = example_file(&readme, "themes/mine/static/mine.css");
+    let footer = support::readme_block(&readme, "themes/mine/templates/footer.html");
+    let css = support::readme_block(&readme, "themes/mine/static/mine.css");
     let site = SiteTest::demo()
         .edit("themes/mine/templates/footer.html", |_| footer)
         .edit("themes/mine/static/mine.css", |_| css.clone())
@@ -304,4 +292,25 @@ fn the_readme_theme_override_example_builds() {
             .contains("static/mine.css")
     );
     assert_eq!(site.read("public/contoso/static/mine.css"), css);
+}
+
+#[test]
+fn the_readme_quotes_the_recipes_exactly_as_tests_recipes_tries_them() {
+    let readme = readme();
+    let mut quoted = 0;
+    for entry in std::fs::read_dir(repo().join("tests/recipes")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let path = format!("tests/recipes/{name}");
+        if !readme.contains(&format!("`{path}`:\n")) {
+            continue;
+        }
+        let file = std::fs::read_to_string(repo().join(&path)).unwrap();
+        assert_eq!(
+            support::readme_block(&readme, &path),
+            file,
+            "README's copy of {path}"
+        );
+        quoted += 1;
+    }
+    assert_eq!(quoted, 10, "recipes quoted in the README");
 }

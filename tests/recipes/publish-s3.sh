@@ -14,11 +14,14 @@ sync() { aws s3 sync "$src" "$dst" --no-progress --only-show-errors "$@"; }
 remote="$(mktemp)"
 trap 'rm -f "$remote"' EXIT
 
-# 1. files the bucket does not have yet (.ics and .atom go in 2, typed)
+# 1. files the bucket does not have yet (.ics and .atom go in 2, typed);
+#    skipped on a first upload to an empty bucket
 aws s3 ls "$dst" --recursive | awk '{ print $4 }' | sed "s|^$prefix||" | sort >"$remote"
-(cd "$src" && find . -type f | sed 's|^\./||' | sort) | comm -13 "$remote" - \
-  | grep -v -E '\.(ics|atom)$' | sed 's/^/--include=/' \
-  | xargs -r aws s3 cp "$src" "$dst" --recursive --no-progress --only-show-errors --exclude '*'
+if [ -s "$remote" ]; then
+  (cd "$src" && find . -type f | sed 's|^\./||' | sort) | comm -13 "$remote" - \
+    | grep -v -E '\.(ics|atom)$' | sed 's/^/--include=/' \
+    | xargs -r aws s3 cp "$src" "$dst" --recursive --no-progress --only-show-errors --exclude '*'
+fi
 # 2. not every system's MIME table knows .ics and .atom
 sync --exclude '*' --include '*.ics' --content-type 'text/calendar; charset=utf-8'
 sync --exclude '*' --include '*.atom' --content-type 'application/atom+xml; charset=utf-8'

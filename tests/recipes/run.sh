@@ -41,6 +41,8 @@ check() { local what="$1"; shift; if "$@" >"$work/out" 2>&1; then ok "$what"; el
 wait_port() { local i; for ((i = 0; i < $2 * 10; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 stop() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+# after the run: none of the servers it started may still be there
+left_over() { local p; for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && echo "pid $p still running"; done; return 0; }
 
 # ---------------------------------------------------------------- installs
 ti=$(date +%s)
@@ -140,7 +142,8 @@ cp "$cr/srv/statusfleet.yaml.orig" "$cr/srv/statusfleet.yaml"
 rm "$cr/bin/statusfleet" && printf '#!/bin/sh\nexit 1\n' >"$cr/bin/statusfleet" && chmod +x "$cr/bin/statusfleet"
 if runcron 0 && [ "$(cat "$cr/rc")" = 1 ]; then ok "cron line: build failed (stub exit 1) → not published ($(crondesc))"; else fail "cron line: exit 1"; crondesc; fi
 rm "$cr/bin/statusfleet" && ln -s "$sf" "$cr/bin/statusfleet"
-(cd "$cr/srv" && exec flock .build.lock sleep 5) & lockpid=$!; pids+=("$lockpid"); sleep 0.3
+# $! is the sleep itself, holding the lock on fd 9
+(cd "$cr/srv" && exec 9>.build.lock && flock 9 && exec sleep 10) & lockpid=$!; pids+=("$lockpid"); sleep 0.3
 if runcron 0; then ok "cron line: previous run still going (lock held) → skipped ($(crondesc))"; else fail "cron line: lock"; crondesc; fi
 stop "$lockpid"
 
@@ -228,9 +231,10 @@ mkdir -p "$cdy"
 { printf '{\n\tadmin off\n\tauto_https off\n\tdefault_bind 127.0.0.1\n\thttp_port %s\n\tstorage file_system %s/data\n}\n\n' "$port" "$cdy"
   sed -e "s|^status.northwind.example {|http://status.northwind.example:$port {|" -e "s|^www.northwind.example {|http://www.northwind.example:$port {|" \
     -e "s|/srv/statusfleet/public|$pub|g" "$here/Caddyfile"; } >"$cdy/Caddyfile"
-export_caddy() { env HOME="$cdy" XDG_CONFIG_HOME="$cdy/config" XDG_DATA_HOME="$cdy/data" "$@"; }
-check "caddy validate (Caddyfile)" export_caddy caddy validate --config "$cdy/Caddyfile" --adapter caddyfile
-export_caddy caddy run --config "$cdy/Caddyfile" --adapter caddyfile >"$cdy/log" 2>&1 & cdypid=$!; pids+=("$cdypid")
+caddyenv=(env HOME="$cdy" XDG_CONFIG_HOME="$cdy/config" XDG_DATA_HOME="$cdy/data")
+check "caddy validate (Caddyfile)" "${caddyenv[@]}" caddy validate --config "$cdy/Caddyfile" --adapter caddyfile
+# env execs caddy, so $! is caddy itself
+"${caddyenv[@]}" caddy run --config "$cdy/Caddyfile" --adapter caddyfile >"$cdy/log" 2>&1 & cdypid=$!; pids+=("$cdypid")
 if wait_port "$port" 10; then
   if listens_local_only; then ok "caddy: listens on 127.0.0.1:$port only"; else fail "caddy: listens beyond 127.0.0.1"; fi
   serve_checks caddy
@@ -302,6 +306,7 @@ EOF
   export RCLONE_CONFIG_MOTO_TYPE=s3 RCLONE_CONFIG_MOTO_PROVIDER=Other RCLONE_CONFIG_MOTO_ENDPOINT="$AWS_ENDPOINT_URL" \
     RCLONE_CONFIG_MOTO_ACCESS_KEY_ID=test RCLONE_CONFIG_MOTO_SECRET_ACCESS_KEY=test RCLONE_CONFIG_MOTO_REGION=us-east-1 \
     RCLONE_CONFIG="$work/rclone.conf"
+  : >"$work/rclone.conf"
   BUCKET=status-rclone; "$awsbin" s3 mb "s3://$BUCKET" >/dev/null
   env -u AWS_CA_BUNDLE rclone copy "$ss/public.old" "moto:$BUCKET" --checksum 2>"$work/out" || cat "$work/out"
   echo 0 >"$work/npass"
@@ -325,5 +330,6 @@ EOF
 fi
 stop "$motopid"
 
+if [ -z "$(left_over)" ]; then ok "every server started was stopped"; else fail "left running: $(left_over)"; fi
 echo "$passed passed, $failed failed ($(($(date +%s) - t0)) s)"
 [ "$failed" -eq 0 ]

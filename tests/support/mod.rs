@@ -141,3 +141,15 @@ pub fn main_region(html: &str) -> String {
     let sel = scraper::Selector::parse("main").unwrap();
     doc.select(&sel).next().expect("a <main>").html()
 }
+
+/// The code block that follows the line `` `path`: `` in the README.
+pub fn readme_block(readme: &str, path: &str) -> String {
+    let at = readme
+        .find(&format!("`{path}`:\n"))
+        .unwrap_or_else(|| panic!("README: no example for {path}"));
+    let rest = &readme[at..];
+    let open = rest.find("```").unwrap();
+    let body = &rest[open..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    body[..body.find("```").unwrap()].to_owned()
+}
