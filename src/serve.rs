@@ -16,6 +16,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::build::{BuildError, BuildOptions};
+use crate::sanitize::escape;
 
 /// Where the preview's own files live; no site file can have this name
 /// (customer folders are slugs or base32).
@@ -337,7 +338,7 @@ fn handle(stream: &mut TcpStream, shared: &Shared) {
                     head,
                 );
             }
-            _ => not_found(stream, shared, head),
+            _ => not_found(stream, head),
         }
         return;
     }
@@ -400,14 +401,14 @@ fn handle(stream: &mut TcpStream, shared: &Shared) {
                 head,
             );
         } else {
-            not_found(stream, shared, head);
+            not_found(stream, head);
         }
         return;
     }
     if file.is_file() {
         serve_file(stream, &file, generation, head);
     } else {
-        not_found(stream, shared, head);
+        not_found(stream, head);
     }
 }
 
@@ -510,14 +511,7 @@ const PREVIEW_CSP: (&str, &str) = (
 
 fn serve_file(stream: &mut TcpStream, file: &Path, generation: u64, head: bool) {
     let Ok(bytes) = std::fs::read(file) else {
-        respond(
-            stream,
-            404,
-            "text/plain; charset=utf-8",
-            &[],
-            b"not found\n",
-            head,
-        );
+        not_found(stream, head);
         return;
     };
     let kind = content_type(file);
@@ -563,8 +557,25 @@ const RELOAD_JS: &str = r#"// statusfleet serve: reload when the site has been r
 })();
 "#;
 
-fn escape(s: &str) -> String {
-    crate::sanitize::escape(s)
+/// A page of the preview itself (not of the site), with the reload script.
+fn preview_page(title: &str, body: &str, generation: u64) -> String {
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · statusfleet preview</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}h1.failed{{color:#b42318}}code{{white-space:pre-wrap;overflow-wrap:anywhere}}li{{margin:.5rem 0}}</style>
+{}</head>
+<body>
+<main>
+{body}</main>
+</body>
+</html>
+"#,
+        reload_tag(generation)
+    )
 }
 
 fn error_page(lines: &[String], generation: u64) -> String {
@@ -572,26 +583,12 @@ fn error_page(lines: &[String], generation: u64) -> String {
         .iter()
         .map(|l| format!("<li><code>{}</code></li>\n", escape(l)))
         .collect();
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Build failed · statusfleet preview</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}h1{{color:#b42318}}code{{white-space:pre-wrap;overflow-wrap:anywhere}}li{{margin:.5rem 0}}</style>
-{}</head>
-<body>
-<main>
-<h1>The build failed</h1>
-<p>Nothing is shown until it builds again. Fix the problem and save: this page reloads by itself.</p>
-<ul id="errors">
-{items}</ul>
-</main>
-</body>
-</html>
-"#,
-        reload_tag(generation)
+    preview_page(
+        "Build failed",
+        &format!(
+            "<h1 class=\"failed\">The build failed</h1>\n<p>Nothing is shown until it builds again. Fix the problem and save: this page reloads by itself.</p>\n<ul id=\"errors\">\n{items}</ul>\n"
+        ),
+        generation,
     )
 }
 
@@ -610,30 +607,16 @@ fn fleet_page(out: &Path, generation: u64) -> String {
         .iter()
         .map(|f| format!("<li><a href=\"{0}/\">{0}</a></li>\n", escape(f)))
         .collect();
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>statusfleet preview</title>
-{}</head>
-<body>
-<main>
-<h1>Customers</h1>
-<p>This list exists only in the preview (set <code>site.fleet_index</code> to publish one).</p>
-<ul>
-{items}</ul>
-</main>
-</body>
-</html>
-"#,
-        reload_tag(generation)
+    preview_page(
+        "Customers",
+        &format!(
+            "<h1>Customers</h1>\n<p>This list exists only in the preview (set <code>site.fleet_index</code> to publish one).</p>\n<ul>\n{items}</ul>\n"
+        ),
+        generation,
     )
 }
 
-fn not_found(stream: &mut TcpStream, shared: &Shared, head: bool) {
-    let _ = shared;
+fn not_found(stream: &mut TcpStream, head: bool) {
     respond(
         stream,
         404,
