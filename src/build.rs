@@ -99,6 +99,51 @@ pub struct Inputs {
     /// catalogs, theme); with a customer's own data files it decides
     /// whether the customer must be rendered again.
     pub fingerprint: String,
+    /// What every customer's `static/` holds, made once per build.
+    pub statics: SharedStatics,
+}
+
+/// The files every customer's `static/` gets (the theme's, `brand.css`,
+/// the partner logo) and what pages link: read and made once per build,
+/// not once per customer.
+pub struct SharedStatics {
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Stylesheets to link, in order: `style.css`, the theme's others by
+    /// name, `brand.css`.
+    pub stylesheets: Vec<String>,
+    pub partner_logo: Option<String>,
+}
+
+impl SharedStatics {
+    fn new(config: &Config, theme: &Theme, partner_logo: Option<(String, Vec<u8>)>) -> Self {
+        let mut files: Vec<(String, Vec<u8>)> = theme
+            .statics
+            .iter()
+            .map(|(n, b)| (n.clone(), b.clone()))
+            .collect();
+        let mut stylesheets = vec!["style.css".to_owned()];
+        stylesheets.extend(
+            theme
+                .statics
+                .keys()
+                .filter(|n| n.ends_with(".css") && !n.contains('/') && *n != "style.css")
+                .cloned(),
+        );
+        if !config.site.partner.colors.is_empty() {
+            stylesheets.push("brand.css".to_owned());
+            files.push((
+                "brand.css".to_owned(),
+                config.site.partner.colors.stylesheet().into_bytes(),
+            ));
+        }
+        let name = partner_logo.as_ref().map(|(n, _)| n.clone());
+        files.extend(partner_logo);
+        SharedStatics {
+            files,
+            stylesheets,
+            partner_logo: name,
+        }
+    }
 }
 
 fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
@@ -176,36 +221,45 @@ pub fn load_inputs(config_path: &Path) -> Result<Inputs, InputErrors> {
             .iter()
             .map(|c| (format!("customer `{}`: logo", c.slug), &c.logo)),
     );
-    for (key, logo) in logos {
+    // The partner logo is read here once; every customer gets these bytes.
+    let mut partner_logo = None;
+    for (i, (key, logo)) in logos.enumerate() {
         let Some(logo) = logo else { continue };
         let at = crate::error::locate_scalar(&config_text, 1, &logo.to_string_lossy());
-        match std::fs::read(root.join(logo)) {
-            Err(e) => errors.push(InputError::new(
-                &config.file,
-                at,
-                format!("{key}: cannot read {}: {e}", root.join(logo).display()),
-            )),
-            Ok(bytes)
-                if logo
-                    .extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("svg")) =>
-            {
-                if let Err(e) = crate::config::branding::check_svg(&bytes) {
-                    errors.push(InputError::new(
-                        &root.join(logo),
-                        None,
-                        format!("{key}: {e}"),
-                    ));
-                }
+        let bytes = match std::fs::read(root.join(logo)) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                errors.push(InputError::new(
+                    &config.file,
+                    at,
+                    format!("{key}: cannot read {}: {e}", root.join(logo).display()),
+                ));
+                continue;
             }
-            Ok(_) => {}
+        };
+        if logo
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
+            && let Err(e) = crate::config::branding::check_svg(&bytes)
+        {
+            errors.push(InputError::new(
+                &root.join(logo),
+                None,
+                format!("{key}: {e}"),
+            ));
+        }
+        if i == 0 {
+            partner_logo = crate::config::branding::logo_extension(logo)
+                .ok()
+                .map(|ext| (format!("partner-logo.{ext}"), bytes));
         }
     }
     if !errors.is_empty() {
         return Err(InputErrors(errors));
     }
     let theme = theme.expect("checked");
-    let fingerprint = shared_fingerprint(&config, &theme);
+    let fingerprint = shared_fingerprint(&config, &theme, partner_logo.as_ref());
+    let statics = SharedStatics::new(&config, &theme, partner_logo);
     Ok(Inputs {
         config,
         catalogs,
@@ -213,11 +267,16 @@ pub fn load_inputs(config_path: &Path) -> Result<Inputs, InputErrors> {
         renderer: renderer.expect("checked"),
         theme,
         fingerprint,
+        statics,
     })
 }
 
 /// SHA-256 over the inputs every customer shares, hex.
-fn shared_fingerprint(config: &Config, theme: &Theme) -> String {
+fn shared_fingerprint(
+    config: &Config,
+    theme: &Theme,
+    partner_logo: Option<&(String, Vec<u8>)>,
+) -> String {
     let mut h = ring::digest::Context::new(&ring::digest::SHA256);
     let mut add = |label: &str, bytes: &[u8]| {
         h.update(label.as_bytes());
@@ -260,11 +319,8 @@ fn shared_fingerprint(config: &Config, theme: &Theme) -> String {
     for (name, bytes) in &theme.statics {
         add(name, bytes);
     }
-    if let Some(logo) = &config.site.partner.logo {
-        add(
-            "logo",
-            &std::fs::read(config.root.join(logo)).unwrap_or_default(),
-        );
+    if let Some((_, bytes)) = partner_logo {
+        add("logo", bytes);
     }
     hex(h.finish().as_ref())
 }
@@ -465,7 +521,6 @@ pub fn render_customer(
         catalogs,
         content,
         renderer,
-        theme,
         ..
     } = inputs;
     let model = crate::site::build(config, customer, snapshot, content);
@@ -477,7 +532,7 @@ pub fn render_customer(
         .map(|l| (l.tag().to_owned(), catalogs.get(l).t("locale.name")))
         .collect();
     let mut files = Vec::new();
-    let brand = brand_files(config, customer, theme, slug, &mut files);
+    let brand = brand_files(inputs, customer, slug, &mut files);
     let links = crate::feeds::Links::new(config.site.base_url.as_ref(), slug);
     let views_of = |locale| LocaleViews {
         model: &model,
@@ -540,51 +595,35 @@ pub fn render_customer(
     Ok(files)
 }
 
-/// The theme's static files, the logos and the partner colours, into the
-/// customer's `static/`; what pages need to link them.
+/// The shared static files and the customer's logo into the customer's
+/// `static/`; what pages need to link them.
 fn brand_files(
-    config: &Config,
+    inputs: &Inputs,
     customer: &Customer,
-    theme: &Theme,
     folder: &str,
     files: &mut Vec<OutputFile>,
 ) -> Brand {
-    for (name, bytes) in &theme.statics {
+    let shared = &inputs.statics;
+    for (name, bytes) in &shared.files {
         files.push(OutputFile {
             path: format!("{folder}/static/{name}"),
             bytes: bytes.clone(),
         });
     }
-    // style.css first, then the theme's other stylesheets by name.
-    let mut stylesheets: Vec<String> = theme
-        .statics
-        .keys()
-        .filter(|n| n.ends_with(".css") && !n.contains('/') && *n != "style.css")
-        .cloned()
-        .collect();
-    stylesheets.insert(0, "style.css".to_owned());
-    if !config.site.partner.colors.is_empty() {
-        stylesheets.push("brand.css".to_owned());
-        files.push(OutputFile {
-            path: format!("{folder}/static/brand.css"),
-            bytes: config.site.partner.colors.stylesheet().into_bytes(),
-        });
-    }
-    let mut copy = |path: Option<&PathBuf>, stem: &str| {
-        let path = path?;
+    let customer_logo = customer.logo.as_ref().and_then(|path| {
         let ext = crate::config::branding::logo_extension(path).ok()?;
-        let bytes = std::fs::read(config.root.join(path)).ok()?;
-        let name = format!("{stem}.{ext}");
+        let bytes = std::fs::read(inputs.config.root.join(path)).ok()?;
+        let name = format!("customer-logo.{ext}");
         files.push(OutputFile {
             path: format!("{folder}/static/{name}"),
             bytes,
         });
         Some(name)
-    };
+    });
     Brand {
-        logo: copy(config.site.partner.logo.as_ref(), "partner-logo"),
-        customer_logo: copy(customer.logo.as_ref(), "customer-logo"),
-        stylesheets,
+        logo: shared.partner_logo.clone(),
+        customer_logo,
+        stylesheets: shared.stylesheets.clone(),
     }
 }
 
