@@ -40,6 +40,7 @@ fn tenant() -> Tenant {
         messages,
         subscriptions: [("sub-1".to_owned(), events)].into_iter().collect(),
         customers: Vec::new(),
+        ..Default::default()
     }
 }
 

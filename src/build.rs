@@ -86,6 +86,8 @@ pub struct BuildSummary {
     pub elapsed: Duration,
     /// Customers whose pages show stale data: (slug, source labels).
     pub stale: Vec<(String, Vec<String>)>,
+    /// Why the last customer discovery failed, if it did.
+    pub discovery_problem: Option<String>,
 }
 
 /// Everything read and checked: what `check` validates and `build` renders.
@@ -101,6 +103,8 @@ pub struct Inputs {
     pub fingerprint: String,
     /// What every customer's `static/` holds, made once per build.
     pub statics: SharedStatics,
+    /// Why the last customer discovery failed, if it did.
+    pub discovery_problem: Option<String>,
 }
 
 /// The files every customer's `static/` gets (the theme's, `brand.css`,
@@ -187,11 +191,19 @@ pub fn load_inputs(config_path: &Path) -> Result<Inputs, InputErrors> {
         }
     };
     let mut errors: Vec<InputError> = Vec::new();
+    let mut discovery_problem = None;
     if config.discovery.is_some() {
         let dir = config.data_dir();
         match crate::history::load_discovery(&dir) {
-            Ok(Some(record)) => config.add_discovered(&record.customers),
-            Ok(None) => {}
+            Ok(Some(record)) => {
+                discovery_problem = record.problem();
+                config.add_discovered(&record.customers);
+            }
+            Ok(None) => {
+                discovery_problem = Some(
+                    "customer discovery (Partner Center) has not run yet: run `statusfleet fetch`; no customer list yet".to_owned(),
+                );
+            }
             Err(e) => errors.push(InputError::new(
                 &crate::history::discovery_path(&dir),
                 None,
@@ -268,6 +280,7 @@ pub fn load_inputs(config_path: &Path) -> Result<Inputs, InputErrors> {
         theme,
         fingerprint,
         statics,
+        discovery_problem,
     })
 }
 
@@ -631,6 +644,10 @@ fn brand_files(
 struct FleetEntry<'a> {
     slug: &'a str,
     name: &'a str,
+    /// What tells this customer apart from others of the same name: its
+    /// domain, else its slug (only shown when the name is shared or a
+    /// domain is known).
+    detail: Option<&'a str>,
 }
 
 /// The fleet-level files: the fleet index (when enabled), `robots.txt`
@@ -647,15 +664,25 @@ pub fn root_files(inputs: &Inputs) -> Result<Vec<OutputFile>, RenderError> {
         let ctx = Fleet {
             site_title: &inputs.config.site.title,
             partner_name: &inputs.config.site.partner.name,
-            customers: inputs
-                .config
-                .customers
-                .iter()
-                .map(|c| FleetEntry {
-                    slug: c.folder.as_str(),
-                    name: &c.name,
-                })
-                .collect(),
+            customers: {
+                let customers = &inputs.config.customers;
+                let mut names: std::collections::HashMap<&str, usize> =
+                    std::collections::HashMap::new();
+                for c in customers {
+                    *names.entry(c.name.as_str()).or_default() += 1;
+                }
+                customers
+                    .iter()
+                    .map(|c| FleetEntry {
+                        slug: c.folder.as_str(),
+                        name: &c.name,
+                        detail: c
+                            .domain
+                            .as_deref()
+                            .or((names[c.name.as_str()] > 1).then_some(c.slug.as_str())),
+                    })
+                    .collect()
+            },
         };
         let html =
             inputs
@@ -858,6 +885,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         write: report.stats,
         out,
         elapsed: start.elapsed(),
+        discovery_problem: inputs.discovery_problem.clone(),
         stale: report
             .stale
             .into_iter()

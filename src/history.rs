@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::config::SourceConfig;
 use crate::model::{Incident, Maintenance, Service, StaleSource, Update};
 use crate::source::SourceData;
 
@@ -35,6 +36,14 @@ pub struct SourceHistory {
     pub failing_since: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The page URLs a Statuspage source was fetched from (its history
+    /// is kept by the page's id, so a page that moves keeps it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub urls: Vec<String>,
+    /// The last good answer said the service is not offered where the
+    /// customer is (why, in English).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_offered: Option<String>,
     /// The services of the last good answer.
     pub services: Vec<Service>,
     /// Every incident seen, by upstream id.
@@ -155,8 +164,11 @@ impl SourceHistory {
             services,
             incidents,
             maintenance,
+            key: _,
+            not_offered,
         } = data;
         self.label = label;
+        self.not_offered = not_offered;
         self.last_attempt = Some(at);
         self.last_success = Some(at);
         self.failing_since = None;
@@ -165,14 +177,18 @@ impl SourceHistory {
         for mut i in incidents {
             // Merged even when new, so a timeline is in order from the
             // first time it is stored (recording twice changes nothing).
-            let old = self
-                .incidents
-                .get(&i.id)
-                .map_or(&[][..], |o| &o.updates[..]);
-            i.updates = merge_updates(old, &i.updates);
+            let old = self.incidents.get(&i.id);
+            i.updates = merge_updates(old.map_or(&[][..], |o| &o.updates[..]), &i.updates);
+            // Details fetched once stay known when a later run could not
+            // read them again.
+            if old.is_some_and(|o| !o.withheld) {
+                i.withheld = false;
+            }
             self.incidents.insert(i.id.clone(), i);
         }
-        for m in maintenance {
+        for mut m in maintenance {
+            let old = self.maintenance.get(&m.id);
+            m.updates = merge_updates(old.map_or(&[][..], |o| &o.updates[..]), &m.updates);
             self.maintenance.insert(m.id.clone(), m);
         }
     }
@@ -200,13 +216,92 @@ impl SourceHistory {
     }
 }
 
-/// The customers found by discovery, kept so offline builds know them.
+/// The history key of a Statuspage page: its id, not its URL.
+pub fn statuspage_key(page_id: &str) -> String {
+    format!("statuspage:page:{page_id}")
+}
+
+impl CustomerHistory {
+    /// Where `source` is kept: for a Statuspage, the entry that was
+    /// fetched from its URL (kept by page id), else the source's own key.
+    pub fn key_of(&self, source: &SourceConfig) -> String {
+        if let SourceConfig::Statuspage { url, .. } = source
+            && let Some((k, _)) = self
+                .sources
+                .iter()
+                .find(|(_, h)| h.urls.iter().any(|u| u == url.as_str()))
+        {
+            return k.clone();
+        }
+        source.key()
+    }
+
+    /// Moves the entry under `from` to `to` (a Statuspage whose page id
+    /// became known, or whose URL changed), uniting it with what `to`
+    /// already holds.
+    pub fn rekey(&mut self, from: &str, to: &str) {
+        if from == to {
+            return;
+        }
+        let Some(moved) = self.sources.remove(from) else {
+            return;
+        };
+        match self.sources.get_mut(to) {
+            None => {
+                self.sources.insert(to.to_owned(), moved);
+            }
+            Some(have) => {
+                for (id, i) in moved.incidents {
+                    have.incidents.entry(id).or_insert(i);
+                }
+                for (id, m) in moved.maintenance {
+                    have.maintenance.entry(id).or_insert(m);
+                }
+                for u in moved.urls {
+                    if !have.urls.contains(&u) {
+                        have.urls.push(u);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The customers found by discovery, kept so offline builds know them,
+/// and whether the last attempt failed (so `build --offline` reports a
+/// failing discovery as `fetch` did).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DiscoveryRecord {
     pub schema: u32,
+    /// The last successful discovery; `None`: never.
     pub fetched_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_attempt: Option<DateTime<Utc>>,
+    /// Set while discovery keeps failing: the first failure of the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failing_since: Option<DateTime<Utc>>,
+    /// Why the last attempt failed (English, for the operator).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
     pub customers: Vec<crate::source::partner_center::Discovered>,
+}
+
+impl DiscoveryRecord {
+    /// What to tell the operator about the last attempt, if it failed.
+    pub fn problem(&self) -> Option<String> {
+        let error = self.error.as_deref()?;
+        Some(match self.fetched_at {
+            Some(t) => format!(
+                "customer discovery (Partner Center): {error}; using the list of {} ({} customer(s))",
+                t.format("%Y-%m-%d %H:%M UTC"),
+                self.customers.len()
+            ),
+            None => format!(
+                "customer discovery (Partner Center): {error}; no customer list yet: only the customers under `customers:` are built"
+            ),
+        })
+    }
 }
 
 /// `_customers.json`: a name no slug can take (slugs have no `_`).
@@ -248,37 +343,25 @@ mod tests {
 
     fn incident(id: &str, updates: &[(&str, &str)], status: IncidentStatus) -> Incident {
         Incident {
-            id: id.into(),
-            title: id.into(),
-            classification: Classification::Incident,
-            status,
-            impact: None,
-            impact_description: None,
-            services: vec![],
-            started_at: t("2026-11-01T00:00:00Z"),
-            ended_at: None,
-            updated_at: None,
             updates: updates
                 .iter()
-                .map(|(at, body)| Update {
-                    at: t(at),
-                    status: None,
-                    body: (*body).into(),
-                    format: BodyFormat::Text,
-                    region: None,
-                })
+                .map(|(at, body)| Update::new(t(at), (*body).into(), BodyFormat::Text))
                 .collect(),
-            links: vec![],
-            lang: "en".into(),
+            ..Incident::new(
+                id.into(),
+                id.into(),
+                Classification::Incident,
+                status,
+                t("2026-11-01T00:00:00Z"),
+            )
         }
     }
 
     fn data(incidents: Vec<Incident>) -> SourceData {
         SourceData {
             label: "Microsoft 365".into(),
-            services: vec![],
             incidents,
-            maintenance: vec![],
+            ..SourceData::default()
         }
     }
 

@@ -80,6 +80,12 @@ impl Catalog {
         Ok(out)
     }
 
+    /// Whether the catalog has `key` (for labels of upstream words, which
+    /// fall back to the normalized status when a word is new).
+    pub fn has(&self, key: &str) -> bool {
+        self.messages.contains_key(key)
+    }
+
     /// A plain message without arguments; for keys the code itself uses,
     /// which the catalog test guarantees exist.
     pub fn t(&self, key: &str) -> String {

@@ -153,7 +153,11 @@ fn main() -> ExitCode {
                     for (slug, sources) in &s.stale {
                         println!("stale data shown for {slug}: {}", sources.join(", "));
                     }
-                    if fetch_degraded || !s.stale.is_empty() {
+                    // After a fetch, its summary has said it already.
+                    if offline && let Some(p) = &s.discovery_problem {
+                        println!("stale   discovery: {p}");
+                    }
+                    if fetch_degraded || !s.stale.is_empty() || s.discovery_problem.is_some() {
                         ExitCode::from(EXIT_STALE)
                     } else {
                         ExitCode::SUCCESS
@@ -266,6 +270,11 @@ fn print_summary(r: &FetchReport) {
     }
     if let Some(p) = &r.discovery_problem {
         println!("stale   discovery: {p}");
+    }
+    for o in &r.outcomes {
+        for (source, what) in &o.notes {
+            println!("note    {}: {source}: {what}", o.slug);
+        }
     }
     for o in r.outcomes.iter().filter(|o| o.state != State::Fresh) {
         let state = if o.state == State::Stale {

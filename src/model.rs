@@ -23,6 +23,10 @@ pub struct Snapshot {
     /// Sources whose last fetch failed: their data is the last good answer.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stale: Vec<StaleSource>,
+    /// Labels of sources whose service is not offered where the customer
+    /// is (Azure Resource Health in a cloud without it): pages say so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_offered: Vec<String>,
 }
 
 /// A source that could not be reached at the last fetch; pages say so.
@@ -209,6 +213,56 @@ pub enum BodyFormat {
     Markdown,
 }
 
+/// Whose words an upstream status or impact is in: pages label it in that
+/// vocabulary (Statuspage's `monitoring` is "Monitoring", Graph's
+/// `restoringService` is "Restoring service"), translated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Vocabulary {
+    /// Microsoft Graph `serviceHealthStatus`.
+    Graph,
+    /// Atlassian Statuspage incident and maintenance statuses and impacts.
+    Statuspage,
+}
+
+impl Vocabulary {
+    pub fn key(self) -> &'static str {
+        match self {
+            Vocabulary::Graph => "graph",
+            Vocabulary::Statuspage => "statuspage",
+        }
+    }
+}
+
+/// What upstream itself said of an incident, verbatim.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpstreamWords {
+    pub vocabulary: Vocabulary,
+    /// The upstream status (`serviceDegradation`, `monitoring`).
+    pub status: String,
+    /// The upstream impact (Statuspage `none`, `minor`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<String>,
+}
+
+/// Azure's "level of insight" of an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Critical,
+    Warning,
+}
+
+impl Level {
+    pub fn key(self) -> &'static str {
+        match self {
+            Level::Critical => "critical",
+            Level::Warning => "warning",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Incident {
@@ -217,6 +271,9 @@ pub struct Incident {
     pub title: String,
     pub classification: Classification,
     pub status: IncidentStatus,
+    /// The status and impact in upstream's own words, when it has them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream: Option<UpstreamWords>,
     /// The health affected services had during the incident. Defaults to
     /// `partial_outage` for incidents and `degraded` for advisories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -225,6 +282,34 @@ pub struct Incident {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impact_description: Option<String>,
     pub services: Vec<ServiceRef>,
+    /// Affected services upstream names that the customer's service list
+    /// does not hold (a Graph issue for a service without a health
+    /// overview): shown by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unlisted_services: Vec<String>,
+    /// The feature affected (Graph `feature`: "Mail flow").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature: Option<String>,
+    /// Its group (Graph `featureGroup`: "E-Mail timely delivery").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_group: Option<String>,
+    /// When the impact was mitigated, or is expected to be (Azure
+    /// `impactMitigationTime`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mitigated_at: Option<DateTime<Utc>>,
+    /// Azure's level of the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+    /// Azure `impactType`, verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact_type: Option<String>,
+    /// Azure `additionalInformation.message`, plain text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<String>,
+    /// Upstream withholds the text (a sensitive Azure security advisory
+    /// whose details could not be fetched): pages say so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub withheld: bool,
     pub started_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<DateTime<Utc>>,
@@ -241,6 +326,40 @@ pub struct Incident {
 }
 
 impl Incident {
+    /// An incident with only the required fields set.
+    pub fn new(
+        id: String,
+        title: String,
+        classification: Classification,
+        status: IncidentStatus,
+        started_at: DateTime<Utc>,
+    ) -> Incident {
+        Incident {
+            id,
+            title,
+            classification,
+            status,
+            upstream: None,
+            impact: None,
+            impact_description: None,
+            services: Vec::new(),
+            unlisted_services: Vec::new(),
+            feature: None,
+            feature_group: None,
+            mitigated_at: None,
+            level: None,
+            impact_type: None,
+            additional_information: None,
+            withheld: false,
+            started_at,
+            ended_at: None,
+            updated_at: None,
+            updates: Vec::new(),
+            links: Vec::new(),
+            lang: default_text_lang(),
+        }
+    }
+
     pub fn effective_impact(&self) -> Health {
         self.impact.unwrap_or(match self.classification {
             Classification::Incident => Health::PartialOutage,
@@ -265,6 +384,29 @@ pub struct Update {
     /// The region this update is about (Azure posts per-region timelines).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// The update's status in upstream's words (the incident's vocabulary;
+    /// a maintenance update's Statuspage status).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream_status: Option<String>,
+    /// Tags this update carries (Azure `eventTags`: `Final PIR`): they
+    /// describe this update, not the whole event.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+}
+
+impl Update {
+    /// An update with only its time, text and format.
+    pub fn new(at: DateTime<Utc>, body: String, format: BodyFormat) -> Update {
+        Update {
+            at,
+            status: None,
+            body,
+            format,
+            region: None,
+            upstream_status: None,
+            tags: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -279,6 +421,8 @@ pub struct Link {
 pub enum MaintenanceStatus {
     Scheduled,
     InProgress,
+    /// The work is done and is being checked (Statuspage `verifying`).
+    Verifying,
     Completed,
     Cancelled,
 }
@@ -288,9 +432,19 @@ impl MaintenanceStatus {
         match self {
             MaintenanceStatus::Scheduled => "scheduled",
             MaintenanceStatus::InProgress => "in_progress",
+            MaintenanceStatus::Verifying => "verifying",
             MaintenanceStatus::Completed => "completed",
             MaintenanceStatus::Cancelled => "cancelled",
         }
+    }
+    /// Upcoming or under way (not over).
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            MaintenanceStatus::Scheduled
+                | MaintenanceStatus::InProgress
+                | MaintenanceStatus::Verifying
+        )
     }
 }
 
@@ -302,12 +456,16 @@ pub struct Maintenance {
     pub services: Vec<ServiceRef>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
-    /// Only `cancelled` needs saying; otherwise the status follows from the
-    /// window and the snapshot time.
+    /// The status upstream gives; when it gives none, the status follows
+    /// from the window and the snapshot time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<MaintenanceStatus>,
     #[serde(default)]
     pub body: String,
+    /// Upstream's updates to the announcement (Statuspage keeps a timeline
+    /// per maintenance), any order in the file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub updates: Vec<Update>,
     #[serde(default)]
     pub format: BodyFormat,
     #[serde(default = "default_text_lang")]
@@ -322,12 +480,14 @@ pub struct Maintenance {
 }
 
 impl Maintenance {
+    /// Upstream's status when it gives one (an `in_progress` window past
+    /// its planned end is still in progress); otherwise from the window.
     pub fn status_at(&self, now: DateTime<Utc>) -> MaintenanceStatus {
         match self.status {
-            Some(MaintenanceStatus::Cancelled) => MaintenanceStatus::Cancelled,
-            _ if now < self.starts_at => MaintenanceStatus::Scheduled,
-            _ if now < self.ends_at => MaintenanceStatus::InProgress,
-            _ => MaintenanceStatus::Completed,
+            Some(s) => s,
+            None if now < self.starts_at => MaintenanceStatus::Scheduled,
+            None if now < self.ends_at => MaintenanceStatus::InProgress,
+            None => MaintenanceStatus::Completed,
         }
     }
 }

@@ -75,9 +75,10 @@ fn builder(partner: bool) -> ammonia::Builder<'static> {
 }
 
 /// Runs the sanitizer, then drops the `rel` it gave a link whose URL it
-/// removed: `rel` without `href` is not valid HTML.
+/// removed: `rel` without `href` is not valid HTML. Images are not kept
+/// (no third-party assets), but what their `alt` says is.
 fn clean(b: &ammonia::Builder<'static>, html: &str) -> String {
-    let out = b.clean(html).to_string();
+    let out = b.clean(&image_alts(html)).to_string();
     if !out.contains("<a ") {
         return out;
     }
@@ -107,6 +108,70 @@ fn clean(b: &ammonia::Builder<'static>, html: &str) -> String {
     }
     fixed.push_str(rest);
     fixed
+}
+
+/// Replaces each `<img>` that has alt text with that text in brackets
+/// (`[Diagram of the new setting]`), so removing the image keeps what it
+/// says. The text stays text: `<` and `>` in it are escaped.
+fn image_alts(html: &str) -> std::borrow::Cow<'_, str> {
+    let lower = html.to_ascii_lowercase();
+    if !lower.contains("<img") {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut at = 0;
+    while let Some(found) = lower[at..].find("<img") {
+        let start = at + found;
+        out.push_str(&html[at..start]);
+        // The tag ends at the first `>` outside quotes.
+        let mut quote = None;
+        let end = html[start..]
+            .char_indices()
+            .find(|&(_, c)| {
+                match (quote, c) {
+                    (None, '"' | '\'') => quote = Some(c),
+                    (Some(q), c) if c == q => quote = None,
+                    _ => {}
+                }
+                quote.is_none() && c == '>'
+            })
+            .map_or(html.len(), |(i, _)| start + i + 1);
+        let tag = &html[start..end];
+        if let Some(alt) = attribute(tag, "alt").filter(|a| !a.trim().is_empty()) {
+            out.push('[');
+            out.push_str(&alt.trim().replace('<', "&lt;").replace('>', "&gt;"));
+            out.push(']');
+        }
+        at = end;
+    }
+    out.push_str(&html[at..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The value of attribute `name` in one start tag, quoted or not.
+fn attribute<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
+    let lower = tag.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(name) {
+        let i = from + i;
+        from = i + name.len();
+        let before_ok = i > 0 && bytes[i - 1].is_ascii_whitespace();
+        let rest = lower[from..].trim_start();
+        if !before_ok || !rest.starts_with('=') {
+            continue;
+        }
+        let value_at = tag.len() - rest.len() + 1;
+        let value = tag[value_at..].trim_start();
+        return Some(match value.chars().next() {
+            Some(q @ ('"' | '\'')) => value[1..].split(q).next().unwrap_or(""),
+            _ => value
+                .split(|c: char| c.is_ascii_whitespace() || c == '>')
+                .next()
+                .unwrap_or(""),
+        });
+    }
+    None
 }
 
 /// A URL from upstream or configuration that may become a link: absolute
@@ -156,10 +221,10 @@ pub fn text_to_html(s: &str) -> String {
         .join("\n")
 }
 
-/// Block-level tags whose presence means an HTML body lays itself out.
+/// Block-level tags whose presence means an HTML body lays itself out
+/// (`<br>` is not one: Statuspage bodies mix `<br />` with plain newlines).
 const BLOCK_TAGS: &[&str] = &[
     "<p",
-    "<br",
     "<div",
     "<ul",
     "<ol",
@@ -170,8 +235,9 @@ const BLOCK_TAGS: &[&str] = &[
 ];
 
 /// An upstream body to safe HTML. Graph types post bodies as HTML even when
-/// they are plain text with `\n\n` paragraphs, so HTML without any block
-/// structure keeps its line breaks.
+/// they are plain text with `\n\n` paragraphs, and Statuspage bodies are
+/// HTML written with plain newlines, so HTML without block structure keeps
+/// its line breaks (a newline right after a `<br>` is not a second break).
 pub fn upstream_body(body: &str, format: BodyFormat) -> String {
     match format {
         BodyFormat::Text => text_to_html(body),
@@ -182,8 +248,7 @@ pub fn upstream_body(body: &str, format: BodyFormat) -> String {
             if has_blocks || !body.contains('\n') {
                 clean(&UPSTREAM, body)
             } else {
-                let with_breaks: String = body
-                    .replace("\r\n", "\n")
+                let with_breaks: String = fold_breaks(&body.replace("\r\n", "\n"))
                     .split("\n\n")
                     .map(str::trim)
                     .filter(|p| !p.is_empty())
@@ -193,6 +258,38 @@ pub fn upstream_body(body: &str, format: BodyFormat) -> String {
             }
         }
     }
+}
+
+/// Drops the newlines that follow a `<br>` tag (and the spaces between),
+/// so `a<br />\nb` stays one break when newlines become breaks too.
+fn fold_breaks(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let tag_end = rest.find('>').map(|e| e + 1);
+        let is_br = tag_end.is_some_and(|e| {
+            let inner = rest[1..e - 1].trim().trim_end_matches('/').trim();
+            inner.eq_ignore_ascii_case("br")
+        });
+        match (is_br, tag_end) {
+            (true, Some(e)) => {
+                out.push_str("<br>");
+                rest = &rest[e..];
+                let trimmed = rest.trim_start_matches([' ', '\t']);
+                if let Some(after) = trimmed.strip_prefix('\n') {
+                    rest = after;
+                }
+            }
+            _ => {
+                out.push('<');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A body as plain text, for formats that carry no HTML (calendars, the
@@ -371,6 +468,29 @@ mod tests {
                 "<p>ok </p>",
             ),
             ("<img src=x onerror=alert(1)>hi", BodyFormat::Html, "hi"),
+            // Message Center images: the alt text stays.
+            (
+                "<p>Set it here:<img src=\"https://x.example/a.png\" alt=\"The Teams admin center, Meetings > Recording\"></p>",
+                BodyFormat::Html,
+                "<p>Set it here:[The Teams admin center, Meetings &gt; Recording]</p>",
+            ),
+            (
+                "<IMG ALT='<script>alert(1)</script>' src=x>",
+                BodyFormat::Html,
+                "[&lt;script&gt;alert(1)&lt;/script&gt;]",
+            ),
+            // Statuspage: HTML with plain newlines; a newline after <br />
+            // is not a second break.
+            (
+                "We are investigating.<br /><br />See <a href=\"https://status.example/x\">details</a>.\nNext update in 30 minutes.",
+                BodyFormat::Html,
+                "<p>We are investigating.<br><br>See <a href=\"https://status.example/x\" rel=\"noopener noreferrer nofollow\">details</a>.<br>Next update in 30 minutes.</p>",
+            ),
+            (
+                "Line one<br />\nLine two\n\nSecond paragraph",
+                BodyFormat::Html,
+                "<p>Line one<br>Line two</p><p>Second paragraph</p>",
+            ),
             (
                 "<a href=\"javascript:alert(1)\">x</a> <a href=\"https://e.example/\">y</a>",
                 BodyFormat::Html,

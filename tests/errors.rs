@@ -43,7 +43,7 @@ fn unknown_config_field() {
     });
     assert_rejected(
         site,
-        "error: statusfleet.yaml:8:5: customers[0]: unknown field `colour`, expected one of `slug`, `name`, `logo`, `tenant_id`, `cloud`, `default_locale`, `locales`, `time_zone`, `services`, `sources`, `support`",
+        "error: statusfleet.yaml:8:5: customers[0]: unknown field `colour`, expected one of `slug`, `name`, `domain`, `logo`, `tenant_id`, `cloud`, `default_locale`, `locales`, `time_zone`, `services`, `sources`, `support`",
     );
 }
 

@@ -121,8 +121,9 @@ fn healthy_fleet_fetches_and_builds() {
         "overview issues and history"
     );
     assert!(incident_count(&good, "azure") >= 7);
-    let sp = "statuspage:".to_owned() + &mock.base() + "/tailspin";
-    assert_eq!(incident_count(&good, &sp), 5);
+    // Kept by the page's id, not its URL.
+    let sp = "statuspage:page:tsp7k2m9x4q1";
+    assert_eq!(incident_count(&good, sp), 5);
     let bad = history(&site, "bad");
     let ex = &bad["sources"]["graph"]["incidents"]["EX912480"];
     assert_eq!(
@@ -238,7 +239,7 @@ fn fault_case(api: Api, fault: Fault, times: usize, expect: Option<&str>) {
             let h = if api == Api::Statuspage { &good } else { &bad };
             let key = match api {
                 Api::Arm => "azure".to_owned(),
-                Api::Statuspage => format!("statuspage:{}/tailspin", mock.base()),
+                Api::Statuspage => "statuspage:page:tsp7k2m9x4q1".to_owned(),
                 _ => "graph".to_owned(),
             };
             let before = if api == Api::Statuspage {
@@ -337,7 +338,7 @@ fn timeout_goes_stale() {
         Api::Graph,
         Fault::Slow(Duration::from_millis(2500)),
         100,
-        Some("did not answer within"),
+        Some("sent no answer within 1 s (3 attempt(s))"),
     );
 }
 
@@ -553,4 +554,304 @@ fn partner_center_discovery_adds_customers() {
         "{}",
         offline.stdout
     );
+}
+
+/// `n` Partner Center customers in the list's shape.
+fn pc_customers(n: usize) -> Vec<serde_json::Value> {
+    (0..n)
+        .map(|i| {
+            let tenant = format!("{i:08x}-0000-4000-8000-{i:012x}");
+            serde_json::json!({
+                "id": tenant,
+                "companyProfile": {
+                    "tenantId": tenant,
+                    "domain": format!("cust{i}.onmicrosoft.com"),
+                    "companyName": format!("Customer {i}"),
+                    "attributes": {"objectType": "CustomerCompanyProfile"}
+                },
+                "relationshipToPartner": "reseller",
+                "attributes": {"objectType": "Customer"}
+            })
+        })
+        .collect()
+}
+
+/// A site whose customers all come from discovery and are built from one
+/// snapshot file (nothing else to fetch).
+fn discovery_site(mock: &Mock, extra: &str) -> SiteTest {
+    let base = mock.base();
+    let yaml = format!(
+        r#"site:
+  title: Service status
+  partner: {{ name: Northwind }}
+  locales: [en]
+fetch:
+  timeout_seconds: 2
+  retries: 1
+  backoff_seconds: 0.05
+  max_pages: 30
+clouds:
+  global: {{ login: "{base}", graph: "{base}", arm: "{base}", partner_center: "{base}" }}
+credentials:
+  app:
+    client_id: 00000000-aaaa-bbbb-cccc-000000000001
+    client_secret_env: {SECRET_VAR}
+discovery:
+  partner_center:
+    tenant_id: tenant-partner
+    credentials: app
+    defaults:
+      sources:
+        - file: {{ path: snap.yaml }}
+{extra}customers: []
+"#
+    );
+    let site = SiteTest::with_config(&yaml);
+    std::fs::write(
+        site.path("snap.yaml"),
+        "taken_at: 2026-11-22T12:00:00Z\nservices:\n  - { id: mail, name: Mail, health: operational }\n",
+    )
+    .unwrap();
+    site
+}
+
+fn discovered(site: &SiteTest) -> serde_json::Value {
+    serde_json::from_str(&site.read("data/_customers.json")).unwrap()
+}
+
+/// Fixes "discovery stops on page 3": Partner Center repeats one next URI
+/// on every page and moves on by the `MS-ContinuationToken` header only.
+#[test]
+fn discovery_pages_by_uri_and_continuation_token() {
+    for (customers, pages) in [(1, 1), (3, 2), (5, 3), (49, 25)] {
+        let mock = Mock::start_paged(SECRET, 2);
+        mock.tenant(
+            "tenant-partner",
+            support::mock::Tenant {
+                customers: pc_customers(customers),
+                ..Default::default()
+            },
+        );
+        let site = discovery_site(&mock, "");
+        let r = run(&site, &["fetch"]);
+        assert_eq!(r.code, 0, "{customers}: {}\n{}", r.stdout, r.stderr);
+        let listed = mock
+            .log()
+            .iter()
+            .filter(|l| l.path == "/v1/customers")
+            .count();
+        assert_eq!(listed, pages, "{customers} customers");
+        let next_uris: std::collections::BTreeSet<String> = mock
+            .log()
+            .iter()
+            .filter(|l| l.path == "/v1/customers")
+            .skip(1)
+            .map(|l| {
+                l.headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("MS-ContinuationToken"))
+                    .map(|(_, v)| v.clone())
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(next_uris.len(), pages - 1, "a new token on every page");
+        assert_eq!(
+            discovered(&site)["customers"].as_array().unwrap().len(),
+            customers
+        );
+    }
+}
+
+#[test]
+fn discovery_of_2500_customers_at_500_a_page() {
+    let mock = Mock::start_paged(SECRET, 500);
+    mock.tenant(
+        "tenant-partner",
+        support::mock::Tenant {
+            customers: pc_customers(2500),
+            ..Default::default()
+        },
+    );
+    let site = discovery_site(&mock, "");
+    let r = run(&site, &["fetch"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("2500 customer(s) from Partner Center"),
+        "{}",
+        r.stdout
+    );
+    let sizes: Vec<String> = mock
+        .log()
+        .iter()
+        .filter(|l| l.path == "/v1/customers")
+        .map(|l| l.path.clone())
+        .collect();
+    assert_eq!(sizes.len(), 5);
+    assert_eq!(
+        discovered(&site)["customers"].as_array().unwrap().len(),
+        2500
+    );
+    let paths = run(&site, &["paths"]);
+    assert_eq!(paths.stdout.lines().count(), 2500);
+}
+
+/// Without an earlier list, a failed discovery says so, and `fetch` and
+/// `build --offline` agree on the exit code.
+#[test]
+fn failed_discovery_without_a_list_says_so_and_exit_codes_agree() {
+    let mock = Mock::start(SECRET);
+    mock.tenant(
+        "tenant-partner",
+        support::mock::Tenant {
+            customers: pc_customers(3),
+            ..Default::default()
+        },
+    );
+    mock.fault(
+        "tenant-partner",
+        Api::PartnerCenter,
+        Fault::ServerError,
+        100,
+    );
+    let site = discovery_site(&mock, "");
+    let fetch = run(&site, &["fetch"]);
+    assert_eq!(fetch.code, 4, "{}\n{}", fetch.stdout, fetch.stderr);
+    assert!(
+        fetch.stdout.contains("HTTP 500 from")
+            && fetch.stdout.contains("no customer list yet")
+            && !fetch.stdout.contains("using the last list"),
+        "{}",
+        fetch.stdout
+    );
+    let built = run(&site, &["build", "--offline"]);
+    assert_eq!(built.code, fetch.code, "{}\n{}", built.stdout, built.stderr);
+    assert!(
+        built.stdout.contains("no customer list yet"),
+        "{}",
+        built.stdout
+    );
+    // Then it works: the list is written, and a later failure keeps it.
+    mock.clear_faults();
+    let ok = run(&site, &["fetch"]);
+    assert_eq!(ok.code, 0, "{}", ok.stdout);
+    assert_eq!(run(&site, &["build", "--offline"]).code, 0);
+    mock.fault(
+        "tenant-partner",
+        Api::PartnerCenter,
+        Fault::ServerError,
+        100,
+    );
+    let again = run(&site, &["fetch"]);
+    assert_eq!(again.code, 4);
+    assert!(
+        again.stdout.contains("using the list of") && again.stdout.contains("(3 customer(s))"),
+        "{}",
+        again.stdout
+    );
+    let built = run(&site, &["build", "--offline"]);
+    assert_eq!(built.code, 4, "{}", built.stdout);
+    assert!(
+        built.stdout.starts_with("built 3 customers"),
+        "{}",
+        built.stdout
+    );
+    let d = discovered(&site);
+    assert_eq!(d["customers"].as_array().unwrap().len(), 3, "list kept");
+    assert!(d["error"].as_str().unwrap().contains("HTTP 500"));
+}
+
+/// Discovered customers get settings by rule (domain suffix, country) and
+/// by tenant, over the defaults.
+#[test]
+fn discovery_rules_and_overrides_set_customer_settings() {
+    let mock = Mock::start_paged(SECRET, 10);
+    let mut list = pc_customers(4);
+    list[1]["companyProfile"]["domain"] = serde_json::json!("lianhua.partner.onmschina.cn");
+    list[2]["billingProfile"] = serde_json::json!({"defaultAddress": {"country": "kr"}});
+    mock.tenant(
+        "tenant-partner",
+        support::mock::Tenant {
+            customers: list.clone(),
+            ..Default::default()
+        },
+    );
+    let t3 = list[3]["id"].as_str().unwrap().to_owned();
+    let extra = format!(
+        r#"    rules:
+      - when: {{ domain_suffix: .onmschina.cn }}
+        set: {{ cloud: china, time_zone: Asia/Shanghai, default_locale: zh-CN }}
+      - when: {{ country: KR }}
+        set: {{ time_zone: Asia/Seoul, locales: [ko-KR, en] }}
+    overrides:
+      - tenant_id: {t3}
+        slug: the-fourth
+        name: Fourth Customer Ltd
+        set:
+          support: {{ email: help@fourth.example }}
+"#
+    );
+    let site = discovery_site(&mock, &extra).edit("statusfleet.yaml", |y| {
+        y.replace(
+            "  locales: [en]\n",
+            "  locales: [en]\n  time_zone: Europe/Paris\n",
+        )
+    });
+    let r = run(&site, &["fetch"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let b = run(&site, &["build", "--offline"]);
+    assert_eq!(b.code, 0, "{}\n{}", b.stdout, b.stderr);
+    let paths = run(&site, &["paths"]).stdout;
+    for slug in ["cust0", "lianhua", "cust2", "the-fourth"] {
+        assert!(paths.contains(&format!("{slug}\t")), "{slug} in\n{paths}");
+    }
+    // cust0: defaults (Europe/Paris, en).
+    let p0 = site.read("public/cust0/en/index.html");
+    assert!(
+        p0.contains("UTC+1") || p0.contains("UTC+2") || p0.contains("Central European"),
+        "Paris zone"
+    );
+    // lianhua: 21Vianet, Shanghai, zh-CN default.
+    assert!(site.path("public/lianhua/zh-CN/index.html").is_file());
+    let lh = site.read("public/lianhua/zh-CN/index.html");
+    assert!(
+        lh.contains("portal.partner.microsoftonline.cn")
+            || lh.contains("21Vianet")
+            || lh.contains("世纪互联"),
+        "china cloud next steps"
+    );
+    assert!(lh.contains("GMT+8"), "Shanghai zone");
+    // cust2 (country KR): Seoul, ko-KR and en.
+    assert!(site.path("public/cust2/ko-KR/index.html").is_file());
+    assert!(site.read("public/cust2/ko-KR/index.html").contains("GMT+9"));
+    // Override: slug, name and support email.
+    let four = site.read("public/the-fourth/en/index.html");
+    assert!(four.contains("Fourth Customer Ltd"));
+    assert!(four.contains("help@fourth.example"));
+}
+
+/// Two customers with one display name are told apart by their domain.
+#[test]
+fn fleet_index_tells_customers_of_the_same_name_apart() {
+    let mock = Mock::start_paged(SECRET, 10);
+    let mut list = pc_customers(2);
+    list[0]["companyProfile"]["companyName"] = serde_json::json!("Contoso");
+    list[1]["companyProfile"]["companyName"] = serde_json::json!("Contoso");
+    mock.tenant(
+        "tenant-partner",
+        support::mock::Tenant {
+            customers: list,
+            ..Default::default()
+        },
+    );
+    let site = discovery_site(&mock, "").edit("statusfleet.yaml", |y| {
+        y.replace(
+            "  locales: [en]\n",
+            "  locales: [en]\n  fleet_index: true\n",
+        )
+    });
+    assert_eq!(run(&site, &["fetch"]).code, 0);
+    assert_eq!(run(&site, &["build", "--offline"]).code, 0);
+    let index = site.read("public/index.html");
+    assert!(index.contains("(cust0.onmicrosoft.com)"), "{index}");
+    assert!(index.contains("(cust1.onmicrosoft.com)"), "{index}");
 }

@@ -89,37 +89,25 @@ fn t(secs: i64) -> DateTime<Utc> {
 
 fn incident(id: &str, updates: &[(i64, String)]) -> Incident {
     Incident {
-        id: id.to_owned(),
-        title: format!("title {id}"),
-        classification: Classification::Incident,
-        status: IncidentStatus::Investigating,
-        impact: None,
-        impact_description: None,
-        services: Vec::new(),
-        started_at: t(0),
-        ended_at: None,
-        updated_at: None,
         updates: updates
             .iter()
-            .map(|(at, body)| Update {
-                at: t(*at),
-                status: None,
-                body: body.clone(),
-                format: BodyFormat::Text,
-                region: None,
-            })
+            .map(|(at, body)| Update::new(t(*at), body.clone(), BodyFormat::Text))
             .collect(),
-        links: Vec::new(),
-        lang: "en".to_owned(),
+        ..Incident::new(
+            id.to_owned(),
+            format!("title {id}"),
+            Classification::Incident,
+            IncidentStatus::Investigating,
+            t(0),
+        )
     }
 }
 
 fn data(incidents: Vec<Incident>) -> SourceData {
     SourceData {
         label: "graph".to_owned(),
-        services: Vec::new(),
         incidents,
-        maintenance: Vec::new(),
+        ..SourceData::default()
     }
 }
 
@@ -217,7 +205,7 @@ proptest! {
         let i = serde_json::from_value::<statuspage::Incidents>(mutate(&fixture("statuspage/incidents.json"), &p));
         let m = serde_json::from_value::<statuspage::Maintenances>(mutate(&fixture("statuspage/scheduled-maintenances.json"), &p));
         if let (Ok(s), Ok(i), Ok(m)) = (s, i, m) {
-            let _ = statuspage::normalize(s, i, m, None, "en");
+            let _ = statuspage::normalize(&s, &i, &m, None, "en");
         }
     }
 

@@ -13,8 +13,9 @@ use crate::model::ServiceId;
 pub mod branding;
 mod sources;
 pub use sources::{
-    BaseUrl, CloudsConfig, CredentialConfig, Credentials, CustomerDefaults, Discovery, Endpoints,
-    FetchSettings, PartnerCenterDiscovery, SourceConfig,
+    BaseUrl, CloudsConfig, CredentialConfig, Credentials, CustomerDefaults, CustomerSettings,
+    Discovery, DiscoveryOverride, DiscoveryRule, Endpoints, FetchSettings, PartnerCenterDiscovery,
+    RuleMatch, SourceConfig,
 };
 
 pub const CONFIG_FILE: &str = "statusfleet.yaml";
@@ -111,10 +112,12 @@ fn default_path_secret_env() -> String {
 impl Config {
     /// Adds customers found by discovery. A customer under `customers:`
     /// with the same tenant id wins; slugs come from the customer's
-    /// `onmicrosoft.com` domain and never collide.
+    /// `onmicrosoft.com` domain (or its override) and never collide. Each
+    /// gets `defaults`, then every matching rule in order, then its
+    /// override.
     pub fn add_discovered(&mut self, found: &[crate::source::partner_center::Discovered]) {
         let Some(d) = &self.discovery else { return };
-        let defaults = &d.partner_center.defaults;
+        let pc = &d.partner_center;
         let mut tenants: BTreeSet<String> = self
             .customers
             .iter()
@@ -123,62 +126,164 @@ impl Config {
         let mut slugs: BTreeSet<String> = self.customers.iter().map(|c| c.slug.0.clone()).collect();
         let mut sorted = found.to_vec();
         sorted.sort_by(|a, b| a.tenant_id.cmp(&b.tenant_id));
+        // Overridden slugs are reserved first, so a domain-made slug
+        // never takes one.
+        let overrides: std::collections::BTreeMap<String, &sources::DiscoveryOverride> = pc
+            .overrides
+            .iter()
+            .map(|o| (o.tenant_id.to_lowercase(), o))
+            .collect();
+        for o in overrides.values() {
+            if let Some(s) = &o.slug {
+                slugs.insert(s.0.clone());
+            }
+        }
+        let mut added = Vec::new();
         for f in sorted {
             if !tenants.insert(f.tenant_id.to_lowercase()) {
                 continue;
             }
-            let base = crate::source::partner_center::slug_for(&f);
-            let tail: String = f
-                .tenant_id
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric())
-                .take(8)
-                .collect::<String>()
-                .to_ascii_lowercase();
-            let Some(slug) = [base.clone(), format!("{base}-{tail}")]
-                .into_iter()
-                .filter_map(|s| Slug::parse(&s).ok())
-                .find(|s| !slugs.contains(s.as_str()))
-            else {
-                continue;
+            let own = overrides.get(&f.tenant_id.to_lowercase()).copied();
+            let slug = match own.and_then(|o| o.slug.clone()) {
+                Some(s) => s,
+                None => {
+                    let base = crate::source::partner_center::slug_for(&f);
+                    let tail: String = f
+                        .tenant_id
+                        .chars()
+                        .filter(|c| c.is_ascii_alphanumeric())
+                        .take(8)
+                        .collect::<String>()
+                        .to_ascii_lowercase();
+                    let Some(slug) = [base.clone(), format!("{base}-{tail}")]
+                        .into_iter()
+                        .filter_map(|s| Slug::parse(&s).ok())
+                        .find(|s| !slugs.contains(s.as_str()))
+                    else {
+                        continue;
+                    };
+                    slugs.insert(slug.0.clone());
+                    slug
+                }
             };
-            slugs.insert(slug.0.clone());
-            let default_locale = defaults
-                .default_locale
-                .clone()
-                .unwrap_or_else(|| self.site.default_locale.clone());
-            let mut locales = vec![default_locale.clone()];
-            for l in defaults
-                .locales
-                .clone()
-                .unwrap_or_else(|| self.site.locales.clone())
-            {
+            let layers = pc
+                .rules
+                .iter()
+                .filter(|r| r.when.matches(&f))
+                .map(|r| &r.set)
+                .chain(own.map(|o| &o.set));
+            let mut s = Layered::from_defaults(&pc.defaults, pc.cloud, &self.site);
+            for layer in layers {
+                s.apply(layer);
+            }
+            let mut locales = vec![s.default_locale.clone()];
+            for l in s.locales {
                 if !locales.contains(&l) {
                     locales.push(l);
                 }
             }
             let folder = self.paths.folder(&slug, Some(&f.tenant_id));
-            self.customers.push(Customer {
+            added.push(Customer {
                 folder,
                 slug,
-                name: f.name.clone(),
+                name: own
+                    .and_then(|o| o.name.clone())
+                    .unwrap_or_else(|| f.name.clone()),
+                domain: f.domain.clone(),
                 logo: None,
                 tenant_id: Some(f.tenant_id.clone()),
-                cloud: defaults.cloud.unwrap_or(d.partner_center.cloud),
-                default_locale,
+                cloud: s.cloud,
+                default_locale: s.default_locale,
                 locales,
-                time_zone: defaults.time_zone.unwrap_or(self.site.time_zone),
+                time_zone: s.time_zone,
                 services: None,
-                sources: defaults.sources.clone(),
-                support: defaults.support.clone(),
+                sources: s.sources,
+                support: s.support,
                 indexable: false,
             });
         }
+        self.customers.extend(added);
     }
 
     /// The history store folder.
     pub fn data_dir(&self) -> PathBuf {
         self.root.join(&self.fetch.data_dir)
+    }
+}
+
+/// A discovered customer's settings while `defaults`, rules and its
+/// override are laid over each other.
+struct Layered {
+    cloud: Cloud,
+    default_locale: Locale,
+    locales: Vec<Locale>,
+    time_zone: TimeZone,
+    sources: Vec<SourceConfig>,
+    support: Support,
+}
+
+impl Layered {
+    fn from_defaults(d: &CustomerDefaults, cloud: Cloud, site: &Site) -> Layered {
+        Layered {
+            cloud: d.cloud.unwrap_or(cloud),
+            default_locale: d
+                .default_locale
+                .clone()
+                .unwrap_or_else(|| site.default_locale.clone()),
+            locales: d.locales.clone().unwrap_or_else(|| site.locales.clone()),
+            time_zone: d.time_zone.unwrap_or(site.time_zone),
+            sources: d.sources.clone(),
+            support: d.support.clone(),
+        }
+    }
+
+    fn apply(&mut self, s: &sources::CustomerSettings) {
+        let sources::CustomerSettings {
+            cloud,
+            default_locale,
+            locales,
+            time_zone,
+            sources,
+            add_sources,
+            support,
+        } = s;
+        if let Some(c) = cloud {
+            self.cloud = *c;
+        }
+        if let Some(l) = default_locale {
+            self.default_locale = l.clone();
+        }
+        if let Some(l) = locales {
+            self.locales = l.clone();
+        }
+        if let Some(t) = time_zone {
+            self.time_zone = *t;
+        }
+        if let Some(list) = sources {
+            self.sources = list.clone();
+        }
+        for add in add_sources {
+            // A source named twice would be fetched twice into one key.
+            self.sources.retain(|have| have.key() != add.key());
+            self.sources.push(add.clone());
+        }
+        let Support {
+            service_request_url,
+            self_support_url,
+            email,
+            phone,
+        } = support;
+        let to = &mut self.support;
+        for (slot, value) in [
+            (&mut to.service_request_url, service_request_url),
+            (&mut to.self_support_url, self_support_url),
+            (&mut to.email, email),
+            (&mut to.phone, phone),
+        ] {
+            if value.is_some() {
+                slot.clone_from(value);
+            }
+        }
     }
 }
 
@@ -294,6 +399,9 @@ pub enum Cloud {
 #[derive(Debug, Clone)]
 pub struct Customer {
     pub slug: Slug,
+    /// The customer's primary domain (`contoso.onmicrosoft.com`): tells
+    /// apart customers with the same display name in every list.
+    pub domain: Option<String>,
     /// The customer's folder in the output: the slug, or with
     /// `site.path: secret` a name derived from the tenant id.
     pub folder: String,
@@ -336,6 +444,8 @@ struct RawConfig {
 struct RawCustomer {
     slug: Slug,
     name: String,
+    #[serde(default)]
+    domain: Option<String>,
     #[serde(default)]
     logo: Option<PathBuf>,
     #[serde(default)]
@@ -556,6 +666,7 @@ fn resolve(raw: RawConfig, root: PathBuf, file: &Path, text: &str) -> Result<Con
         let RawCustomer {
             slug,
             name,
+            domain,
             logo,
             tenant_id,
             cloud,
@@ -608,6 +719,7 @@ fn resolve(raw: RawConfig, root: PathBuf, file: &Path, text: &str) -> Result<Con
             folder: paths.folder(&slug, tenant_id.as_deref()),
             slug,
             name,
+            domain,
             logo,
             tenant_id,
             cloud,
@@ -846,9 +958,56 @@ fn check_fetch_side(
         let pc = &d.partner_center;
         let from = locate_scalar(text, 1, "discovery").map_or(1, |p| p.0);
         check_ref(from, &pc.credentials, "discovery.partner_center")?;
-        for s in &pc.defaults.sources {
-            if let Some(name) = s.credentials() {
-                check_ref(from, name, "discovery.partner_center.defaults")?;
+        let layers = std::iter::once(("defaults".to_owned(), pc.defaults.sources.iter().collect()))
+            .chain(pc.rules.iter().enumerate().map(|(i, r)| {
+                let list: Vec<&SourceConfig> = r
+                    .set
+                    .sources
+                    .iter()
+                    .flatten()
+                    .chain(&r.set.add_sources)
+                    .collect();
+                (format!("rules[{i}].set"), list)
+            }))
+            .chain(pc.overrides.iter().enumerate().map(|(i, o)| {
+                let list: Vec<&SourceConfig> = o
+                    .set
+                    .sources
+                    .iter()
+                    .flatten()
+                    .chain(&o.set.add_sources)
+                    .collect();
+                (format!("overrides[{i}].set"), list)
+            }));
+        for (key, list) in layers {
+            for s in list {
+                if let Some(name) = s.credentials() {
+                    check_ref(from, name, &format!("discovery.partner_center.{key}"))?;
+                }
+            }
+        }
+        for (i, r) in pc.rules.iter().enumerate() {
+            if r.when.is_empty() {
+                return err(
+                    from,
+                    "when",
+                    format!(
+                        "discovery.partner_center.rules[{i}].when: expected at least one of domain_suffix, country, name_prefix (use `defaults:` for every customer)"
+                    ),
+                );
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for o in &pc.overrides {
+            if !seen.insert(o.tenant_id.to_lowercase()) {
+                return err(
+                    from,
+                    &o.tenant_id,
+                    format!(
+                        "discovery.partner_center.overrides: tenant `{}` is listed twice",
+                        o.tenant_id
+                    ),
+                );
             }
         }
     }

@@ -280,8 +280,18 @@ pub struct FetchSettings {
     /// A `Retry-After` longer than this fails the source instead of waiting.
     #[serde(default = "default_max_retry_after")]
     pub max_retry_after_seconds: f64,
+    /// The largest answer read, decoded (gzip answers are decompressed
+    /// first).
     #[serde(default = "default_max_bytes")]
     pub max_response_bytes: u64,
+    /// Bytes of answers read or held at once, over every concurrent
+    /// request; an answer that would go over it is dropped and retried.
+    #[serde(default = "default_max_in_flight")]
+    pub max_in_flight_bytes: u64,
+    /// Time one source of one customer may take in a run, retries and
+    /// `Retry-After` waits included; well under the scheduling interval.
+    #[serde(default = "default_source_deadline")]
+    pub source_deadline_seconds: f64,
     /// Pages followed per listing (`@odata.nextLink`, `nextLink`, `links.next`).
     #[serde(default = "default_max_pages")]
     pub max_pages: usize,
@@ -300,6 +310,9 @@ impl FetchSettings {
     pub fn connect_timeout(&self) -> Duration {
         Duration::from_secs_f64(self.connect_timeout_seconds)
     }
+    pub fn source_deadline(&self) -> Duration {
+        Duration::from_secs_f64(self.source_deadline_seconds)
+    }
     /// Problems with the values, as `(key, message)`.
     pub fn problems(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
@@ -308,6 +321,7 @@ impl FetchSettings {
             ("connect_timeout_seconds", self.connect_timeout_seconds),
             ("backoff_seconds", self.backoff_seconds),
             ("max_retry_after_seconds", self.max_retry_after_seconds),
+            ("source_deadline_seconds", self.source_deadline_seconds),
         ];
         for (key, v) in positive {
             if !(v.is_finite() && v > 0.0 && v < 86_400.0) {
@@ -324,6 +338,15 @@ impl FetchSettings {
             out.push((
                 "tenant_requests_per_minute",
                 "fetch.tenant_requests_per_minute must be at least 1".into(),
+            ));
+        }
+        if self.max_in_flight_bytes < self.max_response_bytes {
+            out.push((
+                "max_in_flight_bytes",
+                format!(
+                    "fetch.max_in_flight_bytes ({}) must be at least fetch.max_response_bytes ({}), or the largest answer could never be read",
+                    self.max_in_flight_bytes, self.max_response_bytes
+                ),
             ));
         }
         if self.max_pages == 0 {
@@ -360,6 +383,12 @@ fn default_max_retry_after() -> f64 {
 fn default_max_bytes() -> u64 {
     32 * 1024 * 1024
 }
+fn default_max_in_flight() -> u64 {
+    256 * 1024 * 1024
+}
+fn default_source_deadline() -> f64 {
+    90.0
+}
 fn default_max_pages() -> usize {
     50
 }
@@ -382,6 +411,13 @@ pub struct PartnerCenterDiscovery {
     /// Settings of every discovered customer; an entry under `customers:`
     /// with the same `tenant_id` wins.
     pub defaults: CustomerDefaults,
+    /// Settings for the discovered customers a rule matches, applied in
+    /// order over `defaults` (a later rule wins, key by key).
+    #[serde(default)]
+    pub rules: Vec<DiscoveryRule>,
+    /// Settings of one discovered customer by tenant id, applied last.
+    #[serde(default)]
+    pub overrides: Vec<DiscoveryOverride>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -399,6 +435,97 @@ pub struct CustomerDefaults {
     pub sources: Vec<SourceConfig>,
     #[serde(default)]
     pub support: Support,
+}
+
+/// What a rule or an override may set; every key is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerSettings {
+    #[serde(default)]
+    pub cloud: Option<Cloud>,
+    #[serde(default)]
+    pub default_locale: Option<Locale>,
+    #[serde(default)]
+    pub locales: Option<Vec<Locale>>,
+    #[serde(default)]
+    pub time_zone: Option<TimeZone>,
+    /// Replaces the sources so far.
+    #[serde(default, deserialize_with = "opt_sources")]
+    pub sources: Option<Vec<SourceConfig>>,
+    /// Added to the sources so far (a Statuspage a customer depends on).
+    #[serde(default, with = "serde_yaml::with::singleton_map_recursive")]
+    pub add_sources: Vec<SourceConfig>,
+    /// Keys set here replace those so far.
+    #[serde(default)]
+    pub support: Support,
+}
+
+fn opt_sources<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<SourceConfig>>, D::Error> {
+    serde_yaml::with::singleton_map_recursive::deserialize(d).map(Some)
+}
+
+/// Which discovered customers a rule applies to: every condition given
+/// must hold.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleMatch {
+    /// The customer's domain ends with this (`.cn`, `contoso.com`),
+    /// compared without regard to case.
+    #[serde(default)]
+    pub domain_suffix: Option<String>,
+    /// ISO 3166 alpha-2 country of the customer's billing address (`CN`).
+    #[serde(default)]
+    pub country: Option<String>,
+    /// The customer's display name starts with this.
+    #[serde(default)]
+    pub name_prefix: Option<String>,
+}
+
+impl RuleMatch {
+    pub fn is_empty(&self) -> bool {
+        self.domain_suffix.is_none() && self.country.is_none() && self.name_prefix.is_none()
+    }
+    pub fn matches(&self, d: &crate::source::partner_center::Discovered) -> bool {
+        let suffix = self.domain_suffix.as_ref().is_none_or(|s| {
+            d.domain
+                .as_deref()
+                .is_some_and(|dom| dom.to_lowercase().ends_with(&s.to_lowercase()))
+        });
+        let country = self.country.as_ref().is_none_or(|c| {
+            d.country
+                .as_deref()
+                .is_some_and(|x| x.eq_ignore_ascii_case(c.trim()))
+        });
+        let name = self
+            .name_prefix
+            .as_ref()
+            .is_none_or(|p| d.name.starts_with(p.as_str()));
+        suffix && country && name
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiscoveryRule {
+    pub when: RuleMatch,
+    pub set: CustomerSettings,
+}
+
+/// One discovered customer's own settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiscoveryOverride {
+    pub tenant_id: String,
+    /// Its folder name instead of the one made from its domain.
+    #[serde(default)]
+    pub slug: Option<super::Slug>,
+    /// Its display name instead of Partner Center's.
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub set: CustomerSettings,
 }
 
 /// Every credential set, by name.

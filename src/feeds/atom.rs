@@ -128,7 +128,7 @@ pub fn feed(v: &LocaleViews, links: &Links) -> String {
 
     let maint_label = cat.t("nav.maintenance");
     for item in &model.maintenance {
-        let (mt, now_status, body) = item;
+        let (mt, now_status, body) = (&item.maintenance, &item.status, &item.html);
         let view = v.maint(item);
         let link = match links.absolute(&format!("{tag}/maintenance.html")) {
             Some(abs) => format!("{abs}#{}", view.anchor),

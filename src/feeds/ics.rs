@@ -36,7 +36,7 @@ pub fn calendar(v: &LocaleViews, links: &Links) -> String {
     out.line("X-PUBLISHED-TTL:PT1H");
     let category = cat.t("nav.maintenance");
     for item in &model.maintenance {
-        let (m, status, html) = item;
+        let (m, status, html) = (&item.maintenance, &item.status, &item.html);
         let view = v.maint(item);
         out.line("BEGIN:VEVENT");
         out.line(&format!(

@@ -140,6 +140,7 @@ fn maintenance_status(s: MaintenanceStatus) -> &'static str {
     match s {
         MaintenanceStatus::Scheduled => "scheduled",
         MaintenanceStatus::InProgress => "in_progress",
+        MaintenanceStatus::Verifying => "verifying",
         MaintenanceStatus::Completed | MaintenanceStatus::Cancelled => "completed",
     }
 }
@@ -270,12 +271,8 @@ impl Api<'_, '_, '_> {
         }
     }
 
-    fn maintenance(
-        &self,
-        item: &(crate::model::Maintenance, MaintenanceStatus, String),
-        up: usize,
-    ) -> Incident {
-        let (mt, status, html) = item;
+    fn maintenance(&self, item: &crate::site::MaintenanceModel, up: usize) -> Incident {
+        let (mt, status, html) = (&item.maintenance, &item.status, &item.html);
         let cat = self.v.cat;
         let view = self.v.maint(item);
         let tag = cat.locale.tag();
@@ -384,17 +381,12 @@ pub fn api(v: &LocaleViews, links: &Links) -> Vec<(String, Vec<u8>)> {
             .maintenance
             .iter()
             .rev()
-            .filter(|m| keep(m.1))
+            .filter(|m| keep(m.status))
             .take(RECENT)
             .map(|m| api.maintenance(m, up))
             .collect()
     };
-    let upcoming_or_active = |s: MaintenanceStatus| {
-        matches!(
-            s,
-            MaintenanceStatus::Scheduled | MaintenanceStatus::InProgress
-        )
-    };
+    let upcoming_or_active = |s: MaintenanceStatus| s.is_open();
 
     #[derive(Serialize)]
     struct Summary {
@@ -482,7 +474,12 @@ pub fn api(v: &LocaleViews, links: &Links) -> Vec<(String, Vec<u8>)> {
             "scheduled-maintenances/active.json".into(),
             to_json(&Maintenances {
                 page: api.page(3),
-                scheduled_maintenances: maintenances(3, &|s| s == MaintenanceStatus::InProgress),
+                scheduled_maintenances: maintenances(3, &|s| {
+                    matches!(
+                        s,
+                        MaintenanceStatus::InProgress | MaintenanceStatus::Verifying
+                    )
+                }),
             }),
         ),
     ]

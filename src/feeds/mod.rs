@@ -121,25 +121,79 @@ pub(crate) fn service_names(services: &[crate::site::views::ServiceLink]) -> Str
 }
 
 /// A maintenance window's milestones so far, oldest first: announced,
-/// then started and completed as the snapshot time passes them, or
-/// cancelled. Feeds and the JSON API tell the same story.
+/// then started, verifying and completed, or cancelled. Upstream's own
+/// updates give them when it posts a timeline (each status when it was
+/// first posted); otherwise the window does, up to the status upstream
+/// gives. Never dated after `now`. Feeds and the JSON API tell the same
+/// story.
 pub(crate) fn milestones(
     m: &Maintenance,
     status: MaintenanceStatus,
     now: DateTime<Utc>,
 ) -> Vec<(MaintenanceStatus, DateTime<Utc>)> {
-    let announced = m.updated_at.unwrap_or(m.starts_at).min(m.starts_at);
+    let announced = m
+        .updated_at
+        .unwrap_or(m.starts_at)
+        .min(m.starts_at)
+        .min(now);
     let mut out = vec![(MaintenanceStatus::Scheduled, announced)];
+    let mut posted: Vec<(MaintenanceStatus, DateTime<Utc>)> = m
+        .updates
+        .iter()
+        .filter_map(|u| {
+            let s = match u.upstream_status.as_deref()? {
+                "scheduled" => MaintenanceStatus::Scheduled,
+                "in_progress" => MaintenanceStatus::InProgress,
+                "verifying" => MaintenanceStatus::Verifying,
+                "completed" => MaintenanceStatus::Completed,
+                _ => return None,
+            };
+            Some((s, u.at.min(now)))
+        })
+        .collect();
+    if !posted.is_empty() {
+        posted.sort_by_key(|(_, at)| *at);
+        out[0].1 = posted[0].1.min(announced);
+        for (s, at) in posted {
+            if !out.iter().any(|(have, _)| *have == s) {
+                out.push((s, at));
+            }
+        }
+        if status == MaintenanceStatus::Cancelled {
+            out.retain(|(s, _)| *s == MaintenanceStatus::Scheduled);
+            out.push((
+                MaintenanceStatus::Cancelled,
+                m.updated_at.unwrap_or(announced).min(now),
+            ));
+        }
+        return out;
+    }
     if status == MaintenanceStatus::Cancelled {
-        let at = m.updated_at.unwrap_or(m.starts_at).max(announced);
+        let at = m.updated_at.unwrap_or(m.starts_at).max(announced).min(now);
         out.push((MaintenanceStatus::Cancelled, at));
         return out;
     }
-    if now >= m.starts_at {
+    let reached = |s: MaintenanceStatus| {
+        use MaintenanceStatus::*;
+        let rank = |x| match x {
+            Scheduled => 0,
+            InProgress => 1,
+            Verifying => 2,
+            Completed | Cancelled => 3,
+        };
+        rank(status) >= rank(s)
+    };
+    if reached(MaintenanceStatus::InProgress) && now >= m.starts_at {
         out.push((MaintenanceStatus::InProgress, m.starts_at));
     }
-    if now >= m.ends_at {
-        out.push((MaintenanceStatus::Completed, m.ends_at.max(m.starts_at)));
+    if reached(MaintenanceStatus::Completed) {
+        // Completed before its planned end: when upstream last changed it.
+        let at = if now >= m.ends_at {
+            m.ends_at.max(m.starts_at)
+        } else {
+            m.updated_at.unwrap_or(now).min(now)
+        };
+        out.push((MaintenanceStatus::Completed, at));
     }
     out
 }

@@ -22,12 +22,33 @@ pub enum FetchError {
         attempts: u32,
         /// `: code: message` from the error envelope, if any.
         detail: String,
+        /// The envelope's error code (`NoRegisteredProviderFound`).
+        code: Option<String>,
     },
-    #[error("{host} did not answer within {seconds:.0} s ({attempts} attempt(s))")]
+    #[error(
+        "{what} from {host}: page {page} failed ({reason}); the listing is incomplete, so none of it is used (an expired skip token is retried on the next run)"
+    )]
+    Paging {
+        what: String,
+        host: String,
+        page: usize,
+        reason: String,
+    },
+    #[error("{host}: {phase} within {seconds:.0} s ({attempts} attempt(s))")]
     Timeout {
         host: String,
+        phase: TimeoutPhase,
         seconds: f64,
         attempts: u32,
+    },
+    #[error(
+        "{what} did not finish within its deadline of {seconds:.0} s (fetch.source_deadline_seconds); {done}"
+    )]
+    Deadline {
+        what: String,
+        seconds: f64,
+        /// What was under way when it fired.
+        done: String,
     },
     #[error("cannot reach {host}: {reason} ({attempts} attempt(s))")]
     Network {
@@ -43,8 +64,28 @@ pub enum FetchError {
         seconds: f64,
         limit: f64,
     },
-    #[error("answer from {host} is larger than {limit} bytes")]
-    TooLarge { host: String, limit: u64 },
+    #[error("answer from {host} is larger than {limit} bytes{detail}")]
+    TooLarge {
+        host: String,
+        limit: u64,
+        /// How it was found out (`; it said Content-Length: …`, or that a
+        /// compressed answer decompresses to more: a gzip bomb).
+        detail: String,
+    },
+    #[error(
+        "answer from {host} was dropped at {read} bytes: the answers in flight together reached fetch.max_in_flight_bytes ({budget} bytes)"
+    )]
+    InFlight {
+        host: String,
+        read: u64,
+        budget: u64,
+    },
+    #[error("answer from {host} is not valid {encoding}: {reason}")]
+    Encoding {
+        host: String,
+        encoding: String,
+        reason: String,
+    },
     #[error("{what} from {host} has more than {limit} pages; stopped following links")]
     TooManyPages {
         what: String,
@@ -71,6 +112,29 @@ pub enum FetchError {
     Unsupported(String),
 }
 
+/// Which wait of a request ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutPhase {
+    /// No connection within `fetch.connect_timeout_seconds`.
+    Connect,
+    /// Connected, but no status line and headers within
+    /// `fetch.timeout_seconds`.
+    Headers,
+    /// Headers arrived, the body did not finish within
+    /// `fetch.timeout_seconds`.
+    Body,
+}
+
+impl std::fmt::Display for TimeoutPhase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TimeoutPhase::Connect => "could not connect",
+            TimeoutPhase::Headers => "sent no answer",
+            TimeoutPhase::Body => "headers arrived, the body did not finish",
+        })
+    }
+}
+
 /// Request and retry counts (for the summary).
 #[derive(Debug, Default)]
 pub struct Counters {
@@ -87,11 +151,14 @@ impl Counters {
     }
 }
 
-/// One HTTP answer, read in full (up to the cap).
+/// One HTTP answer, read in full (up to the cap) and decoded. It holds
+/// its share of the in-flight budget until it is dropped.
 #[derive(Debug)]
 pub struct Answer {
     pub status: StatusCode,
     pub body: Vec<u8>,
+    pub headers: reqwest::header::HeaderMap,
+    _budget: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 /// What to send.
@@ -126,6 +193,16 @@ pub struct Http {
     settings: FetchSettings,
     budgets: Mutex<HashMap<String, VecDeque<Instant>>>,
     seed: AtomicU64,
+    /// Bytes of answers being read or held, in KiB permits, across every
+    /// concurrent request (`fetch.max_in_flight_bytes`).
+    in_flight: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+/// Budget permits are KiB.
+const KIB: u64 = 1024;
+
+fn kib(bytes: u64) -> u32 {
+    u32::try_from(bytes.div_ceil(KIB)).unwrap_or(u32::MAX)
 }
 
 pub fn origin(url: &Url) -> String {
@@ -177,6 +254,16 @@ fn error_detail(body: &[u8]) -> String {
     out
 }
 
+/// The error code of a Graph or ARM error envelope.
+fn error_code(body: &[u8]) -> Option<String> {
+    let v = serde_json::from_slice::<serde_json::Value>(body).ok()?;
+    let e = v.get("error").filter(|e| e.is_object()).unwrap_or(&v);
+    e.get("code")
+        .and_then(|c| c.as_str())
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned)
+}
+
 enum Attempt {
     Done(Answer),
     Retry {
@@ -200,9 +287,10 @@ impl Http {
                 attempt.stop()
             }
         });
+        // No total timeout here: the waits for headers and for the body
+        // are timed apart, so a message can say which one ran out.
         let client = reqwest::Client::builder()
             .user_agent(concat!("statusfleet/", env!("CARGO_PKG_VERSION")))
-            .timeout(settings.timeout())
             .connect_timeout(settings.connect_timeout())
             .redirect(policy)
             .build()
@@ -210,11 +298,14 @@ impl Http {
         let seed = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0x9e37_79b9, |d| d.as_nanos() as u64);
+        let permits = kib(settings.max_in_flight_bytes)
+            .clamp(1, tokio::sync::Semaphore::MAX_PERMITS as u32) as usize;
         Ok(Http {
             client,
             settings: settings.clone(),
             budgets: Mutex::new(HashMap::new()),
             seed: AtomicU64::new(seed | 1),
+            in_flight: std::sync::Arc::new(tokio::sync::Semaphore::new(permits)),
         })
     }
 
@@ -328,28 +419,61 @@ impl Http {
         if let Some(form) = &req.form {
             b = b.form(form);
         }
-        let resp = match b.send().await {
-            Ok(r) => r,
-            Err(e) => {
+        // Ask for gzip and decode it here, so the size cap applies to
+        // the decoded bytes.
+        b = b.header("Accept-Encoding", "gzip");
+        let sent = tokio::time::timeout(self.settings.timeout(), b.send()).await;
+        let resp = match sent {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => {
                 return Attempt::Retry {
                     after: None,
-                    error: self.transport(&e, &h, attempt),
+                    error: self.transport(&e, &h, attempt, TimeoutPhase::Headers),
+                };
+            }
+            Err(_) => {
+                return Attempt::Retry {
+                    after: None,
+                    error: FetchError::Timeout {
+                        host: h,
+                        phase: TimeoutPhase::Headers,
+                        seconds: self.settings.timeout_seconds,
+                        attempts: attempt,
+                    },
                 };
             }
         };
         let status = resp.status();
-        let retry_after = resp
-            .headers()
+        let headers = resp.headers().clone();
+        let retry_after = headers
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
-        let body = match self.read_capped(resp, &h).await {
-            Ok(b) => b,
-            Err(BodyError::Fetch(e)) => return Attempt::Fail(e),
-            Err(BodyError::Transport(e)) => {
+        let read = tokio::time::timeout(self.settings.timeout(), self.read_capped(resp, &h)).await;
+        let (body, permit) = match read {
+            Ok(Ok(b)) => b,
+            Ok(Err(BodyError::Fetch(e))) => return Attempt::Fail(e),
+            Ok(Err(BodyError::Busy(e))) => {
                 return Attempt::Retry {
                     after: None,
-                    error: self.transport(&e, &h, attempt),
+                    error: e,
+                };
+            }
+            Ok(Err(BodyError::Transport(e))) => {
+                return Attempt::Retry {
+                    after: None,
+                    error: self.transport(&e, &h, attempt, TimeoutPhase::Body),
+                };
+            }
+            Err(_) => {
+                return Attempt::Retry {
+                    after: None,
+                    error: FetchError::Timeout {
+                        host: h,
+                        phase: TimeoutPhase::Body,
+                        seconds: self.settings.timeout_seconds,
+                        attempts: attempt,
+                    },
                 };
             }
         };
@@ -363,17 +487,35 @@ impl Http {
                     host: h,
                     attempts: attempt,
                     detail: error_detail(&body),
+                    code: error_code(&body),
                 },
             };
         }
-        Attempt::Done(Answer { status, body })
+        Attempt::Done(Answer {
+            status,
+            body,
+            headers,
+            _budget: permit,
+        })
     }
 
-    fn transport(&self, e: &reqwest::Error, host: &str, attempts: u32) -> FetchError {
+    fn transport(
+        &self,
+        e: &reqwest::Error,
+        host: &str,
+        attempts: u32,
+        phase: TimeoutPhase,
+    ) -> FetchError {
         if e.is_timeout() {
+            let (phase, seconds) = if e.is_connect() {
+                (TimeoutPhase::Connect, self.settings.connect_timeout_seconds)
+            } else {
+                (phase, self.settings.timeout_seconds)
+            };
             FetchError::Timeout {
                 host: host.to_owned(),
-                seconds: self.settings.timeout_seconds,
+                phase,
+                seconds,
                 attempts,
             }
         } else {
@@ -393,34 +535,165 @@ impl Http {
         }
     }
 
+    /// Reads the body, decoding gzip, never holding more than the cap
+    /// (decoded) nor more than the in-flight budget allows: the budget is
+    /// taken as the body grows and waited for only before the first byte,
+    /// so two answers can never wait on each other.
     async fn read_capped(
         &self,
         mut resp: reqwest::Response,
         h: &str,
-    ) -> Result<Vec<u8>, BodyError> {
+    ) -> Result<(Vec<u8>, Option<tokio::sync::OwnedSemaphorePermit>), BodyError> {
         let limit = self.settings.max_response_bytes;
-        let too_large = || {
-            BodyError::Fetch(FetchError::TooLarge {
+        let announced = resp.content_length();
+        let encoding = resp
+            .headers()
+            .get(reqwest::header::CONTENT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim().to_ascii_lowercase())
+            .filter(|v| !v.is_empty() && v != "identity");
+        let gzip = match encoding.as_deref() {
+            None => false,
+            Some("gzip" | "x-gzip") => true,
+            Some(other) => {
+                return Err(BodyError::Fetch(FetchError::Encoding {
+                    host: h.to_owned(),
+                    encoding: other.to_owned(),
+                    reason: "only gzip was asked for".into(),
+                }));
+            }
+        };
+        if let Some(n) = announced.filter(|n| *n > limit) {
+            return Err(BodyError::Fetch(FetchError::TooLarge {
                 host: h.to_owned(),
                 limit,
-            })
+                detail: format!("; it said Content-Length: {n}"),
+            }));
+        }
+        // The first share: what the answer says it is (or 64 KiB),
+        // waited for while this request holds nothing else.
+        let first = announced.unwrap_or(64 * KIB).clamp(KIB, limit.max(KIB));
+        let budget = self.settings.max_in_flight_bytes;
+        let mut permit = std::sync::Arc::clone(&self.in_flight)
+            .acquire_many_owned(kib(first).min(kib(budget)))
+            .await
+            .expect("the in-flight budget is never closed");
+        let mut held = permit.num_permits() as u64 * KIB;
+        let mut sink = Capped {
+            bytes: Vec::with_capacity(usize::try_from(first.min(limit)).unwrap_or(0)),
+            limit,
         };
-        if resp.content_length().is_some_and(|n| n > limit) {
-            return Err(too_large());
-        }
-        let mut body = Vec::new();
+        let mut decoder = gzip.then(|| flate2::write::GzDecoder::new(Vec::new()));
+        let mut compressed = 0u64;
         while let Some(chunk) = resp.chunk().await.map_err(BodyError::Transport)? {
-            if body.len() as u64 + chunk.len() as u64 > limit {
-                return Err(too_large());
+            compressed += chunk.len() as u64;
+            if compressed > limit {
+                return Err(BodyError::Fetch(FetchError::TooLarge {
+                    host: h.to_owned(),
+                    limit,
+                    detail: String::new(),
+                }));
             }
-            body.extend_from_slice(&chunk);
+            match decoder.as_mut() {
+                None => sink.push(&chunk),
+                Some(d) => inflate(d, &chunk, &mut sink),
+            }
+            .map_err(|e| self.body_error(e, h, gzip, compressed))?;
+            // Grow the budget share with the body, without waiting.
+            let now = sink.bytes.len() as u64;
+            if now > held {
+                let more = kib(now - held).max(kib(64 * KIB));
+                match std::sync::Arc::clone(&self.in_flight).try_acquire_many_owned(more) {
+                    Ok(p) => {
+                        permit.merge(p);
+                        held = permit.num_permits() as u64 * KIB;
+                    }
+                    Err(_) => {
+                        return Err(BodyError::Busy(FetchError::InFlight {
+                            host: h.to_owned(),
+                            read: now,
+                            budget,
+                        }));
+                    }
+                }
+            }
         }
-        Ok(body)
+        if let Some(d) = decoder {
+            let rest = d.finish().map_err(|e| {
+                self.body_error(SinkError::Corrupt(e.to_string()), h, gzip, compressed)
+            })?;
+            sink.push(&rest)
+                .map_err(|e| self.body_error(e, h, gzip, compressed))?;
+        }
+        Ok((sink.bytes, Some(permit)))
     }
+
+    fn body_error(&self, e: SinkError, h: &str, gzip: bool, compressed: u64) -> BodyError {
+        BodyError::Fetch(match e {
+            SinkError::Full => FetchError::TooLarge {
+                host: h.to_owned(),
+                limit: self.settings.max_response_bytes,
+                detail: if gzip {
+                    format!(
+                        "; {compressed} bytes of gzip decompress to more (a decompression bomb?)"
+                    )
+                } else {
+                    String::new()
+                },
+            },
+            SinkError::Corrupt(reason) => FetchError::Encoding {
+                host: h.to_owned(),
+                encoding: "gzip".into(),
+                reason,
+            },
+        })
+    }
+}
+
+/// The decoded body, refusing to grow past the cap.
+struct Capped {
+    bytes: Vec<u8>,
+    limit: u64,
+}
+
+enum SinkError {
+    Full,
+    Corrupt(String),
+}
+
+impl Capped {
+    fn push(&mut self, b: &[u8]) -> Result<(), SinkError> {
+        if self.bytes.len() as u64 + b.len() as u64 > self.limit {
+            return Err(SinkError::Full);
+        }
+        self.bytes.extend_from_slice(b);
+        Ok(())
+    }
+}
+
+/// Feeds compressed bytes to the decoder and moves what it produced into
+/// the capped sink, so decoded bytes never pile up beyond the cap.
+fn inflate(
+    d: &mut flate2::write::GzDecoder<Vec<u8>>,
+    chunk: &[u8],
+    sink: &mut Capped,
+) -> Result<(), SinkError> {
+    use std::io::Write as _;
+    // Small steps: one input byte can decode to about 1,000 output bytes,
+    // so the cap is overshot by at most about 512 KiB before it is seen.
+    for piece in chunk.chunks(512) {
+        d.write_all(piece)
+            .map_err(|e| SinkError::Corrupt(e.to_string()))?;
+        let out = std::mem::take(d.get_mut());
+        sink.push(&out)?;
+    }
+    Ok(())
 }
 
 enum BodyError {
     Fetch(FetchError),
+    /// The in-flight budget is spent: retried later.
+    Busy(FetchError),
     Transport(reqwest::Error),
 }
 
@@ -444,6 +717,7 @@ pub fn status_error(url: &Url, answer: &Answer, attempts: u32) -> FetchError {
         host: host(url),
         attempts,
         detail: error_detail(&answer.body),
+        code: error_code(&answer.body),
     }
 }
 

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 
-use crate::config::{Config, Customer};
+use crate::config::{Config, Customer, SourceConfig};
 use crate::history;
 use auth::{AppCredentials, TokenCache};
 use http::{Counters, FetchError, Http};
@@ -37,6 +37,9 @@ pub struct CustomerOutcome {
     pub state: State,
     /// `(source label, reason)` of each failure.
     pub problems: Vec<(String, String)>,
+    /// `(source label, what)` of sources that answered that their service
+    /// is not offered here (not a failure).
+    pub notes: Vec<(String, String)>,
     pub requests: u64,
     pub retries: u64,
 }
@@ -64,9 +67,20 @@ impl FetchReport {
     }
 }
 
+/// The fetch's clock: the time now, or the moment `STATUSFLEET_NOW` names
+/// (RFC 3339), so tests can replay recorded upstream answers as of the day
+/// they were recorded.
+pub fn clock() -> chrono::DateTime<Utc> {
+    std::env::var("STATUSFLEET_NOW")
+        .ok()
+        .and_then(|v| chrono::DateTime::parse_from_rfc3339(v.trim()).ok())
+        .map_or_else(Utc::now, |t| t.to_utc())
+}
+
 struct Shared {
     http: Http,
     tokens: TokenCache,
+    pages: sources::PageCache,
     apps: BTreeMap<String, Result<AppCredentials, FetchError>>,
     config: Config,
     limit: tokio::sync::Semaphore,
@@ -89,6 +103,7 @@ pub fn run(config: &mut Config, progress: &Progress) -> Result<FetchReport, Fetc
     let mut shared = Shared {
         http,
         tokens: TokenCache::default(),
+        pages: sources::PageCache::default(),
         apps,
         config: config.clone(),
         limit: tokio::sync::Semaphore::new(config.fetch.concurrency),
@@ -153,14 +168,16 @@ async fn discover(
     let last = history::load_discovery(&dir);
     let endpoints = config.clouds.endpoints(d.cloud);
     let counters = Counters::default();
-    let now = Utc::now();
+    let now = clock();
     let result = match shared.apps.get(&d.credentials) {
         Some(Ok(app)) => {
             let ctx = sources::Ctx {
                 http: &shared.http,
                 tokens: &shared.tokens,
                 counters: &counters,
+                pages: &shared.pages,
                 endpoints: &endpoints,
+                cloud: d.cloud,
                 tenant: &d.tenant_id,
                 apps: &shared.apps,
                 now,
@@ -173,26 +190,33 @@ async fn discover(
             "discovery credentials missing".into(),
         )),
     };
+    // An unreadable list is not overwritten by a failure, only by a
+    // success.
+    let unreadable = last.as_ref().err().map(ToString::to_string);
+    let mut record = last.ok().flatten().unwrap_or_default();
+    record.schema = history::SCHEMA;
+    record.last_attempt = Some(now);
     match result {
         Ok(customers) => {
-            let record = history::DiscoveryRecord {
-                schema: history::SCHEMA,
-                fetched_at: Some(now),
-                customers: customers.clone(),
-            };
+            record.fetched_at = Some(now);
+            record.failing_since = None;
+            record.error = None;
+            record.customers = customers.clone();
             let problem = history::save_discovery(&dir, &record)
                 .err()
                 .map(|e| format!("customer discovery: {e}"));
             (customers, problem)
         }
         Err(e) => {
-            let kept = last.ok().flatten().map(|r| r.customers).unwrap_or_default();
-            (
-                kept,
-                Some(format!(
-                    "customer discovery (Partner Center): {e}; using the last list"
-                )),
-            )
+            record.failing_since.get_or_insert(now);
+            record.error = Some(e.to_string());
+            let mut problem = record.problem().expect("error set");
+            if let Some(u) = unreadable {
+                problem.push_str(&format!("; the last list is unreadable: {u}"));
+            } else if let Err(e) = history::save_discovery(&dir, &record) {
+                problem.push_str(&format!("; and recording the failure failed: {e}"));
+            }
+            (record.customers, Some(problem))
         }
     }
 }
@@ -207,6 +231,7 @@ async fn fetch_customer(shared: &Shared, customer: &Customer) -> CustomerOutcome
         slug: slug.to_owned(),
         state: State::Fresh,
         problems: Vec::new(),
+        notes: Vec::new(),
         requests: 0,
         retries: 0,
     };
@@ -224,10 +249,12 @@ async fn fetch_customer(shared: &Shared, customer: &Customer) -> CustomerOutcome
     };
     let endpoints = config.clouds.endpoints(customer.cloud);
     let tenant = customer.tenant_id.clone().unwrap_or_default();
-    let window_start = Utc::now() - chrono::Duration::days(i64::from(config.site.history_days));
+    let window_start = clock() - chrono::Duration::days(i64::from(config.site.history_days));
+    let mut keys = Vec::new();
     for source in customer.sources.iter().filter(|s| s.is_live()) {
-        let now = Utc::now();
-        let entry = hist.sources.entry(source.key()).or_default();
+        let now = clock();
+        let mut key = hist.key_of(source);
+        let entry = hist.sources.entry(key.clone()).or_default();
         let since = entry
             .last_success
             .map(|t| t - chrono::Duration::days(1))
@@ -237,14 +264,43 @@ async fn fetch_customer(shared: &Shared, customer: &Customer) -> CustomerOutcome
             http: &shared.http,
             tokens: &shared.tokens,
             counters: &counters,
+            pages: &shared.pages,
             endpoints: &endpoints,
+            cloud: customer.cloud,
             tenant: &tenant,
             apps: &shared.apps,
             now,
             since,
         };
-        match sources::fetch(&ctx, source).await {
-            Ok(data) => entry.record_success(data, now),
+        let deadline = config.fetch.source_deadline();
+        let fetched = match tokio::time::timeout(deadline, sources::fetch(&ctx, source)).await {
+            Ok(r) => r,
+            Err(_) => Err(http::FetchError::Deadline {
+                what: source.label(),
+                seconds: deadline.as_secs_f64(),
+                done: format!(
+                    "{} request(s) made; nothing of this run is kept",
+                    counters.get().0
+                ),
+            }),
+        };
+        match fetched {
+            Ok(data) => {
+                if let Some(note) = &data.not_offered {
+                    outcome.notes.push((source.label(), note.clone()));
+                }
+                let new_key = data.key.clone();
+                entry.record_success(data, now);
+                if let SourceConfig::Statuspage { url, .. } = source
+                    && !entry.urls.iter().any(|u| u == url.as_str())
+                {
+                    entry.urls.push(url.as_str().to_owned());
+                }
+                if let Some(k) = new_key {
+                    hist.rekey(&key, &k);
+                    key = k;
+                }
+            }
             Err(e) => {
                 let reason = e.to_string();
                 outcome.state = outcome.state.max(if entry.last_success.is_some() {
@@ -256,11 +312,11 @@ async fn fetch_customer(shared: &Shared, customer: &Customer) -> CustomerOutcome
                 entry.record_failure(&source.label(), reason, now);
             }
         }
+        keys.push(key);
     }
     hist.schema = history::SCHEMA;
     hist.customer = slug.to_owned();
     // Sources no longer configured are dropped from the file.
-    let keys: Vec<String> = customer.sources.iter().map(|s| s.key()).collect();
     hist.sources.retain(|k, _| keys.contains(k));
     if let Err(e) = tokio::task::block_in_place(|| history::save(&dir, &hist)) {
         outcome.state = State::Failed;

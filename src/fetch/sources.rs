@@ -1,7 +1,8 @@
 //! Fetching each kind of source: URLs, paging, auth; the answers go to the
 //! pure parsers in `crate::source`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use reqwest::Url;
@@ -9,15 +10,38 @@ use serde::de::DeserializeOwned;
 
 use super::auth::{AppCredentials, TokenCache};
 use super::http::{Counters, FetchError, Http, Request, origin, parse_json, status_error};
-use crate::config::{BaseUrl, Endpoints, SourceConfig};
+use crate::config::{BaseUrl, Cloud, Endpoints, SourceConfig};
 use crate::source::{SourceData, azure, graph, partner_center, statuspage};
+
+/// One Statuspage page's three answers.
+pub struct RawPage {
+    pub summary: statuspage::Summary,
+    pub incidents: statuspage::Incidents,
+    pub maintenances: statuspage::Maintenances,
+}
+
+type PageCell = Arc<tokio::sync::OnceCell<Result<Arc<RawPage>, FetchError>>>;
+
+/// Statuspage answers by page URL: a page many customers depend on is
+/// fetched once per run, not once per customer.
+#[derive(Default)]
+pub struct PageCache(Mutex<HashMap<String, PageCell>>);
+
+impl PageCache {
+    fn cell(&self, url: &str) -> PageCell {
+        let mut map = self.0.lock().expect("page cache lock");
+        Arc::clone(map.entry(url.to_owned()).or_default())
+    }
+}
 
 /// What one customer's fetch may use.
 pub struct Ctx<'a> {
     pub http: &'a Http,
     pub tokens: &'a TokenCache,
     pub counters: &'a Counters,
+    pub pages: &'a PageCache,
     pub endpoints: &'a Endpoints,
+    pub cloud: Cloud,
     /// The customer's tenant (for tokens and the request budget).
     pub tenant: &'a str,
     /// Credential sets by name, read once per run.
@@ -52,6 +76,19 @@ async fn get_authed(
     target: &Url,
     headers: &[(String, String)],
 ) -> Result<Vec<u8>, FetchError> {
+    send_authed(ctx, app, base, scope, reqwest::Method::GET, target, headers).await
+}
+
+/// [`get_authed`] with any method.
+async fn send_authed(
+    ctx: &Ctx<'_>,
+    app: &AppCredentials,
+    base: &BaseUrl,
+    scope: &str,
+    method: reqwest::Method,
+    target: &Url,
+    headers: &[(String, String)],
+) -> Result<Vec<u8>, FetchError> {
     let allowed = origin(&url(base.as_str())?);
     let login = ctx.endpoints.login.as_str();
     let mut renewed = false;
@@ -61,6 +98,7 @@ async fn get_authed(
             .token(ctx.http, login, ctx.tenant, scope, app, ctx.counters)
             .await?;
         let req = Request {
+            method: method.clone(),
             bearer: Some(token.expose()),
             allowed_origin: Some(&allowed),
             tenant: Some(ctx.tenant),
@@ -80,17 +118,18 @@ async fn get_authed(
     }
 }
 
-/// Follows a listing's next links: at most `max_pages`, never the same URL
-/// twice.
 /// Stops a listing that loops back to a page already read, or goes on
-/// longer than `limit` pages.
+/// longer than `limit` pages. A page is known by its URL and whatever else
+/// says where it starts: Partner Center repeats one next URI on every page
+/// and changes only the `MS-ContinuationToken` header.
 fn check_page(
     what: &str,
     u: &Url,
-    seen: &mut BTreeSet<String>,
+    cursor: &str,
+    seen: &mut BTreeSet<(String, String)>,
     limit: usize,
 ) -> Result<(), FetchError> {
-    if !seen.insert(u.to_string()) {
+    if !seen.insert((u.to_string(), cursor.to_owned())) {
         return Err(FetchError::Malformed {
             what: what.to_owned(),
             host: super::http::host_of(u),
@@ -126,9 +165,22 @@ async fn pages<P: DeserializeOwned, T>(
     let mut next = Some(first);
     let limit = ctx.http.settings().max_pages;
     while let Some(u) = next.take() {
-        check_page(what, &u, &mut seen, limit)?;
-        let body = get_authed(ctx, auth.app, auth.base, auth.scope, &u, &[]).await?;
-        let page: P = parse_json(what, &u, &body)?;
+        check_page(what, &u, "", &mut seen, limit)?;
+        // A next page that fails (an expired skip token answers 400 or
+        // 404) is a paging error, not an answer about the first page.
+        let page_error = |e: FetchError| match seen.len() {
+            1 => e,
+            n => FetchError::Paging {
+                what: what.to_owned(),
+                host: super::http::host_of(&u),
+                page: n,
+                reason: e.to_string(),
+            },
+        };
+        let body = get_authed(ctx, auth.app, auth.base, auth.scope, &u, &[])
+            .await
+            .map_err(page_error)?;
+        let page: P = parse_json(what, &u, &body).map_err(page_error)?;
         let (mut got, link) = split(page);
         items.append(&mut got);
         next = link
@@ -236,6 +288,7 @@ async fn fetch_graph(
             .iter()
             .filter_map(|m| graph::maintenance(m, &names))
             .collect(),
+        ..SourceData::default()
     })
 }
 
@@ -270,11 +323,12 @@ async fn fetch_azure(
     let start = ctx.now - Duration::days(i64::from(lookback_days));
     let mut events = Vec::new();
     for sub in &subscriptions {
-        let mut first = url(&format!(
+        let sub_path = format!(
             "{}/subscriptions/{}/providers/Microsoft.ResourceHealth/events",
             ep.arm.as_str(),
             url::form_urlencoded::byte_serialize(sub.as_bytes()).collect::<String>()
-        ))?;
+        );
+        let mut first = url(&sub_path)?;
         first
             .query_pairs_mut()
             .append_pair("api-version", api_version)
@@ -287,15 +341,29 @@ async fn fetch_azure(
             |p: azure::Page<_>| (p.value, p.next_link),
         )
         .await;
-        match got {
-            Ok(mut e) => events.append(&mut e),
-            Err(FetchError::Status { status: 404, .. }) => {
-                return Err(FetchError::Unsupported(format!(
-                    "Resource Health events are not available for subscription {sub} in this cloud (HTTP 404)"
-                )));
+        let mut got = match got {
+            Ok(e) => e,
+            // 21Vianet's cloud answers this where Resource Health is not
+            // offered: not a failure, said so on the pages.
+            Err(FetchError::Status {
+                code: Some(code), ..
+            }) if ctx.cloud == Cloud::China && code == "NoRegisteredProviderFound" => {
+                return Ok(SourceData {
+                    label: "Azure".into(),
+                    not_offered: Some(format!(
+                        "Azure Resource Health is not offered in this cloud (subscription {sub}: NoRegisteredProviderFound)"
+                    )),
+                    ..SourceData::default()
+                });
             }
             Err(e) => return Err(e),
+        };
+        for e in got.iter_mut().filter(|e| azure::is_sensitive(e)) {
+            if let Some(full) = event_details(ctx, get, &sub_path, api_version, &e.name).await? {
+                *e = full;
+            }
         }
+        events.append(&mut got);
     }
     let n = azure::normalize(&azure::dedupe(events), services, ctx.now);
     Ok(SourceData {
@@ -303,16 +371,50 @@ async fn fetch_azure(
         services: n.services,
         incidents: n.incidents,
         maintenance: n.maintenance,
+        ..SourceData::default()
     })
 }
 
-async fn fetch_statuspage(
+/// The full text of a sensitive event (a security advisory), which the
+/// list leaves out: `POST …/events/{id}/fetchEventDetails`. `None` when the
+/// app may not read it (it needs
+/// `Microsoft.ResourceHealth/events/fetchEventDetails/action`); pages then
+/// say the details are withheld.
+async fn event_details(
     ctx: &Ctx<'_>,
-    base: &BaseUrl,
-    name: Option<&str>,
-    components: Option<&[String]>,
-    lang: &str,
-) -> Result<SourceData, FetchError> {
+    auth: &Authz<'_>,
+    sub_path: &str,
+    api_version: &str,
+    tracking_id: &str,
+) -> Result<Option<azure::Event>, FetchError> {
+    let mut u = url(&format!(
+        "{sub_path}/{}/fetchEventDetails",
+        url::form_urlencoded::byte_serialize(tracking_id.as_bytes()).collect::<String>()
+    ))?;
+    u.query_pairs_mut().append_pair("api-version", api_version);
+    let got = send_authed(
+        ctx,
+        auth.app,
+        auth.base,
+        auth.scope,
+        reqwest::Method::POST,
+        &u,
+        &[],
+    )
+    .await;
+    match got {
+        Ok(body) => parse_json("event details", &u, &body).map(Some),
+        Err(FetchError::Status {
+            status: 401 | 403 | 404,
+            ..
+        }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Fetches a page's three files once per run (whoever asks first) and
+/// keeps the answer for every customer that depends on it.
+async fn statuspage_answers(ctx: &Ctx<'_>, base: &BaseUrl) -> Result<Arc<RawPage>, FetchError> {
     async fn get<T: DeserializeOwned>(
         ctx: &Ctx<'_>,
         base: &BaseUrl,
@@ -328,10 +430,33 @@ async fn fetch_statuspage(
         }
         parse_json(file, &u, &answer.body)
     }
-    let summary: statuspage::Summary = get(ctx, base, "summary.json").await?;
-    let incidents: statuspage::Incidents = get(ctx, base, "incidents.json").await?;
-    let maint: statuspage::Maintenances = get(ctx, base, "scheduled-maintenances.json").await?;
-    let n = statuspage::normalize(summary, incidents, maint, components, lang);
+    let cell = ctx.pages.cell(base.as_str());
+    cell.get_or_init(|| async {
+        Ok(Arc::new(RawPage {
+            summary: get(ctx, base, "summary.json").await?,
+            incidents: get(ctx, base, "incidents.json").await?,
+            maintenances: get(ctx, base, "scheduled-maintenances.json").await?,
+        }))
+    })
+    .await
+    .clone()
+}
+
+async fn fetch_statuspage(
+    ctx: &Ctx<'_>,
+    base: &BaseUrl,
+    name: Option<&str>,
+    components: Option<&[String]>,
+    lang: &str,
+) -> Result<SourceData, FetchError> {
+    let raw = statuspage_answers(ctx, base).await?;
+    let n = statuspage::normalize(
+        &raw.summary,
+        &raw.incidents,
+        &raw.maintenances,
+        components,
+        lang,
+    );
     let host = url(base.as_str())
         .ok()
         .and_then(|u| u.host_str().map(str::to_owned))
@@ -344,6 +469,8 @@ async fn fetch_statuspage(
         services: n.services,
         incidents: n.incidents,
         maintenance: n.maintenance,
+        key: n.page_id.map(|id| crate::history::statuspage_key(&id)),
+        not_offered: None,
     })
 }
 
@@ -360,7 +487,11 @@ pub async fn discover(
     let limit = ctx.http.settings().max_pages;
     let correlation = format!("{:032x}", ctx.now.timestamp_nanos_opt().unwrap_or(0));
     while let Some((u, extra)) = next.take() {
-        check_page("customers", &u, &mut seen, limit)?;
+        let cursor: String = extra
+            .iter()
+            .map(|(k, v): &(String, String)| format!("{}={v}\n", k.to_ascii_lowercase()))
+            .collect();
+        check_page("customers", &u, &cursor, &mut seen, limit)?;
         let mut headers: Vec<(String, String)> = vec![
             ("MS-Contract-Version".into(), "v1".into()),
             ("MS-CorrelationId".into(), correlation.clone()),

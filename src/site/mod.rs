@@ -51,6 +51,19 @@ pub struct ServiceModel {
     pub uptime_percent: f64,
 }
 
+/// A maintenance window as pages show it.
+#[derive(Debug)]
+pub struct MaintenanceModel {
+    pub maintenance: Maintenance,
+    /// Upstream's status, else what the window says at the snapshot time.
+    pub status: MaintenanceStatus,
+    /// The sanitized announcement.
+    pub html: String,
+    /// Upstream's later updates with sanitized bodies, newest first (the
+    /// first one is the announcement itself, shown as `html`).
+    pub updates: Vec<(Update, String)>,
+}
+
 #[derive(Debug)]
 pub struct CustomerModel<'a> {
     pub customer: &'a Customer,
@@ -61,12 +74,14 @@ pub struct CustomerModel<'a> {
     /// Incidents in the history window (or still active), newest first.
     pub incidents: Vec<IncidentModel>,
     /// Maintenance with its status at `now`, soonest first.
-    pub maintenance: Vec<(Maintenance, MaintenanceStatus, String)>,
+    pub maintenance: Vec<MaintenanceModel>,
     pub overall: Health,
     /// Content pages this customer has: name → locale → page.
     pub pages: BTreeMap<String, BTreeMap<String, crate::content::Page>>,
     /// Sources whose data is the last good answer, not a fresh one.
     pub stale: Vec<crate::model::StaleSource>,
+    /// Labels of sources whose service is not offered here.
+    pub not_offered: Vec<String>,
 }
 
 /// A name safe as a file name: kept when it is plain ASCII, otherwise made
@@ -106,6 +121,7 @@ pub fn build<'a>(
 ) -> CustomerModel<'a> {
     let now = snapshot.taken_at;
     let stale = snapshot.stale.clone();
+    let not_offered = snapshot.not_offered.clone();
     let window_start = now - Duration::days(i64::from(config.site.history_days));
     let mut incidents: Vec<IncidentModel> = snapshot
         .incidents
@@ -116,32 +132,29 @@ pub fn build<'a>(
         if p.front.customers.iter().any(|c| c == &customer.slug) {
             let f = &p.front;
             let incident = Incident {
-                id: id.clone(),
-                title: f.title.clone(),
-                classification: f.classification,
-                status: f.status,
                 impact: f.impact,
-                impact_description: None,
                 services: f.services.clone(),
-                started_at: f.started_at,
                 ended_at: f.ended_at,
                 updated_at: f.updates.iter().map(|u| u.at).max(),
                 updates: f
                     .updates
                     .iter()
                     .map(|u| Update {
-                        at: u.at,
                         status: u.status,
-                        body: u.body.clone(),
-                        format: crate::model::BodyFormat::Markdown,
-                        region: None,
+                        ..Update::new(u.at, u.body.clone(), crate::model::BodyFormat::Markdown)
                     })
                     .collect(),
-                links: Vec::new(),
                 lang: f
                     .lang
                     .as_ref()
                     .map_or_else(|| "en".to_owned(), |l| l.tag().to_owned()),
+                ..Incident::new(
+                    id.clone(),
+                    f.title.clone(),
+                    f.classification,
+                    f.status,
+                    f.started_at,
+                )
             };
             incidents.push(incident_model(
                 incident,
@@ -173,6 +186,7 @@ pub fn build<'a>(
                 ends_at: p.front.ends_at,
                 status: p.front.status,
                 body: p.body.clone(),
+                updates: Vec::new(),
                 format: crate::model::BodyFormat::Markdown,
                 lang: p.lang.clone(),
                 major: p.front.major,
@@ -228,19 +242,33 @@ pub fn build<'a>(
         .max()
         .unwrap_or(Health::Unknown);
 
-    let mut maintenance: Vec<(Maintenance, MaintenanceStatus, String)> = all_maintenance
+    let mut maintenance: Vec<MaintenanceModel> = all_maintenance
         .into_iter()
-        .filter(|m| m.ends_at >= window_start)
-        .map(|m| {
+        .filter(|m| m.ends_at >= window_start || m.status_at(now).is_open())
+        .map(|mut m| {
             let status = m.status_at(now);
             let html = crate::sanitize::upstream_body(&m.body, m.format);
-            (m, status, html)
+            m.updates.sort_by_key(|u| std::cmp::Reverse(u.at));
+            let updates = m
+                .updates
+                .iter()
+                // The oldest update is the announcement shown as the body.
+                .take(m.updates.len().saturating_sub(1))
+                .map(|u| (u.clone(), crate::sanitize::upstream_body(&u.body, u.format)))
+                .collect();
+            MaintenanceModel {
+                maintenance: m,
+                status,
+                html,
+                updates,
+            }
         })
         .collect();
     maintenance.sort_by(|a, b| {
-        a.0.starts_at
-            .cmp(&b.0.starts_at)
-            .then_with(|| a.0.id.cmp(&b.0.id))
+        a.maintenance
+            .starts_at
+            .cmp(&b.maintenance.starts_at)
+            .then_with(|| a.maintenance.id.cmp(&b.maintenance.id))
     });
 
     let pages = content
@@ -266,6 +294,7 @@ pub fn build<'a>(
         overall,
         pages,
         stale,
+        not_offered,
     }
 }
 

@@ -110,19 +110,16 @@ mod tests {
     fn incident(start: &str, end: Option<&str>, impact: Health) -> Incident {
         let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
         Incident {
-            id: start.to_owned(),
-            title: String::new(),
-            classification: Classification::Incident,
-            status: IncidentStatus::Resolved,
             impact: Some(impact),
-            impact_description: None,
             services: vec![ServiceRef(ServiceId("x".into()))],
-            started_at: t(start),
             ended_at: end.map(t),
-            updated_at: None,
-            updates: vec![],
-            links: vec![],
-            lang: "en".into(),
+            ..Incident::new(
+                start.to_owned(),
+                String::new(),
+                Classification::Incident,
+                IncidentStatus::Resolved,
+                t(start),
+            )
         }
     }
 

@@ -5,10 +5,10 @@
 
 use serde::Serialize;
 
-use super::{CustomerModel, IncidentModel, Origin, ServiceModel};
+use super::{CustomerModel, IncidentModel, MaintenanceModel, Origin, ServiceModel};
 use crate::config::{Cloud, Config};
 use crate::i18n::Catalog;
-use crate::model::{Incident, Maintenance, MaintenanceStatus, Platform};
+use crate::model::{Incident, Platform, Vocabulary};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TimeView {
@@ -32,8 +32,20 @@ pub struct LinkView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ServiceLink {
     pub name: String,
-    /// Relative to the locale root.
-    pub href: String,
+    /// Relative to the locale root; `None` for a service the customer's
+    /// list does not hold (named by upstream, no page of its own).
+    pub href: Option<String>,
+}
+
+/// One more fact about an incident, beside the standard ones.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fact {
+    pub label: String,
+    /// Plain text, or `time` when the fact is a moment.
+    pub value: String,
+    pub time: Option<TimeView>,
+    /// The value's language when it is upstream text.
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -86,6 +98,8 @@ pub struct UpdateView {
     pub html: String,
     /// The Azure region the update is about.
     pub region: Option<String>,
+    /// Tags upstream gave this update (`Final PIR`), verbatim English.
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -110,6 +124,11 @@ pub struct IncidentDetail {
     pub update_count: String,
     pub links: Vec<LinkView>,
     pub next_steps: Vec<Step>,
+    /// Feature, feature group, mitigation, level, impact type, additional
+    /// information: what upstream gives beyond the standard facts.
+    pub facts: Vec<Fact>,
+    /// Why the text is missing, when upstream withholds it.
+    pub withheld: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -126,6 +145,8 @@ pub struct MaintView {
     pub html: String,
     /// "Major change", when upstream flags it.
     pub major: Option<String>,
+    /// Upstream's updates after the announcement, newest first.
+    pub updates: Vec<UpdateView>,
 }
 
 /// A source whose data is not fresh: the sentence, and the upstream reason
@@ -209,6 +230,9 @@ pub struct Common {
     pub as_of_after: String,
     pub zone_note: String,
     pub stale: Vec<StaleView>,
+    /// Sources whose service is not offered where the customer is, said
+    /// in the page's language.
+    pub notices: Vec<String>,
     /// The customer is not indexable: pages carry `noindex`.
     pub noindex: bool,
 }
@@ -313,7 +337,89 @@ fn label(cat: &Catalog, prefix: &str, key: &'static str) -> Label {
     }
 }
 
+/// The label of an upstream word (`upstream.statuspage.monitoring`), or
+/// of the normalized value when the catalog has no label for the word.
+fn worded(
+    cat: &Catalog,
+    vocabulary: Option<Vocabulary>,
+    group: &str,
+    word: Option<&str>,
+    fallback: Label,
+) -> Label {
+    let found = vocabulary.zip(word).and_then(|(v, w)| {
+        let key = format!("upstream.{}.{group}{w}", v.key());
+        cat.has(&key).then(|| cat.t(&key))
+    });
+    match found {
+        Some(text) => Label {
+            key: fallback.key,
+            text,
+        },
+        None => fallback,
+    }
+}
+
 impl<'m, 'a> LocaleViews<'m, 'a> {
+    /// An incident's status in its upstream's words.
+    pub(crate) fn status_label(&self, i: &Incident) -> Label {
+        let v = i.upstream.as_ref();
+        worded(
+            self.cat,
+            v.map(|u| u.vocabulary),
+            "",
+            v.map(|u| u.status.as_str()),
+            label(self.cat, "incident_status", i.status.key()),
+        )
+    }
+
+    /// An incident's impact: upstream's word (Statuspage `none` is "No
+    /// impact", not "Degraded"), else the health it gives services.
+    pub(crate) fn impact_label(&self, i: &Incident) -> Label {
+        let v = i.upstream.as_ref();
+        worded(
+            self.cat,
+            v.map(|u| u.vocabulary),
+            "impact.",
+            v.and_then(|u| u.impact.as_deref()),
+            label(self.cat, "health", i.effective_impact().key()),
+        )
+    }
+
+    /// An update's status: its upstream word in the incident's vocabulary.
+    fn update_status(&self, i: Option<&Incident>, u: &crate::model::Update) -> Option<Label> {
+        let vocabulary = i.and_then(|i| i.upstream.as_ref()).map(|w| w.vocabulary);
+        let fallback = u
+            .status
+            .map(|s| label(self.cat, "incident_status", s.key()));
+        match (fallback, &u.upstream_status) {
+            (Some(f), word) => Some(worded(self.cat, vocabulary, "", word.as_deref(), f)),
+            (None, Some(word)) => {
+                // A maintenance update: Statuspage maintenance words.
+                let key = format!("upstream.statuspage.{word}");
+                self.cat.has(&key).then(|| Label {
+                    key: "maintenance",
+                    text: self.cat.t(&key),
+                })
+            }
+            (None, None) => None,
+        }
+    }
+
+    fn update_view(
+        &self,
+        i: Option<&Incident>,
+        u: &crate::model::Update,
+        html: &str,
+    ) -> UpdateView {
+        UpdateView {
+            at: self.time(u.at),
+            status: self.update_status(i, u),
+            html: html.to_owned(),
+            region: u.region.clone(),
+            tags: u.tags.clone(),
+        }
+    }
+
     pub(crate) fn tz(&self) -> chrono_tz::Tz {
         self.model.customer.time_zone.0
     }
@@ -330,9 +436,20 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             .filter_map(|r| self.model.services.iter().find(|s| s.service.id == r.0))
             .map(|s| ServiceLink {
                 name: s.service.name.clone(),
-                href: format!("services/{}.html", s.file),
+                href: Some(format!("services/{}.html", s.file)),
             })
             .collect()
+    }
+
+    /// An incident's services: those with a page, then those upstream
+    /// names that the customer's list does not hold.
+    fn incident_services(&self, i: &Incident) -> Vec<ServiceLink> {
+        let mut out = self.service_links(&i.services);
+        out.extend(i.unlisted_services.iter().map(|name| ServiceLink {
+            name: name.clone(),
+            href: None,
+        }));
+        out
     }
 
     pub(crate) fn summary(&self, m: &IncidentModel) -> IncidentSummary {
@@ -357,10 +474,10 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             title,
             title_lang,
             classification: label(self.cat, "classification", i.classification.key()),
-            status: label(self.cat, "incident_status", i.status.key()),
+            status: self.status_label(i),
             active: m.is_active(),
-            impact: label(self.cat, "health", i.effective_impact().key()),
-            services: self.service_links(&i.services),
+            impact: self.impact_label(i),
+            services: self.incident_services(i),
             started: self.time(i.started_at),
             ended: i.ended_at.map(|t| self.time(t)),
             duration,
@@ -383,10 +500,13 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         }
     }
 
-    pub(crate) fn maint(
-        &self,
-        (m, status, html): &(Maintenance, MaintenanceStatus, String),
-    ) -> MaintView {
+    pub(crate) fn maint(&self, item: &MaintenanceModel) -> MaintView {
+        let MaintenanceModel {
+            maintenance: m,
+            status,
+            html,
+            updates: timeline,
+        } = item;
         MaintView {
             id: m.id.clone(),
             anchor: format!("m-{}", super::file_stem(&m.id)),
@@ -398,6 +518,10 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             status: label(self.cat, "maintenance_status", status.key()),
             html: html.clone(),
             major: m.major.then(|| self.cat.t("maintenance.major")),
+            updates: timeline
+                .iter()
+                .map(|(u, html)| self.update_view(None, u, html))
+                .collect(),
         }
     }
 
@@ -624,6 +748,46 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         steps
     }
 
+    /// What upstream says of an incident beyond the standard facts.
+    fn facts(&self, i: &Incident) -> Vec<Fact> {
+        let text = |key: &str, value: &Option<String>| {
+            value.as_ref().map(|v| Fact {
+                label: self.cat.t(key),
+                value: v.clone(),
+                time: None,
+                lang: Some(i.lang.clone()),
+            })
+        };
+        let mitigated = i.mitigated_at.map(|t| Fact {
+            // A time still ahead is Azure's estimate.
+            label: self.cat.t(if t > self.model.now {
+                "incident.mitigation_expected"
+            } else {
+                "incident.mitigated"
+            }),
+            value: String::new(),
+            time: Some(self.time(t)),
+            lang: None,
+        });
+        let level = i.level.map(|l| Fact {
+            label: self.cat.t("incident.level"),
+            value: self.cat.t(&format!("level.{}", l.key())),
+            time: None,
+            lang: None,
+        });
+        [
+            text("incident.feature", &i.feature),
+            text("incident.feature_group", &i.feature_group),
+            mitigated,
+            level,
+            text("incident.impact_type", &i.impact_type),
+            text("incident.additional_information", &i.additional_information),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
     fn incident_detail(&self, m: &IncidentModel, summary: IncidentSummary) -> IncidentDetail {
         let base = "../";
         let original_title = (summary.title != m.incident.title).then(|| m.incident.title.clone());
@@ -657,15 +821,10 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             updates: m
                 .updates
                 .iter()
-                .map(|(u, html)| UpdateView {
-                    at: self.time(u.at),
-                    status: u
-                        .status
-                        .map(|s| label(self.cat, "incident_status", s.key())),
-                    html: html.clone(),
-                    region: u.region.clone(),
-                })
+                .map(|(u, html)| self.update_view(Some(i), u, html))
                 .collect(),
+            facts: self.facts(i),
+            withheld: i.withheld.then(|| self.cat.t("incident.withheld")),
             update_count: self
                 .cat
                 .text("incident.update_count", Some(m.updates.len() as u64), &[])
@@ -728,6 +887,16 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 )
                 .unwrap_or_default(),
             noindex: !c.indexable,
+            notices: self
+                .model
+                .not_offered
+                .iter()
+                .map(|source| {
+                    self.cat
+                        .text("notice.not_offered", None, &[("source", source)])
+                        .unwrap_or_default()
+                })
+                .collect(),
             stale: self
                 .model
                 .stale
@@ -852,12 +1021,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         let upcoming: Vec<MaintView> = model
             .maintenance
             .iter()
-            .filter(|m| {
-                matches!(
-                    m.1,
-                    MaintenanceStatus::Scheduled | MaintenanceStatus::InProgress
-                )
-            })
+            .filter(|m| m.status.is_open())
             .map(|m| self.maint(m))
             .collect();
         let rows: Vec<ServiceRow> = model.services.iter().map(|s| self.service_row(s)).collect();
@@ -913,13 +1077,8 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                     upcoming: model
                         .maintenance
                         .iter()
-                        .filter(|m| touches(&m.0.services))
-                        .filter(|m| {
-                            matches!(
-                                m.1,
-                                MaintenanceStatus::Scheduled | MaintenanceStatus::InProgress
-                            )
-                        })
+                        .filter(|m| touches(&m.maintenance.services))
+                        .filter(|m| m.status.is_open())
                         .map(|m| self.maint(m))
                         .collect(),
                     history,
@@ -1016,12 +1175,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                     .maintenance
                     .iter()
                     .rev()
-                    .filter(|m| {
-                        matches!(
-                            m.1,
-                            MaintenanceStatus::Completed | MaintenanceStatus::Cancelled
-                        )
-                    })
+                    .filter(|m| !m.status.is_open())
                     .map(|m| self.maint(m))
                     .collect(),
             },

@@ -10,8 +10,8 @@ use serde::Deserialize;
 
 use super::upstream::{id_from_name, opt_time, upstream_enum};
 use crate::model::{
-    BodyFormat, Classification, Health, Incident, IncidentStatus, Maintenance, Platform, Service,
-    ServiceRef, Update,
+    BodyFormat, Classification, Health, Incident, IncidentStatus, Level, Maintenance, Platform,
+    Service, ServiceRef, Update,
 };
 
 upstream_enum!(
@@ -42,6 +42,14 @@ upstream_enum!(
     }
 );
 
+upstream_enum!(
+    /// `level`: the "level of insight".
+    InsightLevel {
+        Critical = "Critical",
+        Warning = "Warning",
+    }
+);
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
@@ -68,7 +76,10 @@ pub struct Properties {
     pub header: Option<String>,
     pub description: Option<String>,
     pub event_level: Option<EventLevel>,
+    pub level: Option<InsightLevel>,
     pub is_event_sensitive: Option<bool>,
+    pub impact_type: Option<String>,
+    pub additional_information: Option<AdditionalInformation>,
     #[serde(deserialize_with = "opt_time")]
     pub impact_start_time: Option<DateTime<Utc>>,
     #[serde(deserialize_with = "opt_time")]
@@ -77,6 +88,12 @@ pub struct Properties {
     pub last_update_time: Option<DateTime<Utc>>,
     pub impact: Option<Vec<Impact>>,
     pub event_tags: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AdditionalInformation {
+    pub message: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -100,6 +117,8 @@ pub struct RegionUpdate {
     pub summary: Option<String>,
     #[serde(deserialize_with = "opt_time")]
     pub update_date_time: Option<DateTime<Utc>>,
+    /// Tags of this update (`Final PIR`): they describe it, not the event.
+    pub event_tags: Option<Vec<String>>,
 }
 
 /// `GET /subscriptions?api-version=…` (used when none are configured).
@@ -109,11 +128,53 @@ pub struct Subscription {
     pub subscription_id: String,
 }
 
-fn has_tag(p: &Properties, tag: &str) -> bool {
-    p.event_tags
-        .iter()
-        .flatten()
-        .any(|t| t.eq_ignore_ascii_case(tag))
+fn tagged(tags: &[String], tag: &str) -> bool {
+    tags.iter().any(|t| t.eq_ignore_ascii_case(tag))
+}
+
+/// Whether an event's text is hidden from the list (a security advisory
+/// read without the right to its details).
+pub fn is_sensitive(e: &Event) -> bool {
+    e.properties.is_event_sensitive == Some(true)
+}
+
+/// Where an event is in its life. Its `status` decides whether it is over:
+/// an `Active` event is never shown resolved, whatever an earlier update's
+/// tags said. Of a resolved one, the latest update's tags say whether it
+/// was a false positive; any PIR tag (or an RCA) means a report exists.
+fn event_state(
+    p: &Properties,
+    kind: &EventType,
+    updates: &[Update],
+    now: DateTime<Utc>,
+) -> IncidentStatus {
+    if p.status != Some(EventStatus::Resolved) {
+        return if p.impact_mitigation_time.is_some_and(|m| m <= now) {
+            IncidentStatus::Monitoring
+        } else {
+            IncidentStatus::Investigating
+        };
+    }
+    // Older API versions carry tags on the event only.
+    let any_update_tags = updates.iter().any(|u| !u.tags.is_empty());
+    let event_tags = p.event_tags.clone().unwrap_or_default();
+    let latest: &[String] = if any_update_tags {
+        updates
+            .iter()
+            .rev()
+            .find(|u| !u.tags.is_empty())
+            .map_or(&[][..], |u| &u.tags[..])
+    } else {
+        &event_tags
+    };
+    let pir = |tags: &[String]| tagged(tags, "Final PIR") || tagged(tags, "Preliminary PIR");
+    if tagged(latest, "False Positive") {
+        IncidentStatus::FalsePositive
+    } else if *kind == EventType::Rca || pir(&event_tags) || updates.iter().any(|u| pir(&u.tags)) {
+        IncidentStatus::Postmortem
+    } else {
+        IncidentStatus::Resolved
+    }
 }
 
 /// Events of several subscriptions as one list: one event per tracking id,
@@ -215,6 +276,7 @@ pub fn normalize(events: &[Event], configured: &[String], now: DateTime<Utc>) ->
             .filter(|s| !s.trim().is_empty())
             .or_else(|| p.description.clone())
             .unwrap_or_default();
+        let updates = region_updates(p, &body, start);
         match kind {
             EventType::Billing => continue,
             EventType::PlannedMaintenance => {
@@ -234,8 +296,14 @@ pub fn normalize(events: &[Event], configured: &[String], now: DateTime<Utc>) ->
                     services: refs,
                     starts_at: start,
                     ends_at: end,
-                    status: None,
+                    // Resolved is over; otherwise the window says where it is.
+                    status: resolved.then_some(crate::model::MaintenanceStatus::Completed),
                     body,
+                    updates: if updates.len() > 1 {
+                        updates
+                    } else {
+                        Vec::new()
+                    },
                     format: BodyFormat::Html,
                     lang: "en".into(),
                     major: false,
@@ -247,73 +315,17 @@ pub fn normalize(events: &[Event], configured: &[String], now: DateTime<Utc>) ->
                     EventType::ServiceIssue | EventType::Rca => Classification::Incident,
                     _ => Classification::Advisory,
                 };
-                let status = if has_tag(p, "False Positive") {
-                    IncidentStatus::FalsePositive
-                } else if resolved
-                    && (*kind == EventType::Rca
-                        || has_tag(p, "Final PIR")
-                        || has_tag(p, "Preliminary PIR"))
-                {
-                    IncidentStatus::Postmortem
-                } else if resolved {
-                    IncidentStatus::Resolved
-                } else if p.impact_mitigation_time.is_some_and(|m| m <= now) {
-                    IncidentStatus::Monitoring
-                } else {
-                    IncidentStatus::Investigating
-                };
+                let status = event_state(p, kind, &updates, now);
                 let impact = match (kind, p.event_level.as_ref()) {
                     (EventType::ServiceIssue, Some(EventLevel::Critical)) => {
                         Some(Health::MajorOutage)
                     }
                     _ => None,
                 };
-                let mut updates: Vec<Update> = Vec::new();
-                for imp in p.impact.iter().flatten() {
-                    for r in imp.impacted_regions.iter().flatten() {
-                        for u in r.updates.iter().flatten() {
-                            let (Some(at), Some(text)) = (u.update_date_time, &u.summary) else {
-                                continue;
-                            };
-                            if text.trim().is_empty() {
-                                continue;
-                            }
-                            let region = r.impacted_region.clone();
-                            if updates
-                                .iter()
-                                .any(|x| x.at == at && x.body == *text && x.region == region)
-                            {
-                                continue;
-                            }
-                            updates.push(Update {
-                                at,
-                                status: None,
-                                body: text.clone(),
-                                format: BodyFormat::Html,
-                                region,
-                            });
-                        }
-                    }
-                }
-                if updates.is_empty() && !body.trim().is_empty() {
-                    updates.push(Update {
-                        at: p.last_update_time.unwrap_or(start),
-                        status: None,
-                        body,
-                        format: BodyFormat::Html,
-                        region: None,
-                    });
-                }
-                updates.sort_by(|a, b| a.at.cmp(&b.at).then(a.region.cmp(&b.region)));
+                let withheld = is_sensitive(e) && updates.is_empty() && body.trim().is_empty();
                 out.incidents.push(Incident {
-                    id: e.name.clone(),
-                    title: p.title.clone().unwrap_or_else(|| e.name.clone()),
-                    classification,
-                    status,
                     impact,
-                    impact_description: p.header.clone().filter(|h| !h.trim().is_empty()),
                     services: refs,
-                    started_at: start,
                     ended_at: resolved.then(|| {
                         p.impact_mitigation_time
                             .or(p.last_update_time)
@@ -321,9 +333,27 @@ pub fn normalize(events: &[Event], configured: &[String], now: DateTime<Utc>) ->
                             .max(start)
                     }),
                     updated_at: p.last_update_time,
+                    mitigated_at: p.impact_mitigation_time,
+                    level: match p.level {
+                        Some(InsightLevel::Critical) => Some(Level::Critical),
+                        Some(InsightLevel::Warning) => Some(Level::Warning),
+                        _ => None,
+                    },
+                    impact_type: p.impact_type.clone().filter(|t| !t.trim().is_empty()),
+                    additional_information: p
+                        .additional_information
+                        .as_ref()
+                        .and_then(|a| a.message.clone())
+                        .filter(|m| !m.trim().is_empty()),
+                    withheld,
                     updates,
-                    links: Vec::new(),
-                    lang: "en".into(),
+                    ..Incident::new(
+                        e.name.clone(),
+                        p.title.clone().unwrap_or_else(|| e.name.clone()),
+                        classification,
+                        status,
+                        start,
+                    )
                 });
             }
         }
@@ -340,6 +370,45 @@ pub fn normalize(events: &[Event], configured: &[String], now: DateTime<Utc>) ->
         })
         .collect();
     out
+}
+
+/// The event's timeline: every region's updates, each with its own tags,
+/// once, oldest first; the summary alone when no region has any.
+fn region_updates(p: &Properties, body: &str, start: DateTime<Utc>) -> Vec<Update> {
+    let mut updates: Vec<Update> = Vec::new();
+    for imp in p.impact.iter().flatten() {
+        for r in imp.impacted_regions.iter().flatten() {
+            for u in r.updates.iter().flatten() {
+                let (Some(at), Some(text)) = (u.update_date_time, &u.summary) else {
+                    continue;
+                };
+                if text.trim().is_empty() {
+                    continue;
+                }
+                let region = r.impacted_region.clone();
+                if updates
+                    .iter()
+                    .any(|x| x.at == at && x.body == *text && x.region == region)
+                {
+                    continue;
+                }
+                updates.push(Update {
+                    region,
+                    tags: u.event_tags.clone().unwrap_or_default(),
+                    ..Update::new(at, text.clone(), BodyFormat::Html)
+                });
+            }
+        }
+    }
+    if updates.is_empty() && !body.trim().is_empty() {
+        updates.push(Update::new(
+            p.last_update_time.unwrap_or(start),
+            body.to_owned(),
+            BodyFormat::Html,
+        ));
+    }
+    updates.sort_by(|a, b| a.at.cmp(&b.at).then(a.region.cmp(&b.region)));
+    updates
 }
 
 /// `queryStartTime` is `M/D/YYYY`.

@@ -258,10 +258,11 @@ impl ServiceNames {
         )
     }
     fn id(&self, name: &str) -> ServiceId {
-        self.0
-            .get(&name.to_lowercase())
-            .cloned()
-            .unwrap_or_else(|| id_from_name("", name))
+        self.known(name).unwrap_or_else(|| id_from_name("", name))
+    }
+    /// The id of a service `healthOverviews` lists, by display name.
+    fn known(&self, name: &str) -> Option<ServiceId> {
+        self.0.get(&name.to_lowercase()).cloned()
     }
 }
 
@@ -309,15 +310,15 @@ pub fn incident(issue: &Issue, names: &ServiceNames) -> Incident {
         .filter_map(|p| {
             let d = p.description.as_ref()?;
             let body = d.content.as_deref()?.trim();
-            (!body.is_empty()).then(|| Update {
-                at: p.created_date_time,
-                status: None,
-                body: body.to_owned(),
-                format: match d.content_type {
-                    Some(BodyType::Text) => BodyFormat::Text,
-                    _ => BodyFormat::Html,
-                },
-                region: None,
+            (!body.is_empty()).then(|| {
+                Update::new(
+                    p.created_date_time,
+                    body.to_owned(),
+                    match d.content_type {
+                        Some(BodyType::Text) => BodyFormat::Text,
+                        _ => BodyFormat::Html,
+                    },
+                )
             })
         })
         .collect();
@@ -333,23 +334,27 @@ pub fn incident(issue: &Issue, names: &ServiceNames) -> Incident {
             Some(Link { title: host, url })
         })
         .collect();
-    let mut impact_description = issue.impact_description.clone().filter(|s| !s.is_empty());
-    if impact_description.is_none() {
-        impact_description = issue.feature.clone();
-    }
+    let text = |s: &Option<String>| s.clone().filter(|s| !s.trim().is_empty());
+    // A service without a health overview is still named.
+    let (services, unlisted_services) = match issue.service.as_deref().map(str::trim) {
+        Some(name) if !name.is_empty() => match names.known(name) {
+            Some(id) => (vec![ServiceRef(id)], Vec::new()),
+            None => (Vec::new(), vec![name.to_owned()]),
+        },
+        _ => (Vec::new(), Vec::new()),
+    };
     Incident {
-        id: issue.id.clone(),
-        title: issue.title.clone(),
-        classification,
-        status: incident_status(issue.status.as_ref(), resolved),
+        upstream: issue.status.as_ref().map(|s| crate::model::UpstreamWords {
+            vocabulary: crate::model::Vocabulary::Graph,
+            status: s.as_str().to_owned(),
+            impact: None,
+        }),
         impact,
-        impact_description,
-        services: issue
-            .service
-            .iter()
-            .map(|s| ServiceRef(names.id(s)))
-            .collect(),
-        started_at: issue.start_date_time,
+        impact_description: text(&issue.impact_description),
+        services,
+        unlisted_services,
+        feature: text(&issue.feature),
+        feature_group: text(&issue.feature_group),
         ended_at: if resolved {
             issue
                 .end_date_time
@@ -361,7 +366,13 @@ pub fn incident(issue: &Issue, names: &ServiceNames) -> Incident {
         updated_at: issue.last_modified_date_time,
         updates,
         links,
-        lang: "en".to_owned(),
+        ..Incident::new(
+            issue.id.clone(),
+            issue.title.clone(),
+            classification,
+            incident_status(issue.status.as_ref(), resolved),
+            issue.start_date_time,
+        )
     }
 }
 
@@ -400,6 +411,7 @@ pub fn maintenance(m: &Message, names: &ServiceNames) -> Option<Maintenance> {
         ends_at,
         status: None,
         body,
+        updates: Vec::new(),
         format,
         lang: "en".to_owned(),
         major: m.is_major_change.unwrap_or(false) || m.severity == Some(Severity::Critical),

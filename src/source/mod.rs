@@ -29,6 +29,12 @@ pub struct SourceData {
     pub services: Vec<Service>,
     pub incidents: Vec<Incident>,
     pub maintenance: Vec<Maintenance>,
+    /// What the source is kept under in the history store when that is
+    /// known only from its answer (a Statuspage's page id).
+    pub key: Option<String>,
+    /// The service is not offered where the customer is (Azure Resource
+    /// Health in a cloud without it): said on pages, not an error.
+    pub not_offered: Option<String>,
 }
 
 /// Reads every source of `customer` (files from disk, live sources from the
@@ -50,7 +56,10 @@ pub fn load_customer(config: &Config, customer: &Customer) -> Result<Snapshot, I
                 e.to_string(),
             )
         })?;
-        let keys: Vec<(String, String)> = live.iter().map(|s| (s.key(), s.label())).collect();
+        let keys: Vec<(String, String)> = live
+            .iter()
+            .map(|s| (history.key_of(s), s.label()))
+            .collect();
         let fallback = snapshots.iter().map(|s| s.taken_at).max();
         snapshots.push(from_history(&history, &keys, fallback, config));
     }
@@ -82,6 +91,12 @@ pub fn from_history(
                 incidents: s.incidents.values().cloned().collect(),
                 maintenance: s.maintenance.values().cloned().collect(),
                 stale: s.stale().into_iter().collect(),
+                not_offered: s
+                    .not_offered
+                    .as_ref()
+                    .map(|_| s.label.clone())
+                    .into_iter()
+                    .collect(),
             },
             None => Snapshot {
                 taken_at,
@@ -94,6 +109,7 @@ pub fn from_history(
                     since: taken_at,
                     reason: "not fetched yet: run `statusfleet fetch`".into(),
                 }],
+                not_offered: Vec::new(),
             },
         })
         .collect();
@@ -130,6 +146,7 @@ pub fn merge(snapshots: Vec<Snapshot>) -> Snapshot {
             .maintenance
             .extend(s.maintenance.into_iter().filter(|x| !have.contains(&x.id)));
         merged.stale.extend(s.stale);
+        merged.not_offered.extend(s.not_offered);
     }
     merged
 }

@@ -38,6 +38,24 @@ pub struct Customer {
     pub id: Option<String>,
     #[serde(default)]
     pub company_profile: Option<CompanyProfile>,
+    /// Present on get-by-id and in some list answers; its address gives
+    /// the customer's country.
+    #[serde(default)]
+    pub billing_profile: Option<BillingProfile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BillingProfile {
+    #[serde(default)]
+    pub default_address: Option<Address>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Address {
+    #[serde(default)]
+    pub country: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -57,6 +75,10 @@ pub struct Discovered {
     pub tenant_id: String,
     pub name: String,
     pub domain: Option<String>,
+    /// ISO 3166 alpha-2 country of the billing address, when the answer
+    /// carries one (discovery rules can match on it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
 }
 
 pub fn discovered(c: &Customer) -> Option<Discovered> {
@@ -71,10 +93,18 @@ pub fn discovered(c: &Customer) -> Option<Discovered> {
         .filter(|n| !n.trim().is_empty())
         .or_else(|| domain.clone())
         .unwrap_or_else(|| tenant_id.clone());
+    let country = c
+        .billing_profile
+        .as_ref()
+        .and_then(|b| b.default_address.as_ref())
+        .and_then(|a| a.country.clone())
+        .map(|c| c.trim().to_ascii_uppercase())
+        .filter(|c| !c.is_empty());
     Some(Discovered {
         tenant_id,
         name,
         domain,
+        country,
     })
 }
 
@@ -140,6 +170,7 @@ mod tests {
             tenant_id: "aaaaaaaa-0000-4000-8000-000000000001".into(),
             name: "한빛 물산".into(),
             domain: Some("Hanbit-Trading.onmicrosoft.com".into()),
+            country: None,
         };
         assert_eq!(slug_for(&d), "hanbit-trading");
         let d = Discovered { domain: None, ..d };

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::upstream::{opt_time, safe_link, time, upstream_enum};
 use crate::model::{
     BodyFormat, Classification, Health, Incident, IncidentStatus, Link, Maintenance,
-    MaintenanceStatus, Platform, Service, ServiceId, ServiceRef, Update,
+    MaintenanceStatus, Platform, Service, ServiceId, ServiceRef, Update, UpstreamWords, Vocabulary,
 };
 
 upstream_enum!(
@@ -48,15 +48,18 @@ upstream_enum!(
     }
 );
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct PageInfo {
+    /// The page's own id: what its history is kept by.
+    #[serde(default)]
+    pub id: Option<String>,
     #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
     pub url: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Summary {
     pub page: PageInfo,
     #[serde(default)]
@@ -67,13 +70,13 @@ pub struct Summary {
     pub scheduled_maintenances: Vec<SpIncident>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Incidents {
     #[serde(default)]
     pub incidents: Vec<SpIncident>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Maintenances {
     #[serde(default)]
     pub scheduled_maintenances: Vec<SpIncident>,
@@ -157,9 +160,60 @@ fn incident_status(s: &Status) -> IncidentStatus {
     }
 }
 
+/// A maintenance's status as upstream gives it; `None` for a value that is
+/// not a maintenance status (the window decides then).
+fn maintenance_status(m: &SpIncident, starts_at: DateTime<Utc>) -> Option<MaintenanceStatus> {
+    match m.status {
+        Status::Scheduled => Some(MaintenanceStatus::Scheduled),
+        Status::InProgress => Some(MaintenanceStatus::InProgress),
+        Status::Verifying => Some(MaintenanceStatus::Verifying),
+        // Statuspage has no "cancelled": a window completed before it
+        // began was called off.
+        Status::Completed if m.resolved_at.is_some_and(|r| r < starts_at) => {
+            Some(MaintenanceStatus::Cancelled)
+        }
+        Status::Completed | Status::Resolved => Some(MaintenanceStatus::Completed),
+        _ => None,
+    }
+}
+
+/// The health an incident of this impact gives the components it names.
+fn impact_health(impact: &Impact) -> Health {
+    match impact {
+        Impact::Critical => Health::MajorOutage,
+        Impact::Major => Health::PartialOutage,
+        Impact::Minor => Health::Degraded,
+        Impact::Maintenance => Health::Maintenance,
+        // No impact: the components keep their health.
+        Impact::None => Health::Operational,
+        Impact::Unknown(_) => Health::Degraded,
+    }
+}
+
 /// A component id as a service id (Statuspage ids are short alphanumerics).
 fn service_id(component: &str) -> ServiceId {
     super::upstream::id_from_name("sp-", component)
+}
+
+/// An update's text: Statuspage bodies are HTML written with plain
+/// newlines as line breaks.
+fn updates(list: Option<&Vec<SpUpdate>>) -> Vec<Update> {
+    let mut out: Vec<Update> = list
+        .into_iter()
+        .flatten()
+        .filter(|u| u.body.as_deref().is_some_and(|b| !b.trim().is_empty()))
+        .map(|u| Update {
+            status: Some(incident_status(&u.status)),
+            upstream_status: Some(u.status.as_str().to_owned()),
+            ..Update::new(
+                u.display_at.unwrap_or(u.created_at),
+                u.body.clone().unwrap_or_default(),
+                BodyFormat::Html,
+            )
+        })
+        .collect();
+    out.sort_by_key(|u| u.at);
+    out
 }
 
 /// What one Statuspage page says, for the components `only` names (all
@@ -167,15 +221,17 @@ fn service_id(component: &str) -> ServiceId {
 #[derive(Debug, Default)]
 pub struct Normalized {
     pub label: String,
+    /// The page's id (`summary.json` `page.id`), when it gives one.
+    pub page_id: Option<String>,
     pub services: Vec<Service>,
     pub incidents: Vec<Incident>,
     pub maintenance: Vec<Maintenance>,
 }
 
 pub fn normalize(
-    summary: Summary,
-    incidents: Incidents,
-    maintenances: Maintenances,
+    summary: &Summary,
+    incidents: &Incidents,
+    maintenances: &Maintenances,
     only: Option<&[String]>,
     lang: &str,
 ) -> Normalized {
@@ -209,9 +265,9 @@ pub fn normalize(
             description: c.description.clone().filter(|d| !d.is_empty()),
         })
         .collect();
-    let mut all: BTreeMap<String, SpIncident> = BTreeMap::new();
-    for i in incidents.incidents.into_iter().chain(summary.incidents) {
-        all.entry(i.id.clone()).or_insert(i);
+    let mut all: BTreeMap<&str, &SpIncident> = BTreeMap::new();
+    for i in incidents.incidents.iter().chain(&summary.incidents) {
+        all.entry(i.id.as_str()).or_insert(i);
     }
     let page_link = summary.page.url.as_deref().and_then(safe_link);
     let out_incidents = all
@@ -219,38 +275,16 @@ pub fn normalize(
         .filter(|i| only.is_none() || !refs(i).is_empty())
         .map(|i| {
             let impact = i.impact.clone().unwrap_or(Impact::None);
-            let mut updates: Vec<Update> = i
-                .incident_updates
-                .iter()
-                .flatten()
-                .filter(|u| u.body.as_deref().is_some_and(|b| !b.trim().is_empty()))
-                .map(|u| Update {
-                    at: u.display_at.unwrap_or(u.created_at),
-                    status: Some(incident_status(&u.status)),
-                    body: u.body.clone().unwrap_or_default(),
-                    format: BodyFormat::Text,
-                    region: None,
-                })
-                .collect();
-            updates.sort_by_key(|u| u.at);
             let status = incident_status(&i.status);
             let started = i.started_at.unwrap_or(i.created_at);
             Incident {
-                id: i.id.clone(),
-                title: i.name.clone(),
-                classification: match impact {
-                    Impact::Major | Impact::Critical => Classification::Incident,
-                    _ => Classification::Advisory,
-                },
-                status,
-                impact: Some(match impact {
-                    Impact::Critical => Health::MajorOutage,
-                    Impact::Major => Health::PartialOutage,
-                    _ => Health::Degraded,
+                upstream: Some(UpstreamWords {
+                    vocabulary: Vocabulary::Statuspage,
+                    status: i.status.as_str().to_owned(),
+                    impact: Some(impact.as_str().to_owned()),
                 }),
-                impact_description: None,
+                impact: Some(impact_health(&impact)),
                 services: refs(i),
-                started_at: started,
                 ended_at: (!status.is_active()).then(|| {
                     i.resolved_at
                         .or(i.updated_at)
@@ -258,7 +292,7 @@ pub fn normalize(
                         .max(started)
                 }),
                 updated_at: i.updated_at,
-                updates,
+                updates: updates(i.incident_updates.as_ref()),
                 links: i
                     .shortlink
                     .as_deref()
@@ -271,16 +305,26 @@ pub fn normalize(
                     .into_iter()
                     .collect(),
                 lang: lang.to_owned(),
+                ..Incident::new(
+                    i.id.clone(),
+                    i.name.clone(),
+                    match impact {
+                        Impact::Major | Impact::Critical => Classification::Incident,
+                        _ => Classification::Advisory,
+                    },
+                    status,
+                    started,
+                )
             }
         })
         .collect();
-    let mut windows: BTreeMap<String, SpIncident> = BTreeMap::new();
+    let mut windows: BTreeMap<&str, &SpIncident> = BTreeMap::new();
     for m in maintenances
         .scheduled_maintenances
-        .into_iter()
-        .chain(summary.scheduled_maintenances)
+        .iter()
+        .chain(&summary.scheduled_maintenances)
     {
-        windows.entry(m.id.clone()).or_insert(m);
+        windows.entry(m.id.as_str()).or_insert(m);
     }
     let out_maintenance = windows
         .values()
@@ -288,27 +332,20 @@ pub fn normalize(
         .filter_map(|m| {
             let starts_at = m.scheduled_for?;
             let ends_at = m.scheduled_until.filter(|e| *e >= starts_at)?;
-            let body = m
-                .incident_updates
-                .iter()
-                .flatten()
-                .max_by_key(|u| u.created_at)
-                .and_then(|u| u.body.clone())
-                .unwrap_or_default();
+            let timeline = updates(m.incident_updates.as_ref());
+            // The announcement is the first update; the rest is the
+            // timeline.
+            let body = timeline.first().map(|u| u.body.clone()).unwrap_or_default();
             Some(Maintenance {
                 id: m.id.clone(),
                 title: m.name.clone(),
                 services: refs(m),
                 starts_at,
                 ends_at,
-                status: match m.status {
-                    Status::Completed if m.resolved_at.is_some_and(|r| r < starts_at) => {
-                        Some(MaintenanceStatus::Cancelled)
-                    }
-                    _ => None,
-                },
+                status: maintenance_status(m, starts_at),
                 body,
-                format: BodyFormat::Text,
+                updates: timeline,
+                format: BodyFormat::Html,
                 lang: lang.to_owned(),
                 major: false,
                 updated_at: m.updated_at,
@@ -317,6 +354,7 @@ pub fn normalize(
         .collect();
     Normalized {
         label,
+        page_id: summary.page.id.clone().filter(|id| !id.trim().is_empty()),
         services,
         incidents: out_incidents,
         maintenance: out_maintenance,

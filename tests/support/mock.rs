@@ -43,6 +43,15 @@ pub enum Fault {
     LoopNextLink,
     /// The next link points to another host.
     NextLinkTo(String),
+    /// A gzip answer that decompresses to this many bytes.
+    GzipBomb(usize),
+    /// Headers at once, then half the body, then this long a pause.
+    SlowBody(Duration),
+    /// A next page (`$skipToken`, `$skip`) answers 400: the token expired.
+    ExpiredSkipToken,
+    /// ARM answers `NoRegisteredProviderFound` (400), as 21Vianet's cloud
+    /// does where Resource Health is not offered.
+    NoRegisteredProvider,
 }
 
 /// Which API a fault applies to.
@@ -64,6 +73,11 @@ pub struct Tenant {
     pub subscriptions: BTreeMap<String, Vec<Value>>,
     /// Partner Center customers (for the partner tenant).
     pub customers: Vec<Value>,
+    /// Full texts of sensitive events, by tracking id, served by
+    /// `POST …/events/{id}/fetchEventDetails`.
+    pub event_details: BTreeMap<String, Value>,
+    /// `fetchEventDetails` answers 403 (the app lacks the permission).
+    pub details_forbidden: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -220,6 +234,10 @@ struct Response {
     status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
+    /// Sent as it is (already encoded, or meant to be large).
+    raw: bool,
+    /// Pause half-way through the body.
+    slow: Option<Duration>,
 }
 
 fn json_response(status: u16, v: &Value) -> Response {
@@ -227,6 +245,8 @@ fn json_response(status: u16, v: &Value) -> Response {
         status,
         headers: vec![("Content-Type".into(), "application/json".into())],
         body: serde_json::to_vec(v).unwrap(),
+        raw: false,
+        slow: None,
     }
 }
 
@@ -294,7 +314,19 @@ impl Handler {
         if !latency.is_zero() {
             std::thread::sleep(latency);
         }
-        let resp = self.route(&req);
+        let mut resp = self.route(&req);
+        let gzip_ok = req
+            .header("accept-encoding")
+            .is_some_and(|a| a.to_ascii_lowercase().contains("gzip"));
+        let slow = resp.slow.take();
+        if gzip_ok && resp.status == 200 && resp.body.len() > 512 && !resp.raw {
+            // Real servers compress when asked; the client must decode.
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(&resp.body)?;
+            resp.body = e.finish()?;
+            resp.headers
+                .push(("Content-Encoding".into(), "gzip".into()));
+        }
         let reason = match resp.status {
             200 => "OK",
             400 => "Bad Request",
@@ -312,6 +344,14 @@ impl Handler {
             resp.body.len()
         ));
         stream.write_all(out.as_bytes())?;
+        if let Some(pause) = slow {
+            let half = resp.body.len() / 2;
+            stream.write_all(&resp.body[..half])?;
+            stream.flush()?;
+            std::thread::sleep(pause);
+            stream.write_all(&resp.body[half..])?;
+            return stream.flush();
+        }
         // A truncated body announces its full length and stops short.
         stream.write_all(&resp.body)?;
         stream.flush()
@@ -376,7 +416,42 @@ impl Handler {
                     status: 200,
                     headers: vec![],
                     body: vec![b' '; *n],
+                    raw: true,
+                    slow: None,
                 };
+            }
+            Some(Fault::GzipBomb(n)) => {
+                let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+                let zeros = vec![b' '; 1 << 20];
+                for _ in 0..n.div_ceil(zeros.len()) {
+                    e.write_all(&zeros).unwrap();
+                }
+                return Response {
+                    status: 200,
+                    headers: vec![
+                        ("Content-Type".into(), "application/json".into()),
+                        ("Content-Encoding".into(), "gzip".into()),
+                    ],
+                    body: e.finish().unwrap(),
+                    raw: true,
+                    slow: None,
+                };
+            }
+            Some(Fault::NoRegisteredProvider) if api == Api::Arm => {
+                return json_response(
+                    400,
+                    &json!({"error": {"code": "NoRegisteredProviderFound",
+                        "message": "No registered resource provider found for location 'chinanorth3' and API version '2025-05-01' for type 'events'. The supported api-versions are '2018-07-01'."}}),
+                );
+            }
+            Some(Fault::ExpiredSkipToken)
+                if req.query.contains_key("$skipToken") || req.query.contains_key("$skip") =>
+            {
+                return json_response(
+                    400,
+                    &json!({"error": {"code": "InvalidSkipToken",
+                        "message": "The skip token is invalid or has expired."}}),
+                );
             }
             _ => {}
         }
@@ -390,9 +465,13 @@ impl Handler {
             Api::PartnerCenter => self.customers(req, who.as_deref().unwrap()),
             Api::Statuspage => self.page(segs[0], segs[3]),
         };
-        if let Some(Fault::Truncated) = fault {
-            let half = resp.body.len() / 2;
-            resp.body.truncate(half);
+        match fault {
+            Some(Fault::Truncated) => {
+                let half = resp.body.len() / 2;
+                resp.body.truncate(half);
+            }
+            Some(Fault::SlowBody(d)) => resp.slow = Some(d),
+            _ => {}
         }
         resp
     }
@@ -596,6 +675,25 @@ impl Handler {
                     ),
                 )
             }
+            ["subscriptions", sub, "providers", "Microsoft.ResourceHealth", "events", id, "fetchEventDetails"] => {
+                if req.method != "POST" {
+                    return json_response(405, &json!({"error": {"code": "MethodNotAllowed", "message": "Use POST."}}));
+                }
+                if t.details_forbidden {
+                    return json_response(
+                        403,
+                        &json!({"error": {"code": "AuthorizationFailed", "message": format!("The client does not have authorization to perform action 'Microsoft.ResourceHealth/events/fetchEventDetails/action' over scope '/subscriptions/{sub}'.")}}),
+                    );
+                }
+                let known = t
+                    .subscriptions
+                    .get(*sub)
+                    .is_some_and(|events| events.iter().any(|e| e["name"] == json!(id)));
+                return match t.event_details.get(*id) {
+                    Some(full) if known => json_response(200, full),
+                    _ => json_response(404, &json!({"error": {"code": "NotFound", "message": format!("Event '{id}' not found.")}})),
+                };
+            }
             _ => return json_response(404, &json!({"error": {"code": "NotFound", "message": "No route."}})),
         };
         let (skip, page) = self.slice(req, "$skipToken", &items);
@@ -678,6 +776,8 @@ impl Handler {
                 status: 404,
                 headers: vec![],
                 body: b"not found".to_vec(),
+                raw: false,
+                slow: None,
             },
         }
     }
@@ -742,6 +842,7 @@ pub fn recorded_tenant() -> Tenant {
             .clone(),
         subscriptions,
         customers: Vec::new(),
+        ..Default::default()
     }
 }
 

@@ -11,9 +11,9 @@ fn read<T: serde::de::DeserializeOwned>(file: &str) -> T {
 
 fn normalized(only: Option<&[String]>) -> Normalized {
     normalize(
-        read("summary.json"),
-        read("incidents.json"),
-        read("scheduled-maintenances.json"),
+        &read("summary.json"),
+        &read("incidents.json"),
+        &read("scheduled-maintenances.json"),
         only,
         "en",
     )
