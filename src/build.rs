@@ -647,7 +647,7 @@ struct FleetEntry<'a> {
     /// What tells this customer apart from others of the same name: its
     /// domain, else its slug (only shown when the name is shared or a
     /// domain is known).
-    detail: Option<&'a str>,
+    detail: Option<String>,
 }
 
 /// The fleet-level files: the fleet index (when enabled), `robots.txt`
@@ -668,18 +668,32 @@ pub fn root_files(inputs: &Inputs) -> Result<Vec<OutputFile>, RenderError> {
                 let customers = &inputs.config.customers;
                 let mut names: std::collections::HashMap<&str, usize> =
                     std::collections::HashMap::new();
+                let mut pairs: std::collections::HashMap<(&str, Option<&str>), usize> =
+                    std::collections::HashMap::new();
                 for c in customers {
                     *names.entry(c.name.as_str()).or_default() += 1;
+                    *pairs
+                        .entry((c.name.as_str(), c.domain.as_deref()))
+                        .or_default() += 1;
                 }
                 customers
                     .iter()
-                    .map(|c| FleetEntry {
-                        slug: c.folder.as_str(),
-                        name: &c.name,
-                        detail: c
-                            .domain
-                            .as_deref()
-                            .or((names[c.name.as_str()] > 1).then_some(c.slug.as_str())),
+                    .map(|c| {
+                        let name = c.name.as_str();
+                        let shared = names[name] > 1;
+                        // The domain tells most apart; the slug the rest.
+                        let domain_shared =
+                            c.domain.is_none() || pairs[&(name, c.domain.as_deref())] > 1;
+                        FleetEntry {
+                            slug: c.folder.as_str(),
+                            name,
+                            detail: match (&c.domain, shared && domain_shared) {
+                                (Some(d), true) => Some(format!("{d}, {}", c.slug)),
+                                (Some(d), false) => Some(d.clone()),
+                                (None, true) => Some(c.slug.to_string()),
+                                (None, false) => None,
+                            },
+                        }
                     })
                     .collect()
             },

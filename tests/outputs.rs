@@ -142,6 +142,32 @@ mod client {
         pub scheduled_until: Option<String>,
         pub components: Vec<Component>,
         pub incident_updates: Vec<IncidentUpdate>,
+        /// statusfleet's documented extension (the README's JSON API
+        /// section); Statuspage clients ignore it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub statusfleet: Option<Extension>,
+    }
+
+    #[derive(Debug, Deserialize, Serialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Extension {
+        pub classification: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub upstream_status: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub feature: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub feature_group: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub unlisted_services: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub mitigated_at: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub level: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub impact_type: Option<String>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pub withheld: bool,
     }
 
     #[derive(Debug, Deserialize, Serialize)]

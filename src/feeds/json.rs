@@ -72,6 +72,34 @@ struct Incident {
     scheduled_until: Option<String>,
     components: Vec<Component>,
     incident_updates: Vec<IncidentUpdate>,
+    /// What statusfleet knows beyond Statuspage's shape (clients of the
+    /// Statuspage API ignore it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    statusfleet: Option<Extension>,
+}
+
+/// The `statusfleet` object of an incident.
+#[derive(Serialize)]
+struct Extension {
+    classification: &'static str,
+    /// Upstream's status, verbatim (`serviceDegradation`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    upstream_status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    feature: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    feature_group: Option<String>,
+    /// Services upstream names that have no component here.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unlisted_services: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mitigated_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    level: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    impact_type: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    withheld: bool,
 }
 
 #[derive(Serialize)]
@@ -248,7 +276,17 @@ impl Api<'_, '_, '_> {
             page_id: self.page_id.clone(),
             name,
             status: incident_status(i.status),
-            impact: incident_impact(i.effective_impact()),
+            impact: i
+                .upstream
+                .as_ref()
+                .filter(|u| u.vocabulary == crate::model::Vocabulary::Statuspage)
+                .and_then(|u| u.impact.as_deref())
+                .and_then(|w| {
+                    ["none", "minor", "major", "critical"]
+                        .into_iter()
+                        .find(|k| *k == w)
+                })
+                .unwrap_or_else(|| incident_impact(i.effective_impact())),
             created_at: self.time(i.started_at),
             started_at: self.time(i.started_at),
             updated_at: i
@@ -268,6 +306,17 @@ impl Api<'_, '_, '_> {
             scheduled_until: None,
             components: self.components_of(&i.services),
             incident_updates: updates,
+            statusfleet: Some(Extension {
+                classification: i.classification.key(),
+                upstream_status: i.upstream.as_ref().map(|u| u.status.clone()),
+                feature: i.feature.clone(),
+                feature_group: i.feature_group.clone(),
+                unlisted_services: i.unlisted_services.clone(),
+                mitigated_at: i.mitigated_at.map(|t| self.time(t)),
+                level: i.level.map(|l| l.key()),
+                impact_type: i.impact_type.clone(),
+                withheld: i.withheld,
+            }),
         }
     }
 
@@ -287,10 +336,18 @@ impl Api<'_, '_, '_> {
                 id: short_id(&["maintenance-update", slug, &mt.id, s.key()]),
                 incident_id: mt.id.clone(),
                 status: maintenance_status(s),
-                body: if s == MaintenanceStatus::Scheduled {
-                    crate::sanitize::plain_text_of(&mt.body, mt.format, || html.clone())
-                } else {
-                    label(s)
+                // Upstream's own words for the milestone when it posted
+                // some; the announcement for the first.
+                body: match mt
+                    .updates
+                    .iter()
+                    .find(|u| u.upstream_status.as_deref() == Some(s.key()))
+                {
+                    Some(u) => crate::sanitize::plain_text(&u.body, u.format),
+                    None if s == MaintenanceStatus::Scheduled => {
+                        crate::sanitize::plain_text_of(&mt.body, mt.format, || html.clone())
+                    }
+                    None => label(s),
                 },
                 created_at: self.time(at),
                 updated_at: self.time(at),
@@ -323,6 +380,7 @@ impl Api<'_, '_, '_> {
             scheduled_until: Some(self.time(mt.ends_at)),
             components: self.components_of(&mt.services),
             incident_updates: updates,
+            statusfleet: None,
         }
     }
 }

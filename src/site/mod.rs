@@ -209,9 +209,19 @@ pub fn build<'a>(
                 .map(|m| &m.incident)
                 .filter(|i| i.services.iter().any(|r| r.0 == service.id))
                 .collect();
+            // A Statuspage sets each component's status itself (an incident
+            // may name a component it does not take down), so its
+            // incidents do not raise what it reports.
+            let reported = service.upstream_status.is_some();
             let active_impact = related
                 .iter()
                 .filter(|i| i.status.is_active() && i.ended_at.is_none())
+                .filter(|i| {
+                    !(reported
+                        && i.upstream
+                            .as_ref()
+                            .is_some_and(|u| u.vocabulary == crate::model::Vocabulary::Statuspage))
+                })
                 .map(|i| i.effective_impact())
                 .max();
             let in_maintenance = all_maintenance.iter().any(|m| {

@@ -69,6 +69,9 @@ pub struct ServiceRow {
     pub name: String,
     pub href: String,
     pub health: Label,
+    /// The status upstream reports, in its words (Graph's "Service
+    /// degradation"), verbatim when the catalog has no label for it.
+    pub upstream_status: Option<String>,
     pub uptime: UptimeView,
 }
 
@@ -544,10 +547,23 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             .collect();
         let n = self.config.site.history_days as u64;
         let bad_days = s.days.iter().filter(|d| !d.incidents.is_empty()).count() as u64;
+        let upstream_status = s.service.upstream_status.as_ref().map(|word| {
+            let key = match s.service.platform {
+                Platform::Microsoft365 => format!("upstream.graph.{word}"),
+                Platform::Other => format!("upstream.statuspage.component.{word}"),
+                Platform::Azure => String::new(),
+            };
+            if self.cat.has(&key) {
+                self.cat.t(&key)
+            } else {
+                word.clone()
+            }
+        });
         ServiceRow {
             name: s.service.name.clone(),
             href: format!("services/{}.html", s.file),
             health: label(self.cat, "health", s.health.key()),
+            upstream_status,
             uptime: UptimeView {
                 caption: self
                     .cat

@@ -83,10 +83,13 @@ pub struct Discovered {
 
 pub fn discovered(c: &Customer) -> Option<Discovered> {
     let p = c.company_profile.as_ref();
-    let tenant_id = p
-        .and_then(|p| p.tenant_id.clone())
-        .or_else(|| c.id.clone())
-        .filter(|t| !t.is_empty())?;
+    // The customer's id is its tenant id (the "Microsoft ID"); the
+    // profile's copy is the fallback (the docs' example has `<guid>` there).
+    let usable = |t: &String| !t.trim().is_empty() && !t.contains(['<', '>', ' ']);
+    let tenant_id =
+        c.id.clone()
+            .filter(usable)
+            .or_else(|| p.and_then(|p| p.tenant_id.clone()).filter(usable))?;
     let domain = p.and_then(|p| p.domain.clone());
     let name = p
         .and_then(|p| p.company_name.clone())
