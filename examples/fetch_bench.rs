@@ -1,5 +1,7 @@
 //! Fetch benchmark: N tenants against the in-process mock with injected
 //! latency, compared with the bound `requests × latency / concurrency`.
+//! Every tenant also depends on one shared Statuspage, which a run fetches
+//! once (three requests), not once per tenant.
 //!
 //! ```sh
 //! cargo run --release --example fetch_bench -- [TENANTS=1000] [LATENCY_MS=50] [CONCURRENCY=64]
@@ -68,6 +70,7 @@ fn main() {
     for i in 0..tenants {
         mock.tenant(&format!("tenant-{i}"), t.clone());
     }
+    mock.statuspage("shared", mock::recorded_statuspage());
     mock.set_latency(latency);
     let dir = tempfile::tempdir().expect("temp dir");
     let base = mock.base();
@@ -76,7 +79,7 @@ fn main() {
     );
     for i in 0..tenants {
         yaml.push_str(&format!(
-            "  - slug: c{i}\n    name: Customer {i}\n    tenant_id: tenant-{i}\n    sources:\n      - graph: {{ credentials: app }}\n      - azure: {{ credentials: app }}\n"
+            "  - slug: c{i}\n    name: Customer {i}\n    tenant_id: tenant-{i}\n    sources:\n      - graph: {{ credentials: app }}\n      - azure: {{ credentials: app }}\n      - statuspage: {{ url: \"{base}/shared\" }}\n"
         ));
     }
     let config_path = dir.path().join("statusfleet.yaml");
@@ -85,10 +88,15 @@ fn main() {
     let report = statusfleet::fetch::run(&mut config, &statusfleet::fetch::Progress::new(true))
         .expect("fetch");
     let requests = mock.requests();
+    let statuspage = mock
+        .log()
+        .iter()
+        .filter(|l| l.path.starts_with("/shared/"))
+        .count();
     let wall = report.elapsed.as_secs_f64();
     let bound = requests as f64 * latency.as_secs_f64() / concurrency as f64;
     println!(
-        "tenants {tenants}, latency {} ms, concurrency {concurrency}: {requests} requests, ok {}, stale {}, failed {}",
+        "tenants {tenants}, latency {} ms, concurrency {concurrency}: {requests} requests ({statuspage} to the shared Statuspage), ok {}, stale {}, failed {}",
         latency.as_millis(),
         report.count(statusfleet::fetch::State::Fresh),
         report.count(statusfleet::fetch::State::Stale),

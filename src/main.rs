@@ -77,6 +77,27 @@ enum Command {
     Check {
         #[arg(long, default_value = "statusfleet.yaml")]
         config: PathBuf,
+        /// Also sign in for every customer and make one cheap call per live
+        /// source, and print what works and why not (writes nothing).
+        #[arg(long)]
+        online: bool,
+    },
+    /// Sign in a partner user (device code flow, with MFA) and save the
+    /// refresh token of a credential set to its refresh_token_file, for
+    /// delegated access to customer tenants (GDAP).
+    Login {
+        #[arg(long, default_value = "statusfleet.yaml")]
+        config: PathBuf,
+        /// The credential set under `credentials:`.
+        #[arg(long)]
+        credentials: String,
+        /// The partner's own tenant (default: discovery's tenant_id, else
+        /// `organizations`).
+        #[arg(long)]
+        tenant: Option<String>,
+        /// The cloud to sign in to.
+        #[arg(long, value_parser = ["global", "china"], default_value = "global")]
+        cloud: String,
     },
     /// Print each customer's slug, folder and URL (tab-separated): the
     /// links to hand each customer, with `site.path: secret` too.
@@ -180,7 +201,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { config } => match statusfleet::build::load_inputs(&config) {
+        Command::Check { config, online } => match statusfleet::build::load_inputs(&config) {
             Ok(inputs) => match statusfleet::build::check_all(&inputs) {
                 Ok(files) => {
                     println!(
@@ -188,12 +209,46 @@ fn main() -> ExitCode {
                         inputs.config.customers.len(),
                         files
                     );
-                    ExitCode::SUCCESS
+                    if online {
+                        check_online(&inputs.config)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
                 }
                 Err(e) => report(&e),
             },
             Err(e) => report(&BuildError::Input(e)),
         },
+        Command::Login {
+            config,
+            credentials,
+            tenant,
+            cloud,
+        } => {
+            let cfg = match statusfleet::build::load_config(&config) {
+                Ok(c) => c,
+                Err(e) => return report(&BuildError::Input(e)),
+            };
+            let cloud = if cloud == "china" {
+                statusfleet::config::Cloud::China
+            } else {
+                statusfleet::config::Cloud::Global
+            };
+            let say = |line: &str| println!("{line}");
+            match statusfleet::fetch::login(&cfg, &credentials, tenant.as_deref(), cloud, &say) {
+                Ok(path) => {
+                    println!(
+                        "signed in: the refresh token of `{credentials}` is in {}",
+                        path.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: login failed: {e}");
+                    ExitCode::from(EXIT_FAILED)
+                }
+            }
+        }
         Command::Paths { config } => match statusfleet::build::load_config(&config) {
             Ok(mut cfg) => {
                 if cfg.discovery.is_some()
@@ -212,6 +267,47 @@ fn main() -> ExitCode {
             }
             Err(e) => report(&BuildError::Input(e)),
         },
+    }
+}
+
+/// `check --online`: a table of every live source's one cheap call.
+fn check_online(config: &statusfleet::config::Config) -> ExitCode {
+    match statusfleet::fetch::probe(config) {
+        Ok(rows) => {
+            let width = |f: &dyn Fn(&statusfleet::fetch::ProbeRow) -> usize| {
+                rows.iter().map(f).max().unwrap_or(0)
+            };
+            let (w1, w2) = (
+                width(&|r| r.customer.len()).max(8),
+                width(&|r| r.source.len()).max(6),
+            );
+            println!("{:<w1$}  {:<w2$}  result", "customer", "source");
+            let mut failed = 0;
+            for r in &rows {
+                let text = match &r.result {
+                    Ok(t) => t.clone(),
+                    Err(e) => {
+                        failed += 1;
+                        format!("FAILED: {e}")
+                    }
+                };
+                println!("{:<w1$}  {:<w2$}  {text}", r.customer, r.source);
+            }
+            println!(
+                "{} of {} source(s) work; nothing was written",
+                rows.len() - failed,
+                rows.len()
+            );
+            if failed > 0 {
+                ExitCode::from(EXIT_STALE)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("error: the online check could not start: {e}");
+            ExitCode::from(EXIT_FAILED)
+        }
     }
 }
 
@@ -270,6 +366,9 @@ fn print_summary(r: &FetchReport) {
     }
     if let Some(p) = &r.discovery_problem {
         println!("stale   discovery: {p}");
+    }
+    for n in &r.notes {
+        println!("note    {n}");
     }
     for o in &r.outcomes {
         for (source, what) in &o.notes {

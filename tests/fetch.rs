@@ -261,7 +261,15 @@ fn fault_case(api: Api, fault: Fault, times: usize, expect: Option<&str>) {
             let faulted_page = site.read(&format!("public/{faulted}/en/index.html"));
             assert!(faulted_page.contains("class=\"stale\""), "{fault:?}");
             let fr = site.read(&format!("public/{faulted}/fr-FR/index.html"));
-            assert!(fr.contains("injoignable"), "banner is translated");
+            assert!(
+                fr.contains("n’ont pas pu être récupérées"),
+                "banner is translated"
+            );
+            // Why it failed is for the operator, not the customer.
+            assert!(
+                !faulted_page.contains("HTTP ") && !faulted_page.contains("127.0.0.1"),
+                "no raw error on pages"
+            );
             if api != Api::Statuspage {
                 assert!(
                     !site

@@ -14,8 +14,8 @@ pub mod branding;
 mod sources;
 pub use sources::{
     BaseUrl, CloudsConfig, CredentialConfig, Credentials, CustomerDefaults, CustomerSettings,
-    Discovery, DiscoveryOverride, DiscoveryRule, Endpoints, FetchSettings, PartnerCenterDiscovery,
-    RuleMatch, SourceConfig,
+    Discovery, DiscoveryOverride, DiscoveryRule, Endpoints, FetchSettings, GithubActions,
+    ManagedIdentity, PartnerCenterDiscovery, RuleMatch, SourceConfig,
 };
 
 pub const CONFIG_FILE: &str = "statusfleet.yaml";
@@ -926,17 +926,8 @@ fn check_fetch_side(
         return err(1, key, msg);
     }
     for (name, c) in credentials {
-        let ids = usize::from(c.client_id.is_some()) + usize::from(c.client_id_env.is_some());
-        let secrets = usize::from(c.client_secret_env.is_some())
-            + usize::from(c.client_secret_file.is_some());
-        if ids != 1 || secrets != 1 {
-            return err(
-                1,
-                name,
-                format!(
-                    "credentials.{name}: expected exactly one of client_id or client_id_env, and exactly one of client_secret_env or client_secret_file (a secret never goes in the config itself)"
-                ),
-            );
+        if let Some(problem) = c.problems(name).into_iter().next() {
+            return err(1, name, problem);
         }
     }
     let known = || credentials.keys().cloned().collect::<Vec<_>>().join(", ");
@@ -1178,11 +1169,25 @@ mod tests {
                     "client_secret_env: STATUSFLEET_SECRET",
                     "client_id_env: X\n    client_secret_env: Y",
                 ),
-                "statusfleet.yaml:6:3: credentials.partner-app: expected exactly one of client_id or client_id_env",
+                "statusfleet.yaml:6:3: credentials.partner-app: expected one of client_id or client_id_env, not both",
             ),
             (
                 LIVE.replace("credentials:\n", "fetch:\n  concurrency: 0\ncredentials:\n"),
                 "statusfleet.yaml:6:3: fetch.concurrency must be at least 1",
+            ),
+            (
+                LIVE.replace(
+                    "client_secret_env: STATUSFLEET_SECRET",
+                    "client_secret_env: STATUSFLEET_SECRET\n    client_certificate_file: app.pem",
+                ),
+                "statusfleet.yaml:6:3: credentials.partner-app: expected one way for the app to prove itself, found client_secret_env, client_certificate_file",
+            ),
+            (
+                LIVE.replace(
+                    "client_secret_env: STATUSFLEET_SECRET",
+                    "github_actions: {}\n    refresh_token_env: RT",
+                ),
+                "statusfleet.yaml:6:3: credentials.partner-app: a refresh token is redeemed with a client secret or a certificate, not with a federated token or a managed identity",
             ),
         ];
         for (text, want) in cases {

@@ -100,16 +100,32 @@ pub enum FetchError {
     },
     #[error("refusing to send credentials to {host}: only {allowed} is configured")]
     ForeignHost { host: String, allowed: String },
-    #[error("sign-in to {host} failed: {code}: {description}")]
+    #[error("sign-in to {host} failed: {}", auth_text(code, description, action.as_deref()))]
     Auth {
         host: String,
         code: String,
         description: String,
+        /// What to do about it, when the error is one partners meet.
+        action: Option<String>,
     },
     #[error("credentials `{name}`: {reason}")]
     Secret { name: String, reason: String },
     #[error("{0}")]
     Unsupported(String),
+}
+
+/// `action (code: description)`, or `code: description` when there is
+/// nothing to advise.
+fn auth_text(code: &str, description: &str, action: Option<&str>) -> String {
+    let raw = if description.is_empty() {
+        code.to_owned()
+    } else {
+        format!("{code}: {description}")
+    };
+    match action {
+        Some(a) => format!("{a} ({raw})"),
+        None => raw,
+    }
 }
 
 /// Which wait of a request ran out.

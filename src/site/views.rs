@@ -152,12 +152,11 @@ pub struct MaintView {
     pub updates: Vec<UpdateView>,
 }
 
-/// A source whose data is not fresh: the sentence, and the upstream reason
-/// (English).
+/// A source whose data is not fresh, said in the page's language. Why it
+/// failed is for the operator (the fetch summary), never for the page.
 #[derive(Debug, Clone, Serialize)]
 pub struct StaleView {
     pub text: String,
-    pub reason: String,
 }
 
 /// One next step: a sentence, optionally followed by links. With `inline`,
@@ -937,7 +936,6 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                     };
                     StaleView {
                         text: text.unwrap_or_default(),
-                        reason: s.reason.clone(),
                     }
                 })
                 .collect(),

@@ -43,6 +43,8 @@ pub enum Fault {
     LoopNextLink,
     /// The next link points to another host.
     NextLinkTo(String),
+    /// The token endpoint answers this AADSTS error.
+    Aadsts(u64, &'static str, &'static str),
     /// A gzip answer that decompresses to this many bytes.
     GzipBomb(usize),
     /// Headers at once, then half the body, then this long a pause.
@@ -89,8 +91,39 @@ pub struct Logged {
     pub headers: Vec<(String, String)>,
 }
 
+/// What the mock's identity platform accepts besides the client secret.
+#[derive(Debug, Default, Clone)]
+pub struct Identity {
+    /// The registered certificate: its DER (for `x5t#S256`) and its public
+    /// key as PKCS#1 DER (signatures are checked with it alone).
+    pub certificate: Option<(Vec<u8>, Vec<u8>)>,
+    /// Federated tokens a federated credential of the app matches.
+    pub federated: Vec<String>,
+    /// Valid refresh tokens of the partner user.
+    pub refresh_tokens: Vec<String>,
+    /// At this redemption (1-based) the refresh token rotates: the answer
+    /// carries a new one and the one redeemed stops working.
+    pub rotate_at: Option<usize>,
+    /// Every redemption answers a new refresh token and keeps the old ones
+    /// valid, as Entra does.
+    pub rotate_every: bool,
+    /// The bearer the GitHub Actions OIDC endpoint wants.
+    pub github_request_token: Option<String>,
+    /// The tenant a managed identity's own tokens belong to.
+    pub managed_identity_tenant: Option<String>,
+}
+
+#[derive(Default)]
+struct Auth {
+    identity: Identity,
+    redemptions: usize,
+    jti: std::collections::HashSet<String>,
+    device_polls: usize,
+}
+
 #[derive(Default)]
 struct State {
+    auth: Auth,
     tenants: BTreeMap<String, Tenant>,
     /// Statuspage pages by name: file → body.
     pages: BTreeMap<String, BTreeMap<String, Value>>,
@@ -183,6 +216,16 @@ impl Mock {
             .unwrap()
             .faults
             .push((tenant.to_owned(), api, fault, times));
+    }
+
+    /// What the identity platform accepts beyond the client secret.
+    pub fn identity(&self, identity: Identity) {
+        self.state.lock().unwrap().auth.identity = identity;
+    }
+
+    /// How many refresh-token redemptions were served.
+    pub fn redemptions(&self) -> usize {
+        self.state.lock().unwrap().auth.redemptions
     }
 
     pub fn clear_faults(&self) {
@@ -371,7 +414,11 @@ impl Handler {
     fn route(&self, req: &Request) -> Response {
         let segs: Vec<&str> = req.path.trim_matches('/').split('/').collect();
         let (who, api) = match segs.as_slice() {
-            [tenant, "oauth2", "v2.0", "token"] => (Some((*tenant).to_owned()), Api::Token),
+            [tenant, "oauth2", "v2.0", "token" | "devicecode"] => {
+                (Some((*tenant).to_owned()), Api::Token)
+            }
+            ["metadata", "identity", "oauth2", "token"] => (Some("imds".to_owned()), Api::Token),
+            ["github-oidc", "token"] => (Some("github".to_owned()), Api::Token),
             ["v1.0", "admin", "serviceAnnouncement", ..] => (self.bearer_tenant(req), Api::Graph),
             ["subscriptions", ..] => (self.bearer_tenant(req), Api::Arm),
             ["v1", "customers"] => (self.bearer_tenant(req), Api::PartnerCenter),
@@ -396,6 +443,17 @@ impl Handler {
                 return graph_error(500, "InternalServerError", "Something went wrong.");
             }
             Some(Fault::Slow(d)) => std::thread::sleep(*d),
+            Some(Fault::Aadsts(code, error, text)) => {
+                return json_response(
+                    400,
+                    &json!({"error": error,
+                        "error_description": format!("AADSTS{code}: {text}\r\nTrace ID: 00000000-0000-0000-0000-000000000000\r\nCorrelation ID: 00000000-0000-0000-0000-000000000000\r\nTimestamp: 2026-11-22 12:00:00Z"),
+                        "error_codes": [code], "timestamp": "2026-11-22 12:00:00Z",
+                        "trace_id": "00000000-0000-0000-0000-000000000000",
+                        "correlation_id": "00000000-0000-0000-0000-000000000000",
+                        "error_uri": format!("https://login.microsoftonline.com/error?code={code}")}),
+                );
+            }
             Some(Fault::InvalidClient) => {
                 return json_response(
                     400,
@@ -456,7 +514,12 @@ impl Handler {
             _ => {}
         }
         let mut resp = match api {
-            Api::Token => self.token(req, segs[0]),
+            Api::Token => match segs.as_slice() {
+                ["metadata", ..] => self.imds(req),
+                ["github-oidc", ..] => self.github(req),
+                [_, _, _, "devicecode"] => self.device_code(req),
+                _ => self.token(req, segs[0]),
+            },
             _ if api != Api::Statuspage && who.is_none() => {
                 graph_error(401, "InvalidAuthenticationToken", "No valid token.")
             }
@@ -485,28 +548,295 @@ impl Handler {
         let form: HashMap<String, String> = url::form_urlencoded::parse(req.body.as_bytes())
             .into_owned()
             .collect();
-        let known = self.state.lock().unwrap().tenants.contains_key(tenant);
-        if form.get("grant_type").map(String::as_str) != Some("client_credentials")
-            || form.get("client_secret") != Some(&self.secret)
-        {
-            return json_response(
-                400,
-                &json!({"error": "invalid_client", "error_description": "AADSTS7000215: Invalid client secret provided."}),
-            );
+        let field = |k: &str| form.get(k).map(String::as_str);
+        let invalid_client = |code: u64, text: &str| {
+            json_response(
+                401,
+                &json!({"error": "invalid_client", "error_description": format!("AADSTS{code}: {text}"), "error_codes": [code]}),
+            )
+        };
+        // How the app proved itself.
+        let audience = format!("{}{}", self.base_for(req), req.path);
+        let proved = match (
+            field("client_secret"),
+            field("client_assertion_type"),
+            field("client_assertion"),
+        ) {
+            (Some(s), None, None) if s == self.secret => Ok(true),
+            (Some(_), None, None) => {
+                Err(invalid_client(7000215, "Invalid client secret provided."))
+            }
+            (None, Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer"), Some(a)) => {
+                self.check_assertion(a, &audience, field("client_id").unwrap_or(""))
+            }
+            (None, None, None) => Ok(false),
+            _ => Err(invalid_client(
+                7000218,
+                "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+            )),
+        };
+        let proved = match proved {
+            Ok(p) => p,
+            Err(r) => return r,
+        };
+        let mut st = self.state.lock().unwrap();
+        let known = st.tenants.contains_key(tenant);
+        let mut issue_refresh = None;
+        match field("grant_type") {
+            Some("client_credentials") if proved => {}
+            Some("client_credentials") => {
+                return invalid_client(
+                    7000218,
+                    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+                );
+            }
+            Some("refresh_token") => {
+                let rt = field("refresh_token").unwrap_or("");
+                if !st.auth.identity.refresh_tokens.iter().any(|t| t == rt) {
+                    return json_response(
+                        400,
+                        &json!({"error": "invalid_grant", "error_description": "AADSTS700082: The refresh token has expired due to inactivity.", "error_codes": [700082]}),
+                    );
+                }
+                st.auth.redemptions += 1;
+                if st.auth.identity.rotate_every {
+                    let new = format!("rt-rotated-{}", st.auth.redemptions);
+                    st.auth.identity.refresh_tokens.push(new.clone());
+                    issue_refresh = Some(new);
+                } else if st.auth.identity.rotate_at == Some(st.auth.redemptions) {
+                    let new = format!("rt-rotated-{}", st.auth.redemptions);
+                    st.auth.identity.refresh_tokens.retain(|t| t != rt);
+                    st.auth.identity.refresh_tokens.push(new.clone());
+                    issue_refresh = Some(new);
+                } else {
+                    issue_refresh = Some(rt.to_owned());
+                }
+            }
+            Some("urn:ietf:params:oauth:grant-type:device_code") => {
+                st.auth.device_polls += 1;
+                let (status, body) = match st.auth.device_polls {
+                    1 => (
+                        400,
+                        json!({"error": "authorization_pending", "error_description": "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending. Continue polling.", "error_codes": [70016]}),
+                    ),
+                    2 => (
+                        400,
+                        json!({"error": "slow_down", "error_description": "Slow down.", "error_codes": []}),
+                    ),
+                    _ => {
+                        let rt = "rt-from-device-login".to_owned();
+                        st.auth.identity.refresh_tokens.push(rt.clone());
+                        (
+                            200,
+                            json!({"token_type": "Bearer", "scope": field("scope").unwrap_or(""), "expires_in": 3599, "access_token": "tok-device", "refresh_token": rt}),
+                        )
+                    }
+                };
+                return json_response(status, &body);
+            }
+            _ => {
+                return json_response(
+                    400,
+                    &json!({"error": "unsupported_grant_type", "error_description": "AADSTS70003: The app requested an unsupported grant type."}),
+                );
+            }
         }
         if !known {
             return json_response(
                 400,
-                &json!({"error": "invalid_request", "error_description": format!("AADSTS90002: Tenant '{tenant}' not found.")}),
+                &json!({"error": "invalid_request", "error_description": format!("AADSTS90002: Tenant '{tenant}' not found."), "error_codes": [90002]}),
             );
         }
-        let mut st = self.state.lock().unwrap();
         let token = format!("tok-{}-{}", st.tokens.len(), tenant.len());
         st.tokens.insert(token.clone(), tenant.to_owned());
+        let mut body = json!({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": token});
+        if let Some(rt) = issue_refresh {
+            body["refresh_token"] = json!(rt);
+        }
+        json_response(200, &body)
+    }
+
+    /// A client assertion: a certificate-signed JWT (RS256, checked with
+    /// the registered public key alone; audience, lifetime, `jti` once) or
+    /// a federated token a federated credential matches.
+    fn check_assertion(
+        &self,
+        jwt: &str,
+        audience: &str,
+        client_id: &str,
+    ) -> Result<bool, Response> {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let fail = |code: u64, text: &str| {
+            Err(json_response(
+                401,
+                &json!({"error": "invalid_client", "error_description": format!("AADSTS{code}: {text}"), "error_codes": [code]}),
+            ))
+        };
+        let mut st = self.state.lock().unwrap();
+        if st.auth.identity.federated.iter().any(|f| f == jwt) {
+            return Ok(true);
+        }
+        let parts: Vec<&str> = jwt.split('.').collect();
+        let Some((cert_der, public)) = st.auth.identity.certificate.clone() else {
+            return fail(
+                70021,
+                "No matching federated identity record found for presented assertion.",
+            );
+        };
+        if parts.len() != 3 {
+            return fail(
+                70021,
+                "No matching federated identity record found for presented assertion.",
+            );
+        }
+        let decode = |p: &str| {
+            b64.decode(p)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        };
+        let (Some(header), Some(claims), Ok(signature)) =
+            (decode(parts[0]), decode(parts[1]), b64.decode(parts[2]))
+        else {
+            return fail(50013, "Assertion failed signature validation.");
+        };
+        let thumb = b64.encode(ring::digest::digest(&ring::digest::SHA256, &cert_der));
+        if header["alg"] != "RS256" || header["x5t#S256"] != json!(thumb) {
+            return fail(
+                700027,
+                "Client assertion contains an invalid signature. [Reason - The key was not found.]",
+            );
+        }
+        let key = ring::signature::UnparsedPublicKey::new(
+            &ring::signature::RSA_PKCS1_2048_8192_SHA256,
+            public,
+        );
+        if key
+            .verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &signature)
+            .is_err()
+        {
+            return fail(
+                700027,
+                "Client assertion contains an invalid signature. [Reason - The key was not found.]",
+            );
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        let (nbf, exp) = (
+            claims["nbf"].as_i64().unwrap_or(0),
+            claims["exp"].as_i64().unwrap_or(0),
+        );
+        if exp <= now || nbf > now + 300 || exp - nbf > 600 {
+            return fail(
+                700024,
+                "Client assertion is not within its valid time range.",
+            );
+        }
+        if claims["aud"] != json!(audience) {
+            return fail(
+                700021,
+                "Client assertion audience claim does not match the token endpoint.",
+            );
+        }
+        if claims["iss"] != json!(client_id) || claims["sub"] != json!(client_id) {
+            return fail(
+                50048,
+                "Subject mismatches Issuer claim in the client assertion.",
+            );
+        }
+        let jti = claims["jti"].as_str().unwrap_or("").to_owned();
+        if jti.is_empty() || !st.auth.jti.insert(jti) {
+            return fail(
+                50013,
+                "Assertion failed signature validation. [Reason - the jti was already used.]",
+            );
+        }
+        Ok(true)
+    }
+
+    fn device_code(&self, req: &Request) -> Response {
+        let form: HashMap<String, String> = url::form_urlencoded::parse(req.body.as_bytes())
+            .into_owned()
+            .collect();
+        if !form
+            .get("scope")
+            .is_some_and(|s| s.contains("offline_access"))
+        {
+            return json_response(
+                400,
+                &json!({"error": "invalid_scope", "error_description": "AADSTS70011: offline_access missing."}),
+            );
+        }
         json_response(
             200,
-            &json!({"token_type": "Bearer", "expires_in": 3599, "access_token": token}),
+            &json!({"device_code": "dc-0001", "user_code": "ABCD-EFGH", "verification_uri": "https://microsoft.com/devicelogin",
+                "expires_in": 60, "interval": 1,
+                "message": "To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ABCD-EFGH to authenticate."}),
         )
+    }
+
+    /// IMDS: a managed identity's token for `resource`.
+    fn imds(&self, req: &Request) -> Response {
+        if req.header("metadata") != Some("true") {
+            return json_response(
+                400,
+                &json!({"error": "invalid_request", "error_description": "Required metadata header not specified"}),
+            );
+        }
+        let Some(resource) = req.query.get("resource") else {
+            return json_response(
+                400,
+                &json!({"error": "invalid_request", "error_description": "Required query variable 'resource' is missing"}),
+            );
+        };
+        let mut st = self.state.lock().unwrap();
+        if resource == "api://AzureADTokenExchange" {
+            let t = "mi-federated-token".to_owned();
+            if !st.auth.identity.federated.contains(&t) {
+                return json_response(
+                    400,
+                    &json!({"error": "invalid_request", "error_description": "Identity not found"}),
+                );
+            }
+            return json_response(
+                200,
+                &json!({"access_token": t, "expires_in": "3599", "expires_on": "1893456000", "resource": resource, "token_type": "Bearer"}),
+            );
+        }
+        let Some(tenant) = st.auth.identity.managed_identity_tenant.clone() else {
+            return json_response(
+                400,
+                &json!({"error": "invalid_request", "error_description": "Identity not found"}),
+            );
+        };
+        let token = format!("tok-mi-{}", st.tokens.len());
+        st.tokens.insert(token.clone(), tenant);
+        json_response(
+            200,
+            &json!({"access_token": token, "expires_in": "3599", "expires_on": "1893456000", "resource": resource, "token_type": "Bearer"}),
+        )
+    }
+
+    /// GitHub Actions' OIDC token endpoint.
+    fn github(&self, req: &Request) -> Response {
+        let st = self.state.lock().unwrap();
+        let want = st
+            .auth
+            .identity
+            .github_request_token
+            .clone()
+            .unwrap_or_default();
+        let bearer = req
+            .header("authorization")
+            .and_then(|a| a.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if want.is_empty() || bearer != want {
+            return json_response(401, &json!({"message": "Unauthorized"}));
+        }
+        let aud = req.query.get("audience").cloned().unwrap_or_default();
+        json_response(200, &json!({"value": format!("gh-oidc-{aud}")}))
     }
 
     /// Links point back at the host the client used, as a real server's do.
