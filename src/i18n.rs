@@ -102,24 +102,12 @@ impl Catalog {
         .unwrap_or_default()
     }
 
-    /// `2 h 25 min`-style duration in words of this locale.
+    /// A duration in this locale's CLDR unit patterns (`2 hours, 25
+    /// minutes`), or the catalog's words for less than a minute.
     pub fn duration(&self, minutes: i64) -> String {
-        let minutes = minutes.max(0) as u64;
-        if minutes == 0 {
-            return self.t("duration.less_than_minute");
-        }
-        let (d, h, m) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
-        let parts: Vec<String> = [
-            ("duration.day", d),
-            ("duration.hour", h),
-            ("duration.minute", m),
-        ]
-        .into_iter()
-        .filter(|(_, n)| *n > 0)
-        .take(2)
-        .map(|(k, n)| self.text(k, Some(n), &[]).unwrap_or_default())
-        .collect();
-        parts.join(&self.t("duration.separator"))
+        self.formats
+            .duration(minutes.max(0) as u64)
+            .unwrap_or_else(|| self.t("duration.less_than_minute"))
     }
 
     /// Text direction, from the catalog (`locale.dir`: `ltr` or `rtl`).
@@ -148,11 +136,17 @@ impl Catalogs {
     }
 }
 
-/// The locale tags that have a catalog: the built-in ones and the site's.
+/// The locale tags that have a catalog and CLDR data: the built-in ones
+/// and the site's.
 pub fn available(site_i18n: &Path) -> BTreeSet<String> {
     let mut tags: BTreeSet<String> = BUILT_IN.iter().map(|(t, _)| t.to_string()).collect();
     for (tag, _) in site_files(site_i18n) {
-        tags.insert(tag);
+        let covered = tag
+            .parse::<Locale>()
+            .is_ok_and(|l| crate::format::has_cldr_data(&l));
+        if covered {
+            tags.insert(tag);
+        }
     }
     tags
 }
@@ -335,6 +329,19 @@ pub fn load(site_i18n: &Path) -> Result<Catalogs, InputErrors> {
                 format!("locale {tag}: missing key `{key}` (every locale needs every key of en)"),
             ));
         }
+        if let Some(Message::Text(dir)) = messages.get("locale.dir")
+            && dir != "ltr"
+            && dir != "rtl"
+        {
+            let src = file_of("locale.dir");
+            errors.push(InputError::new(
+                &src.path,
+                key_position(&src.text, "locale.dir"),
+                format!(
+                    "locale {tag}: locale.dir is `{dir}`: expected `ltr` (left to right) or `rtl` (right to left, as ar and he)"
+                ),
+            ));
+        }
         let locale: Locale = tag.parse().expect("tags come from parsed locales");
         match Formats::new(&locale) {
             Ok(formats) => {
@@ -347,7 +354,14 @@ pub fn load(site_i18n: &Path) -> Result<Catalogs, InputErrors> {
                     },
                 );
             }
-            Err(e) => errors.push(InputError::new(&file_of("locale.name").path, None, e)),
+            Err(e) => {
+                let src = file_of("locale.name");
+                errors.push(InputError::new(
+                    &src.path,
+                    key_position(&src.text, "locale.name"),
+                    e,
+                ));
+            }
         }
     }
     if errors.is_empty() {
@@ -417,12 +431,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let catalogs = load(dir.path()).unwrap();
         let en = catalogs.get(&"en".parse().unwrap());
-        assert_eq!(en.text("duration.day", Some(1), &[]).unwrap(), "1 day");
-        assert_eq!(en.text("duration.day", Some(2), &[]).unwrap(), "2 days");
-        assert_eq!(en.duration(145), "2 hours 25 minutes");
-        assert_eq!(en.duration(60 * 24 * 3 + 5), "3 days 5 minutes");
+        assert_eq!(
+            en.text("uptime.incident_days", Some(1), &[]).unwrap(),
+            "1 day with incidents"
+        );
+        assert_eq!(
+            en.text("uptime.incident_days", Some(2), &[]).unwrap(),
+            "2 days with incidents"
+        );
+        // Durations come from CLDR's unit and unit-list patterns.
+        assert_eq!(en.duration(145), "2 hours, 25 minutes");
+        assert_eq!(en.duration(60 * 24 * 3 + 5), "3 days, 5 minutes");
+        assert_eq!(en.duration(0), "less than a minute");
         let fr = catalogs.get(&"fr-FR".parse().unwrap());
-        assert_eq!(fr.duration(61), "1 heure 1 minute");
+        assert_eq!(fr.duration(61), "1\u{a0}heure et 1 minute");
         let zh = catalogs.get(&"zh-CN".parse().unwrap());
         assert_eq!(zh.duration(145), "2小时25分钟");
         let ko = catalogs.get(&"ko-KR".parse().unwrap());

@@ -57,10 +57,22 @@ pub(crate) fn check_service(id: &str) -> Result<(), String> {
 
 pub(crate) fn check_locale(tag: &str) -> Result<(), String> {
     SCOPE.with(|s| match s.borrow().as_ref().and_then(|s| s.locales.as_ref()) {
-        Some(known) if !known.contains(tag) => Err(format!(
-            "no catalog for locale `{tag}`: expected one of {} (add i18n/{tag}.yaml to support it)",
-            list(known)
-        )),
+        Some(known) if !known.contains(tag) => {
+            let covered = tag
+                .parse::<crate::locale::Locale>()
+                .is_ok_and(|l| crate::format::has_cldr_data(&l));
+            Err(if covered {
+                format!(
+                    "no catalog for locale `{tag}`: expected one of {} (add i18n/{tag}.yaml to support it)",
+                    list(known)
+                )
+            } else {
+                format!(
+                    "CLDR has no data for locale `{tag}`: its dates, numbers and plural rules would be the root locale's (`2026 M11 22`); expected one of {}",
+                    list(known)
+                )
+            })
+        }
         _ => Ok(()),
     })
 }

@@ -262,12 +262,12 @@ proptest! {
     }
 
     #[test]
-    fn dates_format_in_every_locale_and_zone(secs in -2_000_000_000i64..4_000_000_000, zone in any::<prop::sample::Index>(), locale in 0usize..4) {
-        let tag = ["en", "fr-FR", "ko-KR", "zh-CN"][locale];
+    fn dates_format_in_every_locale_and_zone(secs in -2_000_000_000i64..4_000_000_000, zone in any::<prop::sample::Index>(), locale in 0usize..6) {
+        let tag = ["en", "fr-FR", "ko-KR", "zh-CN", "ja-JP", "ar-SA"][locale];
         let f = statusfleet::format::Formats::new(&tag.parse().unwrap()).unwrap();
         let tz = chrono_tz::TZ_VARIANTS[zone.index(chrono_tz::TZ_VARIANTS.len())];
         let at = Utc.timestamp_opt(secs, 0).unwrap();
-        for s in [f.datetime(at, tz), f.date(at, tz), f.zone(at, tz, true), f.zone(at, tz, false), f.month_day(at.date_naive())] {
+        for s in [f.datetime(at, tz), f.date(at, tz), f.zone_generic(at, tz), f.zone_long(at, tz), f.month_day(at.date_naive())] {
             prop_assert!(!s.trim().is_empty(), "{} {} {}", tag, tz, at);
         }
     }

@@ -573,7 +573,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                     .text(
                         "uptime.percent",
                         None,
-                        &[("percent", &self.cat.formats.fixed(s.uptime_percent, 2))],
+                        &[("percent", &self.cat.formats.percent(s.uptime_percent, 2))],
                     )
                     .unwrap_or_default(),
                 incident_days: self
@@ -895,7 +895,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                     &[
                         (
                             "zone",
-                            &self.cat.formats.zone(self.model.now, self.tz(), true),
+                            &self.cat.formats.zone_generic(self.model.now, self.tz()),
                         ),
                         ("iana", self.tz().name()),
                     ],
