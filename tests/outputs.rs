@@ -596,7 +596,7 @@ fn partner_maintenance_reaches_the_pages_calendar_feed_and_api() {
     assert!(feed.contains("<updated>2026-11-20T02:00:00Z</updated>"));
     let page = site.read("public/hanbit/en/maintenance.html");
     assert!(
-        page.contains(&format!("<h3 lang=\"ko-KR\">{title}</h3>")),
+        page.contains(&format!("<h3 lang=\"ko-KR\" dir=\"ltr\">{title}</h3>")),
         "{page}"
     );
     let api: client::Maintenances = round_trip(

@@ -11,6 +11,36 @@ use crate::locale::Locale;
 
 pub fn register_all(tera: &mut tera::Tera, catalogs: Arc<Catalogs>, locale: Locale) {
     tera.register_function("t", Translate { catalogs, locale });
+    tera.register_function("dir", Dir);
+}
+
+/// `dir(lang="en")`: `ltr` or `rtl`, the direction of a language's usual
+/// script by CLDR's likely subtags, for text in another language than the
+/// page's (upstream English in an Arabic page stays left to right).
+pub struct Dir;
+
+impl Function for Dir {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let lang = args
+            .get("lang")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("dir() needs lang=\"…\""))?;
+        Ok(Value::String(direction(lang).to_owned()))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// `rtl` for a language whose likely script is written right to left.
+pub fn direction(lang: &str) -> &'static str {
+    static DIRECTIONS: std::sync::LazyLock<icu_locale::LocaleDirectionality> =
+        std::sync::LazyLock::new(icu_locale::LocaleDirectionality::new_common);
+    match lang.parse::<icu_locale_core::LanguageIdentifier>() {
+        Ok(id) if DIRECTIONS.is_right_to_left(&id) => "rtl",
+        _ => "ltr",
+    }
 }
 
 /// `t(key="nav.history")`, `t(key="uptime.caption", count=90)`,
@@ -78,6 +108,21 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.clone()))
                 .collect(),
         )
+    }
+
+    #[test]
+    fn directions_come_from_the_likely_script() {
+        for (lang, want) in [
+            ("en", "ltr"),
+            ("ar-SA", "rtl"),
+            ("he", "rtl"),
+            ("ja-JP", "ltr"),
+            ("fa", "rtl"),
+            ("zh-CN", "ltr"),
+            ("not a tag", "ltr"),
+        ] {
+            assert_eq!(direction(lang), want, "{lang}");
+        }
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub struct ServiceLink {
     /// Relative to the locale root; `None` for a service the customer's
     /// list does not hold (named by upstream, no page of its own).
     pub href: Option<String>,
+    /// The list's text after this item (`, `, ` et `, `、`; empty after
+    /// the last).
+    pub after: String,
 }
 
 /// One more fact about an incident, beside the standard ones.
@@ -89,8 +92,19 @@ pub struct IncidentSummary {
     pub services: Vec<ServiceLink>,
     pub started: TimeView,
     pub ended: Option<TimeView>,
+    /// The text around and between `started` and `ended`.
+    pub range: RangeView,
     pub duration: String,
     pub last_update: Option<TimeView>,
+}
+
+/// A range in the locale's words (`{start} – {end}`, `{start}～{end}`),
+/// as the text before, between and after its two ends.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct RangeView {
+    pub before: String,
+    pub between: String,
+    pub after: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -144,6 +158,7 @@ pub struct MaintView {
     pub services: Vec<ServiceLink>,
     pub starts: TimeView,
     pub ends: TimeView,
+    pub range: RangeView,
     pub status: Label,
     pub html: String,
     /// "Major change", when upstream flags it.
@@ -434,13 +449,16 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
     }
 
     pub(crate) fn service_links(&self, refs: &[crate::model::ServiceRef]) -> Vec<ServiceLink> {
-        refs.iter()
+        let links = refs
+            .iter()
             .filter_map(|r| self.model.services.iter().find(|s| s.service.id == r.0))
             .map(|s| ServiceLink {
                 name: s.service.name.clone(),
                 href: Some(format!("services/{}.html", s.file)),
+                after: String::new(),
             })
-            .collect()
+            .collect();
+        self.listed(links)
     }
 
     /// An incident's services: those with a page, then those upstream
@@ -450,8 +468,31 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         out.extend(i.unlisted_services.iter().map(|name| ServiceLink {
             name: name.clone(),
             href: None,
+            after: String::new(),
         }));
-        out
+        self.listed(out)
+    }
+
+    /// Links as a list in the locale's "and" pattern: each with the text
+    /// that follows it (`, `, ` et `, `、`).
+    fn listed(&self, mut links: Vec<ServiceLink>) -> Vec<ServiceLink> {
+        let seps = self.cat.formats.list_separators(links.len());
+        for (link, sep) in links.iter_mut().zip(seps) {
+            link.after = sep;
+        }
+        links
+    }
+
+    /// The locale's range pattern, split around its two ends.
+    pub(crate) fn range(&self) -> RangeView {
+        let text = self.cat.t("common.range");
+        let (before, rest) = text.split_once("{start}").unwrap_or(("", &text));
+        let (between, after) = rest.split_once("{end}").unwrap_or((rest, ""));
+        RangeView {
+            before: before.to_owned(),
+            between: between.to_owned(),
+            after: after.to_owned(),
+        }
     }
 
     pub(crate) fn summary(&self, m: &IncidentModel) -> IncidentSummary {
@@ -482,6 +523,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             services: self.incident_services(i),
             started: self.time(i.started_at),
             ended: i.ended_at.map(|t| self.time(t)),
+            range: self.range(),
             duration,
             last_update: i
                 .updated_at
@@ -517,6 +559,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             services: self.service_links(&m.services),
             starts: self.time(m.starts_at),
             ends: self.time(m.ends_at),
+            range: self.range(),
             status: label(self.cat, "maintenance_status", status.key()),
             html: html.clone(),
             major: m.major.then(|| self.cat.t("maintenance.major")),
@@ -533,14 +576,13 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             .iter()
             .map(|d| DayView {
                 health: d.health.key(),
-                title: format!(
-                    "{}: {}",
-                    self.cat.formats.month_day(d.date),
-                    if d.incidents.is_empty() {
+                title: self.cat.label_value(
+                    &self.cat.formats.month_day(d.date),
+                    &if d.incidents.is_empty() {
                         self.cat.t("uptime.day_ok")
                     } else {
                         self.cat.t(&format!("health.{}", d.health.key()))
-                    }
+                    },
                 ),
             })
             .collect();
