@@ -573,8 +573,15 @@ pub fn render_customer(
             dir: default.dir(),
             name: default.t("locale.name"),
         },
-        customer_name: &customer.name,
-        site_title: &config.site.title,
+        customer_name: customer
+            .name
+            .pick(customer.default_locale.tag(), customer.default_locale.tag())
+            .text,
+        site_title: config
+            .site
+            .title
+            .pick(customer.default_locale.tag(), customer.default_locale.tag())
+            .text,
         default_href: format!("{}/index.html", customer.default_locale.tag()),
         default_feed: format!("{}/feed.atom", customer.default_locale.tag()),
         alternates: customer
@@ -587,7 +594,17 @@ pub fn render_customer(
                     name: cat.t("locale.name"),
                     href: format!("{}/index.html", l.tag()),
                     title: cat
-                        .text("site.status_for", None, &[("customer", &customer.name)])
+                        .text(
+                            "site.status_for",
+                            None,
+                            &[(
+                                "customer",
+                                customer
+                                    .name
+                                    .pick(l.tag(), customer.default_locale.tag())
+                                    .text,
+                            )],
+                        )
                         .unwrap_or_default(),
                 }
             })
@@ -662,7 +679,7 @@ pub fn root_files(inputs: &Inputs) -> Result<Vec<OutputFile>, RenderError> {
             customers: Vec<FleetEntry<'a>>,
         }
         let ctx = Fleet {
-            site_title: &inputs.config.site.title,
+            site_title: inputs.config.site.title.any(),
             partner_name: &inputs.config.site.partner.name,
             customers: {
                 let customers = &inputs.config.customers;
@@ -671,15 +688,15 @@ pub fn root_files(inputs: &Inputs) -> Result<Vec<OutputFile>, RenderError> {
                 let mut pairs: std::collections::HashMap<(&str, Option<&str>), usize> =
                     std::collections::HashMap::new();
                 for c in customers {
-                    *names.entry(c.name.as_str()).or_default() += 1;
+                    *names.entry(c.name.any()).or_default() += 1;
                     *pairs
-                        .entry((c.name.as_str(), c.domain.as_deref()))
+                        .entry((c.name.any(), c.domain.as_deref()))
                         .or_default() += 1;
                 }
                 customers
                     .iter()
                     .map(|c| {
-                        let name = c.name.as_str();
+                        let name = c.name.any();
                         let shared = names[name] > 1;
                         // The domain tells most apart; the slug the rest.
                         let domain_shared =

@@ -22,3 +22,4 @@ pub(crate) mod scope;
 pub mod serve;
 pub mod site;
 pub mod source;
+pub mod text;

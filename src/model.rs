@@ -62,8 +62,9 @@ pub enum Platform {
 pub struct Service {
     /// Stable id used in URLs and references (`exchange`, `teams`, `Exchange`).
     pub id: ServiceId,
-    /// Display name as upstream gives it (`Exchange Online`).
-    pub name: String,
+    /// Display name as upstream gives it (`Exchange Online`); a snapshot
+    /// file may give one per locale.
+    pub name: crate::text::Text,
     pub health: Health,
     #[serde(default)]
     pub platform: Platform,
@@ -71,7 +72,7 @@ pub struct Service {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upstream_status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: Option<crate::text::Text>,
 }
 
 /// A service id: letters, digits, `-`, `_` and `.`, 1 to 100 characters.

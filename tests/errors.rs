@@ -65,7 +65,7 @@ fn locale_without_a_catalog() {
     });
     assert_rejected(
         site,
-        "error: statusfleet.yaml:9:19: customers[0].locales[1]: no catalog for locale `de-DE`: expected one of en, fr-FR, ko-KR, zh-CN (add i18n/de-DE.yaml to support it)",
+        "error: statusfleet.yaml:9:19: customers[0].locales[1]: no catalog for locale `de-DE`: expected one of ar-SA, en, fr-FR, ja-JP, ko-KR, zh-CN (add i18n/de-DE.yaml to support it)",
     );
 }
 

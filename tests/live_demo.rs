@@ -79,10 +79,10 @@ fn upstream(slug: &str) -> (Tenant, Option<BTreeMap<String, Value>>, Vec<String>
     for s in &snap.services {
         match s.platform {
             Platform::Microsoft365 => t.overviews.push(json!({
-                "id": s.id.0, "service": s.name, "status": graph_status(s.health)})),
-            Platform::Azure => azure_names.push(s.name.clone()),
+                "id": s.id.0, "service": s.name.any(), "status": graph_status(s.health)})),
+            Platform::Azure => azure_names.push(s.name.any().to_owned()),
             Platform::Other => components.push(json!({
-                "id": s.id.0, "page_id": "p", "name": s.name, "group": false, "group_id": null,
+                "id": s.id.0, "page_id": "p", "name": s.name.any(), "group": false, "group_id": null,
                 "status": match s.health { Health::Operational => "operational", Health::Degraded => "degraded_performance",
                     Health::PartialOutage => "partial_outage", Health::MajorOutage => "major_outage", _ => "under_maintenance" },
                 "created_at": "2025-01-01T00:00:00.000+09:00", "updated_at": "2026-01-01T00:00:00.000+09:00",

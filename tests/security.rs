@@ -129,7 +129,6 @@ const FIELDS: &[&str] = &[
     "mainttitle",
     "maintbody",
     "stalesource",
-    "stalereason",
     "notetitle",
     "notebody",
     "partnertitle",
@@ -162,6 +161,18 @@ fn assert_isolated(site: &SiteTest, folder_of: &dyn Fn(&str) -> String, sitemaps
             assert!(!text.contains(&prefix), "{name} holds {other}'s data");
         }
         checked += 1;
+    }
+    // Why a source failed is the operator's diagnostics: in no file.
+    for slug in CUSTOMERS {
+        let reason = marker(slug, "stalereason").to_uppercase();
+        for (name, bytes) in &files {
+            assert!(
+                !String::from_utf8_lossy(bytes)
+                    .to_uppercase()
+                    .contains(&reason),
+                "{name} shows {slug}'s stale reason"
+            );
+        }
     }
     // And the test has teeth: every field of every customer reached its
     // own output, in some file.

@@ -188,7 +188,7 @@ impl Config {
                 slug,
                 name: own
                     .and_then(|o| o.name.clone())
-                    .unwrap_or_else(|| f.name.clone()),
+                    .unwrap_or_else(|| f.name.as_str().into()),
                 domain: f.domain.clone(),
                 logo: None,
                 tenant_id: Some(f.tenant_id.clone()),
@@ -290,8 +290,9 @@ impl Layered {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Site {
-    /// Shown in every page title (`Service status`).
-    pub title: String,
+    /// Shown in every page title (`Service status`); one text or one per
+    /// locale.
+    pub title: crate::text::Text,
     pub partner: Partner,
     /// `default` (built in) or a folder under `themes/`.
     #[serde(default = "default_theme")]
@@ -383,7 +384,16 @@ pub struct Partner {
     #[serde(default, skip_serializing_if = "branding::Colors::is_empty")]
     pub colors: branding::Colors,
     #[serde(default)]
-    pub links: Vec<crate::model::Link>,
+    pub links: Vec<PartnerLink>,
+}
+
+/// A footer link of the partner's.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerLink {
+    /// One text or one per locale.
+    pub title: crate::text::Text,
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -405,7 +415,8 @@ pub struct Customer {
     /// The customer's folder in the output: the slug, or with
     /// `site.path: secret` a name derived from the tenant id.
     pub folder: String,
-    pub name: String,
+    /// The display name: one text or one per locale.
+    pub name: crate::text::Text,
     /// An image in the site folder shown beside the customer's name.
     pub logo: Option<PathBuf>,
     pub tenant_id: Option<String>,
@@ -443,7 +454,7 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawCustomer {
     slug: Slug,
-    name: String,
+    name: crate::text::Text,
     #[serde(default)]
     domain: Option<String>,
     #[serde(default)]

@@ -671,7 +671,7 @@ pub struct DiscoveryOverride {
     pub slug: Option<super::Slug>,
     /// Its display name instead of Partner Center's.
     #[serde(default)]
-    pub name: Option<String>,
+    pub name: Option<crate::text::Text>,
     #[serde(default)]
     pub set: CustomerSettings,
 }

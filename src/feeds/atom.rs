@@ -138,8 +138,8 @@ pub fn feed(v: &LocaleViews, links: &Links) -> String {
         let services = super::service_names(&view.services);
         let mut head = format!(
             "<p>{}<br>{}",
-            escape(&cat.label_value(&cat.t("maintenance.starts"), &view.starts.text)),
-            escape(&cat.label_value(&cat.t("maintenance.ends"), &view.ends.text)),
+            labelled_time(cat, "maintenance.starts", &view.starts),
+            labelled_time(cat, "maintenance.ends", &view.ends),
         );
         if !services.is_empty() {
             let _ = write!(
@@ -175,7 +175,18 @@ pub fn feed(v: &LocaleViews, links: &Links) -> String {
     entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
     let updated = entries.first().map_or(model.now, |e| e.updated);
     let title = cat
-        .text("feed.title", None, &[("customer", &model.customer.name)])
+        .text(
+            "feed.title",
+            None,
+            &[(
+                "customer",
+                model
+                    .customer
+                    .name
+                    .pick(cat.locale.tag(), model.customer.default_locale.tag())
+                    .text,
+            )],
+        )
         .unwrap_or_default();
     let partner = &v.config.site.partner;
 
@@ -251,4 +262,23 @@ pub fn feed(v: &LocaleViews, links: &Links) -> String {
     }
     x.push_str("</feed>\n");
     x
+}
+
+/// `Starts: <time datetime="…">November 28, 2026 at 9:00 PM EST</time>`,
+/// in the catalog's label–value pattern, as HTML.
+fn labelled_time(
+    cat: &crate::i18n::Catalog,
+    key: &str,
+    t: &crate::site::views::TimeView,
+) -> String {
+    const MARK: &str = "\u{E000}";
+    let text = cat.label_value(&cat.t(key), MARK);
+    let (before, after) = text.split_once(MARK).unwrap_or((&text, ""));
+    format!(
+        "{}<time datetime=\"{}\">{}</time>{}",
+        escape(before),
+        t.iso,
+        escape(&t.text),
+        escape(after)
+    )
 }

@@ -19,7 +19,18 @@ pub fn calendar(v: &LocaleViews, links: &Links) -> String {
     let slug = model.customer.slug.as_str();
     let tag = cat.locale.tag();
     let name = cat
-        .text("calendar.name", None, &[("customer", &model.customer.name)])
+        .text(
+            "calendar.name",
+            None,
+            &[(
+                "customer",
+                model
+                    .customer
+                    .name
+                    .pick(cat.locale.tag(), model.customer.default_locale.tag())
+                    .text,
+            )],
+        )
         .unwrap_or_default();
     let mut out = Ics::default();
     out.line("BEGIN:VCALENDAR");

@@ -200,7 +200,15 @@ impl Api<'_, '_, '_> {
         let m = self.model();
         PageRef {
             id: self.page_id.clone(),
-            name: m.customer.name.clone(),
+            name: m
+                .customer
+                .name
+                .pick(
+                    m.customer.default_locale.tag(),
+                    m.customer.default_locale.tag(),
+                )
+                .text
+                .to_owned(),
             url: self.links.href("index.html", up),
             time_zone: m.customer.time_zone.0.name().to_owned(),
             updated_at: self.time(m.now),
@@ -403,6 +411,7 @@ pub fn api(v: &LocaleViews, links: &Links) -> Vec<(String, Vec<u8>)> {
         components: Vec::new(),
     };
     let stamp = api.time(model.now);
+    let tag = v.cat.locale.tag();
     api.components = model
         .services
         .iter()
@@ -410,12 +419,16 @@ pub fn api(v: &LocaleViews, links: &Links) -> Vec<(String, Vec<u8>)> {
         .map(|(k, s)| Component {
             id: s.service.id.0.clone(),
             page_id: page_id.clone(),
-            name: s.service.name.clone(),
+            name: s.service.name.pick(tag, tag).text.to_owned(),
             status: component_status(s.health),
             created_at: stamp.clone(),
             updated_at: stamp.clone(),
             position: k + 1,
-            description: s.service.description.clone(),
+            description: s
+                .service
+                .description
+                .as_ref()
+                .map(|d| d.pick(tag, tag).text.to_owned()),
             showcase: true,
             group_id: None,
             group: false,

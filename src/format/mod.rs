@@ -7,6 +7,7 @@
 //! where the locale's own default calendar is another.
 
 mod offset_signs;
+mod percent_signs;
 
 use chrono::{DateTime, Datelike, Offset, TimeZone as _, Timelike, Utc};
 use icu_calendar::{Date, Gregorian};
@@ -42,6 +43,12 @@ pub struct Formats {
     /// The signs of localized offsets (`UTC−5`) where CLDR's hourFormat
     /// differs from the numbers' signs: (numbers', hourFormat's) pairs.
     offset_signs: Vec<(String, String)>,
+    /// ICU4X's percent sign and CLDR's, where they differ.
+    percent_sign: Option<(String, String)>,
+    /// CLDR's default calendar for the locale is not the Gregorian one
+    /// (fa: Persian, th-TH: Buddhist), so pages say which calendar dates
+    /// are in.
+    pub other_default_calendar: bool,
 }
 
 impl std::fmt::Debug for Formats {
@@ -121,6 +128,9 @@ impl Formats {
             plurals: PluralRules::try_new((&icu).into(), PluralRuleType::Cardinal.into())
                 .map_err(|e| err("plural", &e))?,
             offset_signs: offset_signs(locale, &decimal),
+            percent_sign: percent_sign(locale),
+            other_default_calendar: icu_calendar::AnyCalendarKind::try_new((&icu).into())
+                .is_ok_and(|k| k != icu_calendar::AnyCalendarKind::Gregorian),
             decimal,
         })
     }
@@ -176,11 +186,16 @@ impl Formats {
     }
 
     /// A percentage by the locale's CLDR percent pattern, `value` in
-    /// percent (`99,95 %` in fr-FR, `٩٩٫٩٥٪` in ar-SA).
+    /// percent (`99,95 %` in fr-FR, `٩٩٫٩٥٪` and the Arabic letter mark in ar-SA).
     pub fn percent(&self, value: f64, fraction_digits: i16) -> String {
-        self.percent
+        let text = self
+            .percent
             .format(&fixed(value, fraction_digits))
-            .to_string()
+            .to_string();
+        match &self.percent_sign {
+            Some((icu4x, cldr)) if !text.contains(cldr.as_str()) => text.replacen(icu4x, cldr, 1),
+            _ => text,
+        }
     }
 
     /// A duration in CLDR's unit and unit-list patterns, the two largest
@@ -253,6 +268,26 @@ fn fixed(value: f64, fraction_digits: i16) -> Decimal {
     d.multiply_pow10(-fraction_digits);
     d.absolute.pad_end(-fraction_digits);
     d
+}
+
+/// CLDR's percent sign where it carries a bidirectional mark, and the sign
+/// without its marks, as ICU4X's percent data writes it (ar `٪` for
+/// CLDR's U+066A U+061C).
+fn percent_sign(locale: &Locale) -> Option<(String, String)> {
+    let tag = locale.tag();
+    let language = tag.split('-').next().unwrap_or(tag);
+    let find = |t: &str| {
+        percent_signs::PERCENT_SIGNS
+            .binary_search_by(|(k, _)| (*k).cmp(t))
+            .ok()
+            .map(|i| percent_signs::PERCENT_SIGNS[i].1)
+    };
+    let cldr = find(tag).or_else(|| find(language))?;
+    let bare: String = cldr
+        .chars()
+        .filter(|c| !matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}'))
+        .collect();
+    Some((bare, cldr.to_owned()))
 }
 
 /// The locale's number signs that CLDR's hourFormat writes differently in
@@ -455,7 +490,13 @@ mod tests {
             ),
             ("ko-KR", "4시간 35분", "99.95%", "A, B 및 C", "A 및 B"),
             ("zh-CN", "4小时35分钟", "99.95%", "A、B和C", "A和B"),
-            ("ar-SA", "٤ ساعات و٣٥ دقيقة", "٩٩٫٩٥٪", "A وB وC", "A وB"),
+            (
+                "ar-SA",
+                "٤ ساعات و٣٥ دقيقة",
+                "٩٩٫٩٥٪\u{61c}",
+                "A وB وC",
+                "A وB",
+            ),
         ];
         for (tag, duration, percent, three, two) in cases {
             let f = fmt(tag);
@@ -490,6 +531,23 @@ mod tests {
             assert_eq!(f.fixed(99.9512, 2), fixed, "{tag}");
             assert_eq!([f.plural(0), f.plural(1), f.plural(2)], plurals, "{tag}");
         }
+    }
+
+    #[test]
+    fn the_gregorian_calendar_is_used_and_other_defaults_are_known() {
+        // CLDR's calendar preferences: Persian in fa, Buddhist in th-TH;
+        // Gregorian first in Saudi Arabia.
+        assert!(fmt("fa").other_default_calendar, "fa: Persian");
+        assert!(fmt("th-TH").other_default_calendar, "th-TH: Buddhist");
+        for tag in ["en", "fr-FR", "ko-KR", "zh-CN", "ja-JP", "ar-SA"] {
+            assert!(!fmt(tag).other_default_calendar, "{tag}");
+        }
+        // Dates stay Gregorian in ar-SA.
+        let t = DateTime::parse_from_rfc3339("2026-11-22T12:00:00Z")
+            .unwrap()
+            .to_utc();
+        let riyadh: chrono_tz::Tz = "Asia/Riyadh".parse().unwrap();
+        assert_eq!(fmt("ar-SA").date(t, riyadh), "٢٢ نوفمبر ٢٠٢٦");
     }
 
     #[test]

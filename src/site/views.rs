@@ -32,6 +32,8 @@ pub struct LinkView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ServiceLink {
     pub name: String,
+    /// The language of `name` when it is not the page's.
+    pub lang: Option<String>,
     /// Relative to the locale root; `None` for a service the customer's
     /// list does not hold (named by upstream, no page of its own).
     pub href: Option<String>,
@@ -70,6 +72,8 @@ pub struct UptimeView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ServiceRow {
     pub name: String,
+    /// The language of `name` when it is not the page's.
+    pub name_lang: Option<String>,
     pub href: String,
     pub health: Label,
     /// The status upstream reports, in its words (Graph's "Service
@@ -94,8 +98,45 @@ pub struct IncidentSummary {
     pub ended: Option<TimeView>,
     /// The text around and between `started` and `ended`.
     pub range: RangeView,
-    pub duration: String,
+    pub duration: DurationView,
     pub last_update: Option<TimeView>,
+}
+
+/// How long something lasted (or has lasted so far), for
+/// `<time datetime="{{ iso }}">`: the text in the locale's CLDR units and
+/// the sentence around it (`Ongoing for {duration}`).
+#[derive(Debug, Clone, Serialize)]
+pub struct DurationView {
+    /// An HTML valid duration string (`PT4H35M`, `P3DT5M`, `PT40S`).
+    pub iso: String,
+    pub text: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// `P3DT4H35M`: an HTML valid duration string (days, hours, minutes;
+/// seconds only under a minute).
+pub(crate) fn iso_duration(d: chrono::TimeDelta) -> String {
+    let secs = d.num_seconds().max(0);
+    if secs < 60 {
+        return format!("PT{secs}S");
+    }
+    let minutes = secs / 60;
+    let (days, hours, mins) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+    let mut out = String::from("P");
+    if days > 0 {
+        out.push_str(&format!("{days}D"));
+    }
+    if hours > 0 || mins > 0 {
+        out.push('T');
+        if hours > 0 {
+            out.push_str(&format!("{hours}H"));
+        }
+        if mins > 0 {
+            out.push_str(&format!("{mins}M"));
+        }
+    }
+    out
 }
 
 /// A range in the locale's words (`{start} – {end}`, `{start}～{end}`),
@@ -225,11 +266,30 @@ pub struct NavItem {
     pub current: bool,
 }
 
+/// The partner, as pages show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartnerView {
+    pub name: String,
+    pub url: Option<String>,
+    pub colors: crate::config::branding::Colors,
+    pub links: Vec<PartnerLinkView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartnerLinkView {
+    pub title: String,
+    /// The language of `title` when it is not the page's.
+    pub lang: Option<String>,
+    pub url: String,
+}
+
 /// What every page has.
 #[derive(Debug, Clone, Serialize)]
 pub struct Common {
     pub site_title: String,
-    pub partner: crate::config::Partner,
+    /// The language of `site_title` when it is not the page's.
+    pub site_title_lang: Option<String>,
+    pub partner: PartnerView,
     /// The partner logo's file name under `static/`.
     pub logo: Option<String>,
     /// The customer's logo's file name under `static/`.
@@ -238,6 +298,8 @@ pub struct Common {
     /// partner colours (`brand.css`).
     pub stylesheets: Vec<String>,
     pub customer_name: String,
+    /// The language of `customer_name` when it is not the page's.
+    pub customer_name_lang: Option<String>,
     pub lang: LangView,
     pub overall: Label,
     pub as_of: TimeView,
@@ -246,6 +308,9 @@ pub struct Common {
     pub as_of_before: String,
     pub as_of_after: String,
     pub zone_note: String,
+    /// "Dates use the Gregorian calendar", where the locale's own default
+    /// calendar is another.
+    pub calendar_note: Option<String>,
     pub stale: Vec<StaleView>,
     /// Sources whose service is not offered where the customer is, said
     /// in the page's language.
@@ -452,10 +517,14 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         let links = refs
             .iter()
             .filter_map(|r| self.model.services.iter().find(|s| s.service.id == r.0))
-            .map(|s| ServiceLink {
-                name: s.service.name.clone(),
-                href: Some(format!("services/{}.html", s.file)),
-                after: String::new(),
+            .map(|s| {
+                let name = self.picked(&s.service.name);
+                ServiceLink {
+                    name: name.0,
+                    lang: name.1,
+                    href: Some(format!("services/{}.html", s.file)),
+                    after: String::new(),
+                }
             })
             .collect();
         self.listed(links)
@@ -467,10 +536,22 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         let mut out = self.service_links(&i.services);
         out.extend(i.unlisted_services.iter().map(|name| ServiceLink {
             name: name.clone(),
+            // Upstream's service names are English.
+            lang: Some("en".to_owned()),
             href: None,
             after: String::new(),
         }));
         self.listed(out)
+    }
+
+    /// A partner's text in this page's locale, with its language when it
+    /// is another.
+    pub(crate) fn picked(&self, t: &crate::text::Text) -> (String, Option<String>) {
+        let p = t.pick(
+            self.cat.locale.tag(),
+            self.model.customer.default_locale.tag(),
+        );
+        (p.text.to_owned(), p.lang.map(str::to_owned))
     }
 
     /// Links as a list in the locale's "and" pattern: each with the text
@@ -500,16 +581,18 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         let (title, title_lang) = self.title_of(m);
         let end = i.ended_at.unwrap_or(self.model.now);
         let minutes = (end - i.started_at).num_minutes();
-        let duration = if m.is_active() {
-            self.cat
-                .text(
-                    "incident.ongoing_for",
-                    None,
-                    &[("duration", &self.cat.duration(minutes))],
-                )
-                .unwrap_or_default()
+        let (before, after) = if m.is_active() {
+            let sentence = self.cat.t("incident.ongoing_for");
+            let (b, a) = sentence.split_once("{duration}").unwrap_or(("", ""));
+            (b.to_owned(), a.to_owned())
         } else {
-            self.cat.duration(minutes)
+            (String::new(), String::new())
+        };
+        let duration = DurationView {
+            iso: iso_duration(end - i.started_at),
+            text: self.cat.duration(minutes),
+            before,
+            after,
         };
         IncidentSummary {
             id: i.id.clone(),
@@ -600,8 +683,10 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 word.clone()
             }
         });
+        let (name, name_lang) = self.picked(&s.service.name);
         ServiceRow {
-            name: s.service.name.clone(),
+            name,
+            name_lang,
             href: format!("services/{}.html", s.file),
             health: label(self.cat, "health", s.health.key()),
             upstream_status,
@@ -910,13 +995,36 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             .text("common.data_as_of", None, &[("time", "\u{0}")])
             .unwrap_or_default();
         let as_of = as_of_text.split_once('\u{0}').unwrap_or((&as_of_text, ""));
+        let here = self.cat.locale.tag();
+        let fallback = c.default_locale.tag();
+        let title = self.config.site.title.pick(here, fallback);
+        let name = c.name.pick(here, fallback);
+        let partner = &self.config.site.partner;
         Common {
-            site_title: self.config.site.title.clone(),
-            partner: self.config.site.partner.clone(),
+            site_title: title.text.to_owned(),
+            site_title_lang: title.lang.map(str::to_owned),
+            partner: PartnerView {
+                name: partner.name.clone(),
+                url: partner.url.clone(),
+                colors: partner.colors.clone(),
+                links: partner
+                    .links
+                    .iter()
+                    .map(|l| {
+                        let t = l.title.pick(here, fallback);
+                        PartnerLinkView {
+                            title: t.text.to_owned(),
+                            lang: t.lang.map(str::to_owned),
+                            url: l.url.clone(),
+                        }
+                    })
+                    .collect(),
+            },
             logo: self.brand.logo.clone(),
             customer_logo: self.brand.customer_logo.clone(),
             stylesheets: self.brand.stylesheets.clone(),
-            customer_name: c.name.clone(),
+            customer_name: name.text.to_owned(),
+            customer_name_lang: name.lang.map(str::to_owned),
             lang: LangView {
                 tag: self.cat.locale.tag().to_owned(),
                 dir: self.cat.dir(),
@@ -943,6 +1051,11 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                     ],
                 )
                 .unwrap_or_default(),
+            calendar_note: self
+                .cat
+                .formats
+                .other_default_calendar
+                .then(|| self.cat.t("common.calendar_note")),
             noindex: !c.indexable,
             notices: self
                 .model
@@ -1123,12 +1236,12 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 self.meta(
                     "service",
                     &format!("services/{}.html", s.file),
-                    s.service.name.clone(),
+                    row.name.clone(),
                     "",
                 ),
                 PageData::Service {
                     service: Box::new(row.clone()),
-                    description: s.service.description.clone(),
+                    description: s.service.description.as_ref().map(|d| self.picked(d).0),
                     active: history.iter().filter(|h| h.active).cloned().collect(),
                     upcoming: model
                         .maintenance

@@ -362,7 +362,7 @@ pub fn normalize(events: &[Event], configured: &[String], now: DateTime<Utc>) ->
         .into_iter()
         .map(|(name, health)| Service {
             id: id_from_name("azure-", &name),
-            name,
+            name: name.into(),
             health,
             platform: Platform::Azure,
             upstream_status: None,

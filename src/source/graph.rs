@@ -253,7 +253,7 @@ impl ServiceNames {
         ServiceNames(
             services
                 .iter()
-                .map(|s| (s.name.to_lowercase(), s.id.clone()))
+                .map(|s| (s.name.any().to_lowercase(), s.id.clone()))
                 .collect(),
         )
     }
@@ -284,7 +284,7 @@ pub fn services(overviews: &[HealthOverview]) -> Vec<Service> {
             }
             Service {
                 id,
-                name: o.service.clone(),
+                name: o.service.as_str().into(),
                 health,
                 platform: Platform::Microsoft365,
                 upstream_status: Some(o.status.as_str().to_owned()),

@@ -258,11 +258,15 @@ pub fn normalize(
         .iter()
         .map(|c| Service {
             id: service_id(&c.id),
-            name: c.name.clone(),
+            name: c.name.as_str().into(),
             health: health_of(&c.status),
             platform: Platform::Other,
             upstream_status: Some(c.status.as_str().to_owned()),
-            description: c.description.clone().filter(|d| !d.is_empty()),
+            description: c
+                .description
+                .clone()
+                .filter(|d| !d.is_empty())
+                .map(Into::into),
         })
         .collect();
     let mut all: BTreeMap<&str, &SpIncident> = BTreeMap::new();

@@ -80,13 +80,13 @@ pub fn links_resolve(files: &[(String, Vec<u8>)]) {
 }
 
 /// Every customer page (`<customer>/<locale>/…`) declares its locale in
-/// `<html lang dir>`, links each of `locales` and `x-default` (the
-/// customer's default locale) as alternates of the same page, and its
-/// language switcher stays on the same page.
+/// `<html lang dir>` (right-to-left for Arabic, Hebrew and Persian), links
+/// each of the customer's locales and `x-default` (the customer's default
+/// locale, the first of `customer_locales`) as alternates of the same
+/// page, and its language switcher stays on the same page.
 pub fn locales_and_alternates(
     files: &[(String, Vec<u8>)],
-    locales: &[&str],
-    default_locale: impl Fn(&str) -> &'static str,
+    customer_locales: impl Fn(&str) -> &'static [&'static str],
 ) {
     let html_sel = sel("html");
     let alt_sel = sel(r#"link[rel="alternate"][hreflang]"#);
@@ -99,9 +99,12 @@ pub fn locales_and_alternates(
         let doc = Html::parse_document(std::str::from_utf8(bytes).unwrap());
         let html = doc.select(&html_sel).next().unwrap();
         assert_eq!(html.value().attr("lang"), Some(locale), "{page}");
-        assert_eq!(html.value().attr("dir"), Some("ltr"), "{page}");
+        let rtl = ["ar", "he", "fa"].contains(&locale.split('-').next().unwrap());
+        let want_dir = if rtl { "rtl" } else { "ltr" };
+        assert_eq!(html.value().attr("dir"), Some(want_dir), "{page}");
         let within_locale = page.splitn(3, '/').nth(2).unwrap();
         let customer = page.split('/').next().unwrap();
+        let locales = customer_locales(customer);
         let alternates: Vec<(String, String)> = doc
             .select(&alt_sel)
             .map(|e| {
@@ -119,11 +122,7 @@ pub fn locales_and_alternates(
         );
         for (tag, href) in &alternates {
             let target = resolve(page, href).unwrap();
-            let want_locale = if tag == "x-default" {
-                default_locale(customer)
-            } else {
-                tag
-            };
+            let want_locale = if tag == "x-default" { locales[0] } else { tag };
             assert_eq!(
                 target,
                 format!("{customer}/{want_locale}/{within_locale}"),

@@ -104,7 +104,7 @@ fn event_types_map_to_incidents_advisories_and_maintenance() {
     let maint: Vec<_> = n.maintenance.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(maint, ["7QWE-2MN", "ZX9K-T3Q"], "by tracking id");
     assert!(n.maintenance.iter().all(|m| m.ends_at >= m.starts_at));
-    let names: Vec<_> = n.services.iter().map(|s| s.name.as_str()).collect();
+    let names: Vec<_> = n.services.iter().map(|s| s.name.any()).collect();
     assert!(
         names.contains(&"Cosmos DB"),
         "configured services are listed"

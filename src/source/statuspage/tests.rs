@@ -54,7 +54,13 @@ fn components_incidents_and_maintenance() {
     let n = normalized(None);
     assert_eq!(n.label, "Tailspin Voice");
     assert_eq!(n.services.len(), 7, "groups are not services");
-    let health = |name: &str| n.services.iter().find(|s| s.name == name).unwrap().health;
+    let health = |name: &str| {
+        n.services
+            .iter()
+            .find(|s| s.name.any() == name)
+            .unwrap()
+            .health
+    };
     assert_eq!(health("Admin Portal"), Health::Maintenance);
     assert_eq!(health("Fax to Email"), Health::MajorOutage);
     let inc = |id: &str| n.incidents.iter().find(|i| i.id == id).unwrap();
