@@ -90,6 +90,37 @@ fn missing_translation_key() {
 }
 
 #[test]
+fn a_locale_cldr_does_not_cover_is_refused_at_its_line() {
+    // A complete catalog for Klingon: CLDR has no dates or plurals for it.
+    let en = std::fs::read_to_string(support::repo().join("i18n/en.yaml")).unwrap();
+    let site = SiteTest::from_fixture("small")
+        .edit("i18n/tlh.yaml", |_| en)
+        .edit("statusfleet.yaml", |s| {
+            s.replace("[en, fr-FR]", "[en, fr-FR, tlh]")
+        });
+    assert_rejected(
+        site,
+        "error: statusfleet.yaml:9:26: customers[0].locales[2]: CLDR has no data for locale `tlh`: its dates, numbers and plural rules would be the root locale's (`2026 M11 22`); expected one of ar-SA, en, fr-FR, ja-JP, ko-KR, zh-CN",
+    );
+}
+
+#[test]
+fn a_text_direction_other_than_ltr_or_rtl_is_refused() {
+    let en = std::fs::read_to_string(support::repo().join("i18n/en.yaml")).unwrap();
+    let de = en.replace("locale.dir: ltr", "locale.dir: rtl-ish");
+    assert_ne!(de, en, "en.yaml has `locale.dir: ltr`");
+    let site = SiteTest::from_fixture("small")
+        .edit("i18n/de-DE.yaml", |_| de)
+        .edit("statusfleet.yaml", |s| {
+            s.replace("[en, fr-FR]", "[en, fr-FR, de-DE]")
+        });
+    assert_rejected(
+        site,
+        "error: i18n/de-DE.yaml:5:1: locale de-DE: locale.dir is `rtl-ish`: expected `ltr` (left to right) or `rtl` (right to left, as ar and he)",
+    );
+}
+
+#[test]
 fn override_with_an_unknown_key() {
     let site = SiteTest::from_fixture("small").edit("i18n/fr-FR.yaml", |_| {
         "nav.overview: Accueil\nnav.histoire: Historique\n".into()

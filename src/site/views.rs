@@ -262,6 +262,9 @@ pub struct Alternate {
 #[derive(Debug, Clone, Serialize)]
 pub struct NavItem {
     pub label: String,
+    /// The language of `label` when it is not the page's (a content page
+    /// without a translation).
+    pub lang: Option<String>,
     pub href: String,
     pub current: bool,
 }
@@ -799,7 +802,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 href: format!("mailto:{email}"),
                 label: self
                     .cat
-                    .text("next.email", None, &[("email", email)])
+                    .text("next.email", None, &[("email", &self.isolated_ltr(email))])
                     .unwrap_or_default(),
             });
         }
@@ -812,7 +815,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 href: format!("tel:{tel}"),
                 label: self
                     .cat
-                    .text("next.phone", None, &[("phone", phone)])
+                    .text("next.phone", None, &[("phone", &self.isolated_ltr(phone))])
                     .unwrap_or_default(),
             });
         }
@@ -820,6 +823,16 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             steps.push(Step::new(self.cat.t("next.customer_support"), contact));
         }
         steps
+    }
+
+    /// A phone number or address inside right-to-left text, isolated as
+    /// left-to-right (U+2066 … U+2069) so that `+1 555 0100` keeps its order.
+    fn isolated_ltr(&self, s: &str) -> String {
+        if self.cat.dir() == "rtl" {
+            format!("\u{2066}{s}\u{2069}")
+        } else {
+            s.to_owned()
+        }
     }
 
     fn persists_step(&self, base: &str) -> Step {
@@ -1118,28 +1131,33 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 "overview",
                 self.cat.t("nav.overview"),
                 "index.html".to_owned(),
+                None,
             ),
             (
                 "history",
                 self.cat.t("nav.history"),
                 "history/index.html".to_owned(),
+                None,
             ),
             (
                 "maintenance",
                 self.cat.t("nav.maintenance"),
                 "maintenance.html".to_owned(),
+                None,
             ),
         ];
         for (name, by_locale) in &self.model.pages {
-            if let Some(p) = self.pick_page(by_locale) {
-                nav.push(("page", p.1.title.clone(), format!("{name}.html")));
+            if let Some((tag, p)) = self.pick_page(by_locale) {
+                let lang = (tag != self.cat.locale.tag()).then_some(tag);
+                nav.push(("page", p.title.clone(), format!("{name}.html"), lang));
             }
         }
         let nav = nav
             .into_iter()
-            .map(|(key, label, target)| NavItem {
+            .map(|(key, label, target, lang)| NavItem {
                 current: (key == nav_key && key != "page") || (key == "page" && target == path),
                 label,
+                lang,
                 href: format!("{base}{target}"),
             })
             .collect();
@@ -1322,6 +1340,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                     pages: (1..=total)
                         .map(|k| NavItem {
                             label: cat.formats.integer(k as i64),
+                            lang: None,
                             href: rel(k),
                             current: k == n,
                         })

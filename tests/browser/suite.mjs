@@ -13,12 +13,20 @@
 //      with <html lang> set, and no 404;
 //   5. at 375×800 and 1280×800 nothing scrolls sideways; tabbing shows a
 //      focus indicator; status is written in text, not colour alone;
-//   6. every link and asset resolves, under the sub-path and from file://.
-// Screenshots of the overview and an incident page per locale (light and
-// dark, mobile and desktop) go to target/screenshots/.
+//   6. every link and asset resolves, under the sub-path and from file://;
+//   7. a right-to-left page (ar, he, fa) has dir="rtl", keeps its content
+//      on screen and is mirrored (the status banner's thick edge on the
+//      right); Han text in a ja, ko or zh page is drawn with that
+//      language's CJK face (the font chromium really used, by CDP).
+// Screenshots of the overview and an incident page (light and dark, mobile
+// and desktop) go to target/screenshots/: every locale of the first
+// customer, each other customer in its default locale, and any locale the
+// first customer lacks.
 //
-// With --self-test it breaks a copy of one page (an image without alt, an
-// external script) and passes only if the suite catches both.
+// With --self-test it breaks copies of pages (an image without alt, an
+// external script; in a right-to-left page an off-screen offset and
+// unmirrored borders; a Japanese page drawn with the Chinese face) and
+// passes only if the suite catches every one.
 
 import { chromium } from 'playwright-core';
 import { PREFIX, FLAGS, serve } from './common.mjs';
@@ -154,7 +162,7 @@ async function checkPage(ctx, noJs, base, p, shots) {
   // Screenshots: every locale of the first customer, and each other
   // customer in its own default locale (its native-language content).
   const shoot = shots && (p.type === 'overview' || p.type === 'incident')
-    && (p.customer === shots.first || p.native);
+    && (p.customer === shots.first || p.native || !shots.firstLocales.has(p.locale));
   if (shoot) {
     for (const scheme of ['light', 'dark']) {
       for (const [w, name] of [[375, 'mobile'], [1280, 'desktop']]) {
@@ -167,8 +175,56 @@ async function checkPage(ctx, noJs, base, p, shots) {
       }
     }
   }
+  // 7. Direction and script.
+  if (p.locale) await checkScript(page, p, where);
   for (const e of errors) fail(where, `console: ${e}`);
   await page.close();
+}
+
+const CJK_FACES = { ja: 'Noto Sans CJK JP', ko: 'Noto Sans CJK KR', zh: 'Noto Sans CJK SC' };
+
+async function checkScript(page, p, where) {
+  const language = p.locale.split('-')[0];
+  const rtl = ['ar', 'he', 'fa'].includes(language);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(page.url());
+  const got = await page.evaluate(() => {
+    const main = document.querySelector('main').getBoundingClientRect();
+    const banner = document.querySelector('.banner');
+    const s = banner && getComputedStyle(banner);
+    return {
+      dir: document.documentElement.dir,
+      left: main.left, right: main.right, width: window.innerWidth,
+      borders: s ? { left: parseFloat(s.borderLeftWidth), right: parseFloat(s.borderRightWidth) } : null,
+    };
+  });
+  const wantDir = rtl ? 'rtl' : 'ltr';
+  if (got.dir !== wantDir) fail(where, `<html dir="${got.dir}">, expected ${wantDir}`);
+  if (got.left < -1 || got.right > got.width + 1) fail(where, `the content is off screen (main spans ${Math.round(got.left)}…${Math.round(got.right)} of ${got.width}px)`);
+  if (rtl && got.borders) {
+    const { left, right } = got.borders;
+    if (!(right > left)) fail(where, `not mirrored: the banner's thick edge is on the left (${left}px left, ${right}px right)`);
+    else count('right-to-left pages mirrored');
+  }
+  const face = CJK_FACES[language];
+  if (face) {
+    const cdp = await page.context().newCDPSession(page);
+    try {
+      await cdp.send('DOM.enable');
+      await cdp.send('CSS.enable');
+      const { root } = await cdp.send('DOM.getDocument');
+      const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: 'nav.sections a' });
+      if (!nodeId) { fail(where, 'no section navigation to read the font of'); return; }
+      const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+      const cjk = fonts.filter((f) => /CJK/.test(f.familyName));
+      const wrong = cjk.filter((f) => f.familyName !== face);
+      if (!cjk.some((f) => f.familyName === face) || wrong.length) {
+        fail(where, `${p.locale} text drawn with ${fonts.map((f) => f.familyName).join(', ')}, expected ${face}`);
+      } else count('CJK faces checked');
+    } finally {
+      await cdp.detach();
+    }
+  }
 }
 
 /// Every same-site link and asset of every page resolves, over HTTP under
@@ -244,13 +300,16 @@ async function run(root, { shots, only } = {}) {
     const ctx = await guard(await browser.newContext({ viewport: { width: 1280, height: 800 } }));
     const noJs = await guard(await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } }));
     let pages = pagesOf(root);
-    if (only) pages = pages.filter((p) => p.path === only);
+    if (only) pages = pages.filter((p) => only.includes(p.path));
     const types = new Set(pages.map((p) => p.type));
     for (const t of ['chooser', 'overview', 'service', 'incident', 'history', 'history-2', 'maintenance']) {
       if (t === 'history-2' && args.includes('--one-history-page')) continue;
       if (!only && !types.has(t)) fail('site', `no page of type ${t} to check`);
     }
-    if (shots) shots.first = pages[0].customer;
+    if (shots) {
+      shots.first = pages[0].customer;
+      shots.firstLocales = new Set(pages.filter((p) => p.customer === shots.first).map((p) => p.locale));
+    }
     // Two pages at a time: the machine has two cores.
     let next = 0;
     const worker = async () => {
@@ -286,13 +345,31 @@ async function selfTest(root) {
       .replace('<main id="main"', '<img src="../static/style.css" width="10" height="10"><main id="main"')
       .replace('</body>', '<script src="https://cdn.example.net/tracker.js"></script></body>');
     writeFileSync(file, html);
-    const found = await run(copy, { only: target.path });
+    // A right-to-left page with an off-screen offset and left-hand borders,
+    // and a Japanese page drawn with the Chinese face: a stylesheet of the
+    // site's own origin, so the page's CSP lets it in.
+    const all = pagesOf(copy);
+    const rtlPage = all.find((p) => p.type === 'overview' && p.locale && p.locale.startsWith('ar'));
+    const jaPage = all.find((p) => p.type === 'overview' && p.locale === 'ja-JP');
+    if (!rtlPage || !jaPage) { console.error('suite self-test: needs an ar and a ja-JP overview'); process.exit(1); }
+    for (const q of [rtlPage, jaPage]) {
+      const f = join(copy, q.path);
+      writeFileSync(join(dirname(f), 'broken.css'),
+        '.skip { position: absolute; left: -9999px; width: auto; height: auto; clip-path: none; }\n'
+        + '.banner { border-left-width: 6px; border-right-width: 1px; }\n'
+        + ':lang(ja) { font-family: "Noto Sans CJK SC", sans-serif; }\n');
+      writeFileSync(f, readFileSync(f, 'utf8').replace('</head>', '<link rel="stylesheet" href="broken.css"></head>'));
+    }
+    const found = await run(copy, { only: [target.path, rtlPage.path, jaPage.path] });
     const missing = [];
+    if (!found.some((f) => f.startsWith(rtlPage.path) && f.includes('sideways'))) missing.push('an off-screen offset in a right-to-left page');
+    if (!found.some((f) => f.startsWith(rtlPage.path) && f.includes('not mirrored'))) missing.push('unmirrored borders');
+    if (!found.some((f) => f.startsWith(jaPage.path) && f.includes('expected Noto Sans CJK JP'))) missing.push('Japanese in the Chinese face');
     if (!found.some((f) => f.includes('image-alt'))) missing.push('an image without alt');
     // Blocked by the page's CSP before any request is made, or requested:
     // either way the suite must report it.
     if (!found.some((f) => f.includes('https://cdn.example.net/tracker.js'))) missing.push('an external script');
-    for (const f of found.slice(0, 6)) console.log(`  caught: ${f.slice(0, 150)}`);
+    for (const f of found.slice(0, 12)) console.log(`  caught: ${f.slice(0, 150)}`);
     if (missing.length) {
       console.error(`suite self-test: the suite missed ${missing.join(' and ')}`);
       process.exit(1);
