@@ -355,7 +355,8 @@ async function selfTest(root) {
     for (const q of [rtlPage, jaPage]) {
       const f = join(copy, q.path);
       writeFileSync(join(dirname(f), 'broken.css'),
-        '.skip { position: absolute; left: -9999px; width: auto; height: auto; clip-path: none; }\n'
+        '.skip { position: absolute !important; left: -9999px !important; right: auto !important; width: auto !important;'
+        + ' height: auto !important; padding: .5rem 1rem !important; clip-path: none !important; }\n'
         + '.banner { border-left-width: 6px; border-right-width: 1px; }\n'
         + ':lang(ja) { font-family: "Noto Sans CJK SC", sans-serif; }\n');
       writeFileSync(f, readFileSync(f, 'utf8').replace('</head>', '<link rel="stylesheet" href="broken.css"></head>'));
