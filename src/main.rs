@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use statusfleet::build::{BuildError, BuildOptions};
 use statusfleet::fetch::{FetchReport, Progress, State};
 
-/// Exit codes (documented in the README).
+/// Exit codes (documented in the book: docs/src/commands.md).
 const EXIT_FAILED: u8 = 1;
 const EXIT_INVALID_INPUT: u8 = 3;
 const EXIT_STALE: u8 = 4;

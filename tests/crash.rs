@@ -3,7 +3,7 @@
 //! whole run, 50 times each, and after every kill:
 //!
 //! - build: every customer's folder is byte for byte the old site's or the
-//!   new site's (the guarantee is per customer, see README "Writing the
+//!   new site's (the guarantee is per customer, see the book, docs/src/output.md, "Writing the
 //!   output"), the fleet-level files likewise, and the next build finishes
 //!   the job exactly;
 //! - fetch: every history file parses and still holds every incident it

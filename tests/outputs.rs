@@ -142,7 +142,7 @@ mod client {
         pub scheduled_until: Option<String>,
         pub components: Vec<Component>,
         pub incident_updates: Vec<IncidentUpdate>,
-        /// statusfleet's documented extension (the README's JSON API
+        /// statusfleet's documented extension (the book's JSON API, docs/src/subscribing.md
         /// section); Statuspage clients ignore it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub statusfleet: Option<Extension>,

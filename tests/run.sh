@@ -19,14 +19,16 @@
 # usage: tests/run.sh [SITE_DIR]   (default: build the demo into a temp dir)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. tests/stages.sh
+trap stages_report EXIT
 
-echo "== cargo test"
+stage "cargo test"
 cargo test --locked
 
 site="${1:-}"
 if [ -z "$site" ]; then
   tmp="$(mktemp -d)"
-  trap 'rm -rf "$tmp"' EXIT
+  stages_cleanup+=("$tmp")
   site="$tmp/public"
   cargo run --locked -q -- build --offline --out "$site"
 fi
@@ -36,22 +38,22 @@ if [ ! -d tests/node_modules/playwright-core ] || [ ! -d tests/node_modules/axe-
   (cd tests && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 fi
 
-echo "== output validators (feedparser, icalendar, jsonschema, vnu)"
+stage "output validators (feedparser, icalendar, jsonschema, vnu)"
 tests/validate/run.sh "$site"
 
-echo "== XSS detector (chromium) on the payload site tests/xss.rs built"
+stage "XSS detector (chromium) on the payload site tests/xss.rs built"
 target="$(cargo metadata --format-version 1 --no-deps --locked \
   | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
 [ -x /usr/bin/chromium ] || { echo "needs /usr/bin/chromium (apt-get install chromium fonts-noto-cjk)" >&2; exit 1; }
 node tests/browser/xss.mjs "$target/tmp/xss-site/public"
 node tests/browser/xss.mjs "$target/tmp/xss-site/public" --self-test
 
-echo "== browser suite (chromium, playwright-core, axe-core)"
+stage "browser suite (chromium, playwright-core, axe-core)"
 [ -x /usr/bin/chromium ] || { echo "needs /usr/bin/chromium (apt-get install chromium fonts-noto-cjk)" >&2; exit 1; }
 node tests/browser/suite.mjs "$site"
 node tests/browser/suite.mjs "$site" --self-test
 
-echo "== a new site from statusfleet init: validators and browser suite"
+stage "a new site from statusfleet init: validators and browser suite"
 bin="$target/debug/statusfleet"
 fresh="$(mktemp -d)"
 "$bin" init "$fresh/site" >/dev/null
@@ -60,8 +62,8 @@ target/validate-venv/bin/python tests/validate/validate.py "$fresh/site/public" 
 node tests/browser/suite.mjs "$fresh/site/public" --one-history-page --screenshots="$target/screenshots-init"
 rm -rf "$fresh"
 
-echo "== statusfleet serve in chromium: live reload, build errors, recovery"
+stage "statusfleet serve in chromium: live reload, build errors, recovery"
 node tests/browser/serve.mjs "$bin"
 
-echo "== hosting and scheduling recipes: systemd, cron, actionlint, kubernetes-validate, nginx, caddy, S3 publish order"
+stage "hosting and scheduling recipes: systemd, cron, actionlint, kubernetes-validate, nginx, caddy, S3 publish order"
 tests/recipes/run.sh "$bin"

@@ -1,6 +1,7 @@
-//! The README's template reference against the contexts pages are really
-//! rendered with (the demo and a site from `statusfleet init`), both ways;
-//! and the README's theme-override example, built.
+//! The book's template reference (docs/src/theming/templates.md) against
+//! the contexts pages are really rendered with (the demo and a site from
+//! `statusfleet init`), both ways; and the book's theme-override example,
+//! built.
 
 mod support;
 
@@ -18,8 +19,14 @@ const PAGES: [&str; 6] = [
     "page.html",
 ];
 
-fn readme() -> String {
-    std::fs::read_to_string(repo().join("README.md")).unwrap()
+/// The book's page with the template reference.
+fn reference_page() -> String {
+    std::fs::read_to_string(repo().join("docs/src/theming/templates.md")).unwrap()
+}
+
+/// Every page of the book, with the README: where the examples are quoted.
+fn docs() -> String {
+    support::book()
 }
 
 /// One row of a reference table: names, type (`text`, `` `T`? ``,
@@ -48,17 +55,15 @@ fn backticked(cell: &str) -> Vec<String> {
 
 fn parse_reference(readme: &str) -> Reference {
     let start = readme
-        .find("### Template reference")
+        .find("# Template reference")
         .expect("a template reference");
-    let end = readme[start..]
-        .find("\n## ")
-        .map_or(readme.len(), |e| start + e);
+    let end = readme.len();
     let mut r = Reference::default();
     let mut group: Option<String> = None;
     let mut ty: Option<String> = None;
     let mut in_types = false;
     for line in readme[start..end].lines() {
-        if let Some(h) = line.strip_prefix("#### ") {
+        if let Some(h) = line.strip_prefix("## ") {
             in_types = h == "Types";
             ty = None;
             group = if h == "Variables of every page" {
@@ -126,7 +131,7 @@ impl Reference {
             let fields = self
                 .types
                 .get(name)
-                .unwrap_or_else(|| panic!("README: no type `{name}` under Types"));
+                .unwrap_or_else(|| panic!("book: no type `{name}` under Types"));
             for f in fields {
                 if f.names == ["*"] {
                     self.expand(&path, &f.ty, out);
@@ -139,7 +144,7 @@ impl Reference {
         } else {
             assert!(
                 ["text", "number", "bool", "HTML"].contains(&inner),
-                "README: unknown type `{inner}` for `{prefix}`"
+                "book: unknown type `{inner}` for `{prefix}`"
             );
             out.insert(path);
         }
@@ -160,7 +165,7 @@ impl Reference {
                         .iter()
                         .find(|r| r.names.contains(n))
                         .map(|r| r.ty.clone())
-                        .unwrap_or_else(|| panic!("README: `{n}` of {template} has no type"))
+                        .unwrap_or_else(|| panic!("book: `{n}` of {template} has no type"))
                 } else {
                     row.ty.clone()
                 };
@@ -200,8 +205,8 @@ fn recorded() -> BTreeMap<String, BTreeSet<String>> {
 }
 
 #[test]
-fn the_readme_lists_every_variable_of_every_template_and_no_other() {
-    let reference = parse_reference(&readme());
+fn the_book_lists_every_variable_of_every_template_and_no_other() {
+    let reference = parse_reference(&reference_page());
     let recorded = recorded();
     assert_eq!(
         recorded.keys().map(String::as_str).collect::<Vec<_>>(),
@@ -225,7 +230,7 @@ fn the_readme_lists_every_variable_of_every_template_and_no_other() {
             // A null or an empty list is covered by the fields under it.
             if !documented.iter().any(|d| under(r, d)) {
                 problems.push(format!(
-                    "{template}: `{r}` is not in the README's template reference"
+                    "{template}: `{r}` is not in the book's template reference"
                 ));
             }
         }
@@ -233,7 +238,7 @@ fn the_readme_lists_every_variable_of_every_template_and_no_other() {
             // What the data had as null or empty cannot be seen below it.
             if !paths.iter().any(|r| under(r, d) || under(d, r)) {
                 problems.push(format!(
-                    "{template}: the README lists `{d}`, which no page has"
+                    "{template}: the book lists `{d}`, which no page has"
                 ));
             }
         }
@@ -244,21 +249,22 @@ fn the_readme_lists_every_variable_of_every_template_and_no_other() {
         "only {count} documented paths: the parser lost rows"
     );
     // Every template of the default theme is in the table of templates.
-    let table = &readme()[readme().find("| template | renders |").unwrap()..];
+    let page = reference_page();
+    let table = &page[page.find("| template | renders |").unwrap()..];
     for entry in std::fs::read_dir(repo().join("themes/default/templates")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         assert!(
             table.contains(&format!("| `{name}` |")),
-            "{name} is not in the README's table of templates"
+            "{name} is not in the book's table of templates"
         );
     }
 }
 
 #[test]
-fn the_readme_theme_override_example_builds() {
-    let readme = readme();
-    let footer = support::readme_block(&readme, "themes/mine/templates/footer.html");
-    let css = support::readme_block(&readme, "themes/mine/static/mine.css");
+fn the_book_theme_override_example_builds() {
+    let readme = docs();
+    let footer = support::book_block(&readme, "themes/mine/templates/footer.html");
+    let css = support::book_block(&readme, "themes/mine/static/mine.css");
     let site = SiteTest::demo()
         .edit("themes/mine/templates/footer.html", |_| footer)
         .edit("themes/mine/static/mine.css", |_| css.clone())
@@ -295,8 +301,8 @@ fn the_readme_theme_override_example_builds() {
 }
 
 #[test]
-fn the_readme_quotes_the_recipes_exactly_as_tests_recipes_tries_them() {
-    let readme = readme();
+fn the_book_quotes_the_recipes_exactly_as_tests_recipes_tries_them() {
+    let readme = docs();
     let mut quoted = 0;
     for entry in std::fs::read_dir(repo().join("tests/recipes")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
@@ -306,11 +312,11 @@ fn the_readme_quotes_the_recipes_exactly_as_tests_recipes_tries_them() {
         }
         let file = std::fs::read_to_string(repo().join(&path)).unwrap();
         assert_eq!(
-            support::readme_block(&readme, &path),
+            support::book_block(&readme, &path),
             file,
-            "README's copy of {path}"
+            "the book's copy of {path}"
         );
         quoted += 1;
     }
-    assert_eq!(quoted, 10, "recipes quoted in the README");
+    assert_eq!(quoted, 10, "recipes quoted in the book");
 }

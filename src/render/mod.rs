@@ -308,7 +308,7 @@ impl Renderer {
     }
 
     /// Per template, every variable path its contexts had so far: what a
-    /// theme can use (the README's template reference lists them).
+    /// theme can use (the book's template reference lists them).
     pub fn variables(&self) -> BTreeMap<String, std::collections::BTreeSet<String>> {
         let mut all = self
             .variables

@@ -142,11 +142,29 @@ pub fn main_region(html: &str) -> String {
     doc.select(&sel).next().expect("a <main>").html()
 }
 
-/// The code block that follows the line `` `path`: `` in the README.
-pub fn readme_block(readme: &str, path: &str) -> String {
+/// The README and every page of the book (`docs/src`), one after another.
+pub fn book() -> String {
+    let mut pages: Vec<std::path::PathBuf> = walkdir::WalkDir::new(repo().join("docs/src"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    pages.sort();
+    let mut text = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    for p in pages {
+        text.push('\n');
+        text.push_str(&std::fs::read_to_string(p).unwrap());
+    }
+    text
+}
+
+/// The code block that follows the line `` `path`: `` in the book.
+pub fn book_block(book: &str, path: &str) -> String {
+    let readme = book;
     let at = readme
         .find(&format!("`{path}`:\n"))
-        .unwrap_or_else(|| panic!("README: no example for {path}"));
+        .unwrap_or_else(|| panic!("book: no example for {path}"));
     let rest = &readme[at..];
     let open = rest.find("```").unwrap();
     let body = &rest[open..];
