@@ -307,6 +307,7 @@ fn load_file(
                 }
                 let scope = crate::scope::Scope {
                     locales: Some(locales.clone()),
+                    cldr_covers: Some(crate::format::covers_tag),
                     ..Default::default()
                 };
                 let front: IncidentFront = parse_front(path, yaml, scope)?;

@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::config::SourceConfig;
+use crate::model::SourceData;
 use crate::model::{Incident, Maintenance, Service, StaleSource, Update};
-use crate::source::SourceData;
 
 pub const SCHEMA: u32 = 1;
 
@@ -302,7 +302,7 @@ pub struct DiscoveryRecord {
     /// Why the last attempt failed (English, for the operator).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    pub customers: Vec<crate::source::partner_center::Discovered>,
+    pub customers: Vec<crate::config::Discovered>,
 }
 
 impl DiscoveryRecord {

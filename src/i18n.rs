@@ -12,8 +12,7 @@ use crate::error::{InputError, InputErrors};
 use crate::format::Formats;
 use crate::locale::Locale;
 
-/// The reference locale: every other catalog must have its keys.
-pub const REFERENCE: &str = "en";
+pub use crate::locale::REFERENCE;
 
 /// Every catalog in the repository's `i18n/`, embedded by `build.rs`
 /// (sorted by tag): a new built-in locale is a new file there.

@@ -70,6 +70,15 @@ impl<'de> Deserialize<'de> for Locale {
     }
 }
 
+/// The reference locale: every catalog has exactly its keys, and text
+/// without a language is taken to be in it.
+pub const REFERENCE: &str = "en";
+
+/// The language of upstream text that does not say (serde default).
+pub(crate) fn default_text_lang() -> String {
+    REFERENCE.to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

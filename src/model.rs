@@ -75,39 +75,8 @@ pub struct Service {
     pub description: Option<crate::text::Text>,
 }
 
-/// A service id: letters, digits, `-`, `_` and `.`, 1 to 100 characters.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
-pub struct ServiceId(pub String);
-
-impl std::fmt::Display for ServiceId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for ServiceId {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::scope::parse_str(d, "a service id", parse_service_id)
-    }
-}
-
-pub(crate) fn parse_service_id(s: &str) -> Result<ServiceId, String> {
-    {
-        let ok = !s.is_empty()
-            && s.len() <= 100
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-            && s != "."
-            && s != "..";
-        if !ok {
-            return Err(format!(
-                "invalid service id `{s}`: expected 1 to 100 of A-Z a-z 0-9 - _ ."
-            ));
-        }
-        Ok(ServiceId(s.to_owned()))
-    }
-}
+pub use crate::ids::ServiceId;
+pub(crate) use crate::ids::parse_service_id;
 
 /// A reference to a service from an incident or maintenance; checked against
 /// the services the snapshot defines (see `crate::scope`).
@@ -202,17 +171,7 @@ impl IncidentStatus {
     }
 }
 
-/// How a body of text is written. Every format is untrusted and is escaped
-/// (`text`) or sanitized by an allow-list (`html`, `markdown`) before it
-/// reaches a page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum BodyFormat {
-    #[default]
-    Text,
-    Html,
-    Markdown,
-}
+pub use crate::sanitize::BodyFormat;
 
 /// Whose words an upstream status or impact is in: pages label it in that
 /// vocabulary (Statuspage's `monitoring` is "Monitoring", Graph's
@@ -369,9 +328,7 @@ impl Incident {
     }
 }
 
-pub(crate) fn default_text_lang() -> String {
-    "en".to_owned()
-}
+pub(crate) use crate::locale::default_text_lang;
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -491,4 +448,20 @@ impl Maintenance {
             None => MaintenanceStatus::Completed,
         }
     }
+}
+
+/// What one live source answered, normalized.
+#[derive(Debug, Clone, Default)]
+pub struct SourceData {
+    /// Shown on pages when the source is stale (`Microsoft 365`).
+    pub label: String,
+    pub services: Vec<Service>,
+    pub incidents: Vec<Incident>,
+    pub maintenance: Vec<Maintenance>,
+    /// What the source is kept under in the history store when that is
+    /// known only from its answer (a Statuspage's page id).
+    pub key: Option<String>,
+    /// The service is not offered where the customer is (Azure Resource
+    /// Health in a cloud without it): said on pages, not an error.
+    pub not_offered: Option<String>,
 }

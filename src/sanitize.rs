@@ -6,7 +6,19 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use crate::model::BodyFormat;
+use serde::{Deserialize, Serialize};
+
+/// How a body of text is written. Every format is untrusted and is escaped
+/// (`text`) or sanitized by an allow-list (`html`, `markdown`) before it
+/// reaches a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyFormat {
+    #[default]
+    Text,
+    Html,
+    Markdown,
+}
 
 /// Tags a body may keep. Everything else is removed (its text kept);
 /// `script`, `style` and the like are removed with their content.

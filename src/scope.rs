@@ -15,6 +15,9 @@ pub(crate) struct Scope {
     pub services: Option<BTreeSet<String>>,
     /// Locale tags that have a catalog; `None` = not checked.
     pub locales: Option<BTreeSet<String>>,
+    /// Whether CLDR has data for a locale tag (for the message about one
+    /// without a catalog); `None` = not said.
+    pub cldr_covers: Option<fn(&str) -> bool>,
     /// Slugs seen so far in this parse, to reject duplicates.
     pub slugs: Option<BTreeSet<String>>,
 }
@@ -56,11 +59,9 @@ pub(crate) fn check_service(id: &str) -> Result<(), String> {
 }
 
 pub(crate) fn check_locale(tag: &str) -> Result<(), String> {
-    SCOPE.with(|s| match s.borrow().as_ref().and_then(|s| s.locales.as_ref()) {
-        Some(known) if !known.contains(tag) => {
-            let covered = tag
-                .parse::<crate::locale::Locale>()
-                .is_ok_and(|l| crate::format::has_cldr_data(&l));
+    SCOPE.with(|s| match s.borrow().as_ref().map(|s| (&s.locales, s.cldr_covers)) {
+        Some((Some(known), covers)) if !known.contains(tag) => {
+            let covered = covers.is_none_or(|f| f(tag));
             Err(if covered {
                 format!(
                     "no catalog for locale `{tag}`: expected one of {} (add i18n/{tag}.yaml to support it)",

@@ -39,7 +39,7 @@ impl Text {
                         lang: None,
                     };
                 }
-                let (tag, text) = [fallback, crate::i18n::REFERENCE]
+                let (tag, text) = [fallback, crate::locale::REFERENCE]
                     .into_iter()
                     .find_map(|t| map.get_key_value(t))
                     .or_else(|| map.iter().next())
@@ -55,7 +55,7 @@ impl Text {
     /// The text for logs, sorting and messages: English's, else the
     /// first.
     pub fn any(&self) -> &str {
-        self.pick(crate::i18n::REFERENCE, crate::i18n::REFERENCE)
+        self.pick(crate::locale::REFERENCE, crate::locale::REFERENCE)
             .text
     }
 }

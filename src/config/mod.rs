@@ -7,15 +7,15 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{InputError, locate_scalar};
+use crate::ids::ServiceId;
 use crate::locale::Locale;
-use crate::model::ServiceId;
 
 pub mod branding;
 mod sources;
 pub use sources::{
     BaseUrl, CloudsConfig, CredentialConfig, Credentials, CustomerDefaults, CustomerSettings,
-    Discovery, DiscoveryOverride, DiscoveryRule, Endpoints, FetchSettings, GithubActions,
-    ManagedIdentity, PartnerCenterDiscovery, RuleMatch, SourceConfig,
+    Discovered, Discovery, DiscoveryOverride, DiscoveryRule, Endpoints, FetchSettings,
+    GithubActions, ManagedIdentity, PartnerCenterDiscovery, RuleMatch, SourceConfig,
 };
 
 pub const CONFIG_FILE: &str = "statusfleet.yaml";
@@ -69,29 +69,10 @@ impl PathScheme {
                     None => format!("slug:{}", slug.0),
                 };
                 let tag = ring::hmac::sign(key, message.as_bytes());
-                base32_lower(&tag.as_ref()[..16])
+                crate::ids::base32_lower(&tag.as_ref()[..16])
             }
         }
     }
-}
-
-/// RFC 4648 base32, lowercase, without padding.
-fn base32_lower(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
-    let mut out = String::with_capacity(bytes.len() * 8 / 5 + 1);
-    let (mut buffer, mut bits) = (0u32, 0u32);
-    for &b in bytes {
-        buffer = (buffer << 8) | u32::from(b);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(ALPHABET[((buffer >> bits) & 31) as usize] as char);
-        }
-    }
-    if bits > 0 {
-        out.push(ALPHABET[((buffer << (5 - bits)) & 31) as usize] as char);
-    }
-    out
 }
 
 /// `site.path`: the customer folder names.
@@ -115,7 +96,7 @@ impl Config {
     /// `onmicrosoft.com` domain (or its override) and never collide. Each
     /// gets `defaults`, then every matching rule in order, then its
     /// override.
-    pub fn add_discovered(&mut self, found: &[crate::source::partner_center::Discovered]) {
+    pub fn add_discovered(&mut self, found: &[Discovered]) {
         let Some(d) = &self.discovery else { return };
         let pc = &d.partner_center;
         let mut tenants: BTreeSet<String> = self
@@ -147,7 +128,7 @@ impl Config {
             let slug = match own.and_then(|o| o.slug.clone()) {
                 Some(s) => s,
                 None => {
-                    let base = crate::source::partner_center::slug_for(&f);
+                    let base = crate::ids::customer_slug(f.domain.as_deref(), &f.tenant_id);
                     let tail: String = f
                         .tenant_id
                         .chars()
@@ -589,6 +570,7 @@ pub fn parse(
 ) -> Result<Config, InputError> {
     let scope = crate::scope::Scope {
         locales: Some(known_locales.clone()),
+        cldr_covers: Some(crate::format::covers_tag),
         slugs: Some(BTreeSet::new()),
         ..Default::default()
     };

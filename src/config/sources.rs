@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Cloud, Support, TimeZone};
 use crate::locale::Locale;
@@ -51,7 +51,7 @@ pub enum SourceConfig {
         #[serde(default)]
         components: Option<Vec<String>>,
         /// Language the page is written in.
-        #[serde(default = "crate::model::default_text_lang")]
+        #[serde(default = "crate::locale::default_text_lang")]
         lang: String,
     },
 }
@@ -635,7 +635,7 @@ impl RuleMatch {
     pub fn is_empty(&self) -> bool {
         self.domain_suffix.is_none() && self.country.is_none() && self.name_prefix.is_none()
     }
-    pub fn matches(&self, d: &crate::source::partner_center::Discovered) -> bool {
+    pub fn matches(&self, d: &Discovered) -> bool {
         let suffix = self.domain_suffix.as_ref().is_none_or(|s| {
             d.domain
                 .as_deref()
@@ -678,3 +678,15 @@ pub struct DiscoveryOverride {
 
 /// Every credential set, by name.
 pub type Credentials = BTreeMap<String, CredentialConfig>;
+
+/// A customer as discovery records it in the history store.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Discovered {
+    pub tenant_id: String,
+    pub name: String,
+    pub domain: Option<String>,
+    /// ISO 3166 alpha-2 country of the billing address, when the answer
+    /// carries one (discovery rules can match on it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+}

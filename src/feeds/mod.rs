@@ -15,8 +15,8 @@ pub use sitemap::{robots_txt, sitemap_index};
 use chrono::{DateTime, Utc};
 
 use crate::model::{IncidentStatus, Maintenance, MaintenanceStatus};
-use crate::output::OutputFile;
 use crate::site::IncidentModel;
+use crate::site::OutputFile;
 use crate::site::views::LocaleViews;
 
 /// How outputs link to pages: absolute when `site.base_url` is set,
@@ -219,30 +219,7 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
-/// A name-based UUID (RFC 9562 version 8, SHA-256 of the parts): the same
-/// parts give the same id on every build and machine.
-pub fn stable_uuid(parts: &[&str]) -> String {
-    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
-    ctx.update(b"statusfleet");
-    for p in parts {
-        ctx.update(&[0]);
-        ctx.update(p.as_bytes());
-    }
-    let d = ctx.finish();
-    let mut b = [0u8; 16];
-    b.copy_from_slice(&d.as_ref()[..16]);
-    b[6] = (b[6] & 0x0f) | 0x80;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
-}
+pub use crate::ids::stable_uuid;
 
 /// RFC 3339 in UTC, to the second (Atom dates).
 pub fn utc(t: DateTime<Utc>) -> String {

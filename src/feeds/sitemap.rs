@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use super::{Links, xml_escape};
 use crate::config::Config;
-use crate::output::OutputFile;
+use crate::site::OutputFile;
 use crate::site::views::LocaleViews;
 
 /// The customer's sitemap, from the pages rendered for it; `None` without

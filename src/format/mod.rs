@@ -57,6 +57,11 @@ impl std::fmt::Debug for Formats {
     }
 }
 
+/// Whether `tag` is a locale tag CLDR has data for.
+pub fn covers_tag(tag: &str) -> bool {
+    tag.parse::<Locale>().is_ok_and(|l| has_cldr_data(&l))
+}
+
 /// Whether CLDR has data for `locale` (or its language), rather than
 /// only the root locale's: a locale without it would get root's
 /// `2026 M11 22` dates and root's plural rules. Told by the long date,

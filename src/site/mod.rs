@@ -84,33 +84,14 @@ pub struct CustomerModel<'a> {
     pub not_offered: Vec<String>,
 }
 
-/// A name safe as a file name: kept when it is plain ASCII, otherwise made
-/// safe and suffixed with a hash of the original, so distinct ids never share
-/// a file.
-pub fn file_stem(id: &str) -> String {
-    let plain = !id.is_empty()
-        && id.len() <= 100
-        && !id.starts_with('.')
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if plain {
-        return id.to_owned();
-    }
-    let safe: String = id
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .take(60)
-        .collect();
-    format!("{}-{:08x}", safe.trim_matches('-'), short_hash(id))
-}
+pub use crate::ids::{file_stem, short_hash};
 
-/// FNV-1a, folded to 32 bits: stable across builds and platforms, for
-/// telling apart names that make the same safe file name or id.
-pub fn short_hash(s: &str) -> u32 {
-    s.bytes().fold(0xcbf29ce484222325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
-    }) as u32
+/// One file of the output, its path relative to the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// `/`-separated, relative, no `..` (checked before writing).
+    pub path: String,
+    pub bytes: Vec<u8>,
 }
 
 pub fn build<'a>(

@@ -69,17 +69,7 @@ pub struct CompanyProfile {
     pub company_name: Option<String>,
 }
 
-/// A customer as discovery records it in the history store.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
-pub struct Discovered {
-    pub tenant_id: String,
-    pub name: String,
-    pub domain: Option<String>,
-    /// ISO 3166 alpha-2 country of the billing address, when the answer
-    /// carries one (discovery rules can match on it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-}
+pub use crate::config::Discovered;
 
 pub fn discovered(c: &Customer) -> Option<Discovered> {
     let p = c.company_profile.as_ref();
@@ -114,26 +104,7 @@ pub fn discovered(c: &Customer) -> Option<Discovered> {
 /// A stable slug for a discovered customer: the first label of its
 /// `onmicrosoft.com` domain (never its display name), else its tenant id.
 pub fn slug_for(d: &Discovered) -> String {
-    let base: String = d
-        .domain
-        .as_deref()
-        .and_then(|dom| dom.split('.').next())
-        .unwrap_or("")
-        .chars()
-        .map(|c| c.to_ascii_lowercase())
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let base = base.trim_matches('-');
-    if base.is_empty() {
-        d.tenant_id
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .map(|c| c.to_ascii_lowercase())
-            .take(32)
-            .collect()
-    } else {
-        base.chars().take(54).collect()
-    }
+    crate::ids::customer_slug(d.domain.as_deref(), &d.tenant_id)
 }
 
 /// The next page's URL: `links.next.uri` resolved against the base, with

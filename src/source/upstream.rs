@@ -97,7 +97,7 @@ pub fn id_from_name(prefix: &str, name: &str) -> crate::model::ServiceId {
             "" => "service",
             k => k,
         };
-        crate::model::ServiceId(format!("{keep}-{:08x}", crate::site::short_hash(name)))
+        crate::model::ServiceId(format!("{keep}-{:08x}", crate::ids::short_hash(name)))
     }
 }
 

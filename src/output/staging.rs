@@ -1,50 +1,11 @@
-//! Writing the site: everything is rendered first, then written to a staging
-//! folder beside the output and swapped into place, so readers see the whole
-//! old site or the whole new one. Files whose bytes did not change are
-//! hard-linked from the old site (not rewritten: same inode, same mtime), and
-//! when nothing changed at all the output is left untouched.
+//! The staging folder of a build, and publishing it (see [`Staging`]).
 
 use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// One file of the output, its path relative to the output folder.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    /// `/`-separated, relative, no `..` (checked before writing).
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct WriteStats {
-    pub written: usize,
-    pub unchanged: usize,
-    pub removed: usize,
-}
-
-fn sibling(out: &Path, tag: &str) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    out.with_file_name(format!(".{name}.{tag}"))
-}
-
-fn check_path(p: &str) -> io::Result<()> {
-    let bad = p.is_empty()
-        || p.starts_with('/')
-        || p.contains('\\')
-        || p.split('/')
-            .any(|seg| seg.is_empty() || seg == "." || seg == "..");
-    if bad {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("refusing to write outside the output folder: {p:?}"),
-        ));
-    }
-    Ok(())
-}
+use super::manifest::{MANIFEST_SCHEMA, paths_hash, write_manifest};
+use super::{CustomerEntry, Manifest, OutputFile, WriteStats, check_path, sibling, swap};
 
 /// A site being written. Customers are rendered into a staging folder
 /// beside `out` as they come (the fleet is never held in memory); a file
@@ -60,6 +21,9 @@ fn check_path(p: &str) -> io::Result<()> {
 pub struct Staging {
     out: PathBuf,
     staging: PathBuf,
+    /// Removes the staging folder when the build ends without publishing
+    /// (an error returned with `?`, a panic): nothing half-made is left.
+    guard: RemoveOnDrop,
     /// `out` did not exist: the staging folder becomes it.
     fresh: bool,
     /// What the current site holds, from its manifest.
@@ -72,17 +36,18 @@ pub struct Staging {
     removed: std::sync::atomic::AtomicUsize,
 }
 
-/// A hash of sorted paths.
-fn paths_hash(sorted: &[&str]) -> String {
-    let mut h = ring::digest::Context::new(&ring::digest::SHA256);
-    for p in sorted {
-        h.update(p.as_bytes());
-        h.update(b"\n");
+/// Removes a folder when dropped, unless disarmed.
+struct RemoveOnDrop {
+    path: PathBuf,
+    armed: bool,
+}
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        if self.armed {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
     }
-    h.finish().as_ref()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Every file under `out/<slug>`, as paths relative to `out`.
@@ -136,32 +101,6 @@ fn remove_abandoned_staging(out: &Path) {
     }
 }
 
-/// What a build wrote, kept beside the output (`.<out>.manifest.json`, not
-/// published): each customer's input fingerprint, files and stale sources.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct Manifest {
-    pub schema: u32,
-    pub customers: std::collections::BTreeMap<String, CustomerEntry>,
-    /// Fleet-level files (`robots.txt`, `sitemap.xml`, the fleet index).
-    pub root: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct CustomerEntry {
-    pub fingerprint: String,
-    /// How many files and pages; the paths themselves are not kept (the
-    /// manifest stays small for a fleet of thousands).
-    pub files: usize,
-    pub pages: usize,
-    /// A hash of the sorted file paths, to tell a changed file set.
-    pub paths: String,
-    #[serde(default)]
-    pub stale: Vec<String>,
-    /// Ids of its incidents that have partner notes.
-    #[serde(default)]
-    pub notes: Vec<String>,
-}
-
 /// What [`Staging::finish`] reports.
 #[derive(Debug, Clone, Default)]
 pub struct Finished {
@@ -171,8 +110,6 @@ pub struct Finished {
     /// Customers whose pages show stale data: (slug, source labels).
     pub stale: Vec<(String, Vec<String>)>,
 }
-
-const MANIFEST_SCHEMA: u32 = 3;
 
 impl Staging {
     /// Starts a build of `out`: recovers an interrupted swap, reads the
@@ -206,6 +143,10 @@ impl Staging {
         std::fs::create_dir_all(&staging)?;
         Ok(Staging {
             out: out.to_owned(),
+            guard: RemoveOnDrop {
+                path: staging.clone(),
+                armed: true,
+            },
             staging,
             fresh,
             previous,
@@ -247,9 +188,27 @@ impl Staging {
         Ok(())
     }
 
+    /// Stages one customer's files, all under its folder `slug`, with
+    /// what the manifest keeps of it.
+    pub fn write_customer(
+        &self,
+        slug: &str,
+        fingerprint: &str,
+        stale: Vec<String>,
+        notes: Vec<String>,
+        files: &[OutputFile],
+    ) -> io::Result<()> {
+        self.write(Some(slug), fingerprint, stale, notes, files)
+    }
+
+    /// Stages the fleet-level files (`robots.txt`, the fleet index, …).
+    pub fn write_fleet(&self, files: &[OutputFile]) -> io::Result<()> {
+        self.write(None, "", Vec::new(), Vec::new(), files)
+    }
+
     /// Stages one customer's files (or, with `slug` `None`, the fleet-level
     /// files). Files must lie under the customer's folder.
-    pub fn write(
+    fn write(
         &self,
         slug: Option<&str>,
         fingerprint: &str,
@@ -355,14 +314,13 @@ impl Staging {
         Ok(())
     }
 
-    /// Abandons the build: the current site stays as it was.
-    pub fn abort(self) {
-        let _ = std::fs::remove_dir_all(&self.staging);
-    }
+    /// Abandons the build: the current site stays as it was. (Dropping a
+    /// `Staging` without [`finish`](Self::finish) does the same.)
+    pub fn abort(self) {}
 
     /// Puts what changed in place (see [`Staging`]); leaves `out`
     /// untouched when nothing did.
-    pub fn finish(self) -> io::Result<Finished> {
+    pub fn finish(mut self) -> io::Result<Finished> {
         use std::sync::atomic::Ordering::Relaxed;
         let next = self.next.into_inner().expect("not poisoned");
         let (mut changed, root_changed) = self.changed.into_inner().expect("not poisoned");
@@ -451,10 +409,10 @@ impl Staging {
             std::fs::remove_dir_all(&self.staging)?;
             write_manifest(&sibling(&self.out, "manifest.json"), &next)
         })();
-        if result.is_err() {
-            let _ = std::fs::remove_dir_all(&self.staging);
-        }
+        // On an error the guard removes the staging folder; once published
+        // there is none left to remove.
         result?;
+        self.guard.armed = false;
         Ok(Finished {
             stats,
             files: next.customers.values().map(|c| c.files).sum::<usize>() + next.root.len(),
@@ -467,130 +425,5 @@ impl Staging {
                 .map(|(slug, c)| (slug.clone(), c.stale.clone()))
                 .collect(),
         })
-    }
-}
-
-fn write_manifest(path: &Path, m: &Manifest) -> io::Result<()> {
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&tmp, serde_json::to_vec(m).map_err(io::Error::other)?)?;
-    std::fs::rename(&tmp, path)
-}
-
-/// Writes `files` as the complete content of `out` (every file rendered in
-/// memory; the build streams through [`Staging`] instead).
-pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
-    for f in files {
-        check_path(&f.path)?;
-    }
-    let staging = Staging::begin(out)?;
-    if let Err(e) = staging.write(None, "", Vec::new(), Vec::new(), files) {
-        staging.abort();
-        return Err(e);
-    }
-    staging.finish().map(|f| f.stats)
-}
-
-/// Puts `staging` in place of `out`: an atomic exchange where the platform
-/// has one, else two renames (recovered by the next build if interrupted).
-fn swap(staging: &Path, out: &Path, old: &Path) -> io::Result<()> {
-    if !out.exists() {
-        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)?;
-        }
-        return std::fs::rename(staging, out);
-    }
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::fs::{CWD, RenameFlags, renameat_with};
-        if renameat_with(CWD, staging, CWD, out, RenameFlags::EXCHANGE).is_ok() {
-            // `staging` now holds the previous site.
-            return std::fs::remove_dir_all(staging);
-        }
-    }
-    if old.exists() {
-        std::fs::remove_dir_all(old)?;
-    }
-    std::fs::rename(out, old)?;
-    std::fs::rename(staging, out)?;
-    std::fs::remove_dir_all(old)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn file(p: &str, b: &str) -> OutputFile {
-        OutputFile {
-            path: p.into(),
-            bytes: b.as_bytes().to_vec(),
-        }
-    }
-
-    #[test]
-    fn writes_swaps_and_skips_unchanged_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        let s = write_site(&out, &[file("a/index.html", "1"), file("b.txt", "2")]).unwrap();
-        assert_eq!(
-            s,
-            WriteStats {
-                written: 2,
-                unchanged: 0,
-                removed: 0
-            }
-        );
-        let s = write_site(&out, &[file("a/index.html", "1"), file("b.txt", "2")]).unwrap();
-        assert_eq!(
-            s,
-            WriteStats {
-                written: 0,
-                unchanged: 2,
-                removed: 0
-            }
-        );
-        let s = write_site(&out, &[file("a/index.html", "1"), file("c.txt", "3")]).unwrap();
-        assert_eq!(
-            s,
-            WriteStats {
-                written: 1,
-                unchanged: 1,
-                removed: 1
-            }
-        );
-        assert!(!out.join("b.txt").exists());
-        assert_eq!(std::fs::read_to_string(out.join("c.txt")).unwrap(), "3");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(leftovers.len(), 2, "{leftovers:?}");
-        assert!(
-            leftovers.contains(&"public".into())
-                && leftovers.contains(&".public.manifest.json".into())
-        );
-    }
-
-    #[test]
-    fn refuses_paths_that_leave_the_output() {
-        let dir = tempfile::tempdir().unwrap();
-        for bad in ["../x", "/etc/x", "a/../../x", "a//b", ""] {
-            assert!(
-                write_site(&dir.path().join("out"), &[file(bad, "x")]).is_err(),
-                "{bad}"
-            );
-        }
-        assert!(!dir.path().join("out").exists());
-    }
-
-    #[test]
-    fn a_file_in_the_way_of_the_output_is_an_error_and_stays() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        std::fs::write(&out, "mine").unwrap();
-        let err = Staging::begin(&out).err().expect("refused");
-        assert!(err.to_string().contains("is not a folder"), "{err}");
-        assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine");
-        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(left.len(), 1, "no staging folder left");
     }
 }

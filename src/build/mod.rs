@@ -1,0 +1,318 @@
+//! The build, as a recipe: config → i18n → sources → content → model →
+//! render → write. Each phase takes the previous phases' output.
+
+mod customer;
+mod fingerprint;
+mod fleet;
+mod inputs;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::Customer;
+use crate::error::InputErrors;
+use crate::output::{Finished, Staging, WriteStats};
+use crate::render::RenderError;
+
+use customer::Outcome;
+pub use customer::{CustomerError, Rendered, render_customer, render_one};
+use fingerprint::customer_fingerprint;
+pub use fleet::root_files;
+use inputs::check_notes;
+pub use inputs::{Inputs, SharedStatics, load_config, load_inputs};
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// `statusfleet.yaml`.
+    pub config: PathBuf,
+    /// Output folder; default: the config's `site.output_dir`.
+    pub out: Option<PathBuf>,
+    /// Build only this part of the fleet.
+    pub shard: Option<Shard>,
+    /// Render only this customer; carry the others over from the current
+    /// output as they are.
+    pub only: Option<String>,
+}
+
+/// `--shard K/N`: the customers whose slug hashes to K of N (1-based). The
+/// fleet-level files go with shard 1, so the shards' outputs together are
+/// the whole site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub k: u32,
+    pub n: u32,
+}
+
+impl Shard {
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let bad = || format!("invalid shard `{s}`: expected K/N with 1 <= K <= N, e.g. 2/4");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let (k, n): (u32, u32) = (k.parse().map_err(|_| bad())?, n.parse().map_err(|_| bad())?);
+        if k == 0 || n == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(Shard { k, n })
+    }
+
+    /// Whether `slug` belongs to this shard: a stable hash (FNV-1a), the
+    /// same on every machine and release.
+    pub fn holds(&self, slug: &str) -> bool {
+        crate::site::short_hash(slug) % self.n == self.k - 1
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("{0}")]
+    Input(#[from] InputErrors),
+    #[error("{0}")]
+    Render(#[from] RenderError),
+    #[error("customer `{slug}`: {source}")]
+    Customer { slug: String, source: RenderError },
+    #[error("no customer `{0}` in the config")]
+    UnknownCustomer(String),
+    #[error("writing {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildSummary {
+    pub customers: usize,
+    pub locales: usize,
+    pub pages: usize,
+    pub files: usize,
+    pub write: WriteStats,
+    pub out: PathBuf,
+    pub elapsed: Duration,
+    /// Customers whose pages show stale data: (slug, source labels).
+    pub stale: Vec<(String, Vec<String>)>,
+    /// Why the last customer discovery failed, if it did.
+    pub discovery_problem: Option<String>,
+}
+
+/// Runs one phase of the build, logging its time (`-v`, or
+/// `RUST_LOG=statusfleet=debug`).
+fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let out = f();
+    log::debug!(
+        "phase {name}: {:.1} ms",
+        start.elapsed().as_secs_f64() * 1000.0
+    );
+    out
+}
+
+/// Renders every customer (in parallel) and checks everything, keeping
+/// only counts: what `check` does.
+pub fn check_all(inputs: &Inputs) -> Result<usize, BuildError> {
+    let results: Vec<Outcome> = inputs
+        .config
+        .customers
+        .par_iter()
+        .map(|c| {
+            render_one(inputs, c)
+                .map(|r| (r.files.len(), r.notes))
+                .map_err(|e| (c.slug.to_string(), e))
+        })
+        .collect();
+    let files = collect_outcomes(inputs, results, true)?;
+    Ok(files + root_files(inputs)?.len())
+}
+
+/// Renders the site at `config_path` in memory and gives, per template,
+/// every variable its contexts had (see [`Renderer::variables`]).
+pub fn template_variables(
+    config_path: &Path,
+) -> Result<std::collections::BTreeMap<String, BTreeSet<String>>, BuildError> {
+    let mut inputs = load_inputs(config_path)?;
+    inputs.renderer.record_variables();
+    check_all(&inputs)?;
+    Ok(inputs.renderer.variables())
+}
+
+/// Sums per-customer outcomes, or gives every input error found (then the
+/// first render error). Notes are checked against the incidents of the
+/// whole fleet, so only when `whole_fleet`.
+fn collect_outcomes(
+    inputs: &Inputs,
+    results: Vec<Outcome>,
+    whole_fleet: bool,
+) -> Result<usize, BuildError> {
+    let mut errors = Vec::new();
+    let mut render = None;
+    let mut files = 0;
+    let mut used = BTreeSet::new();
+    for r in results {
+        match r {
+            Ok((n, notes)) => {
+                files += n;
+                used.extend(notes);
+            }
+            Err((_, CustomerError::Input(e))) => errors.extend(e),
+            Err((slug, CustomerError::Render(e))) => {
+                render.get_or_insert(BuildError::Customer { slug, source: e });
+            }
+        }
+    }
+    if whole_fleet {
+        errors.extend(check_notes(inputs, &used));
+    }
+    if !errors.is_empty() {
+        return Err(BuildError::Input(InputErrors(errors)));
+    }
+    if let Some(e) = render {
+        return Err(e);
+    }
+    Ok(files)
+}
+
+/// The whole build, phase by phase: read and check every input, choose
+/// the customers, render each one in parallel into the staging folder (one
+/// whose inputs did not change is carried over), check what needs the
+/// whole fleet, write the fleet-level files, publish. An error at any
+/// phase leaves the current site as it was (the staging folder goes with
+/// the `Staging` that holds it).
+pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    let start = Instant::now();
+    let inputs = phase("load inputs", || load_inputs(&opts.config))?;
+    let plan = Plan::new(&inputs, opts)?;
+    let staging = Staging::begin(&plan.out).map_err(|e| plan.write_error(e))?;
+    let outcomes = phase("render customers", || {
+        write_customers(&inputs, &plan, &staging)
+    })?;
+    phase("check the fleet", || {
+        collect_outcomes(&inputs, outcomes, plan.whole_fleet)
+    })?;
+    phase("fleet files", || write_fleet(&inputs, &plan, &staging))?;
+    let published = phase("publish", || staging.finish()).map_err(|e| plan.write_error(e))?;
+    Ok(plan.summary(&inputs, published, start.elapsed()))
+}
+
+/// What this build covers: where it writes and which customers.
+struct Plan<'a> {
+    out: PathBuf,
+    customers: Vec<&'a Customer>,
+    /// `--only`: the one customer rendered; the others are carried over.
+    only: Option<&'a str>,
+    /// Whether this is shard 1 of N (or no shard): it writes the fleet files.
+    fleet_files: bool,
+    /// Neither a shard nor `--only`: checks that need every customer run.
+    whole_fleet: bool,
+}
+
+impl<'a> Plan<'a> {
+    fn new(inputs: &'a Inputs, opts: &'a BuildOptions) -> Result<Plan<'a>, BuildError> {
+        let config = &inputs.config;
+        if let Some(only) = &opts.only
+            && !config.customers.iter().any(|c| c.slug.as_str() == only)
+        {
+            return Err(BuildError::UnknownCustomer(only.clone()));
+        }
+        Ok(Plan {
+            out: opts
+                .out
+                .clone()
+                .unwrap_or_else(|| config.root.join(&config.site.output_dir)),
+            customers: config
+                .customers
+                .iter()
+                .filter(|c| opts.shard.is_none_or(|s| s.holds(c.slug.as_str())))
+                .collect(),
+            only: opts.only.as_deref(),
+            fleet_files: opts.shard.is_none_or(|s| s.k == 1),
+            whole_fleet: opts.shard.is_none() && opts.only.is_none(),
+        })
+    }
+
+    fn write_error(&self, source: std::io::Error) -> BuildError {
+        BuildError::Write {
+            path: self.out.clone(),
+            source,
+        }
+    }
+
+    fn summary(&self, inputs: &Inputs, published: Finished, elapsed: Duration) -> BuildSummary {
+        let slug_of: std::collections::HashMap<&str, &str> = self
+            .customers
+            .iter()
+            .map(|c| (c.folder.as_str(), c.slug.as_str()))
+            .collect();
+        let locales: BTreeSet<&str> = self
+            .customers
+            .iter()
+            .flat_map(|c| c.locales.iter().map(|l| l.tag()))
+            .collect();
+        BuildSummary {
+            customers: self.customers.len(),
+            locales: locales.len(),
+            pages: published.pages,
+            files: published.files,
+            write: published.stats,
+            out: self.out.clone(),
+            elapsed,
+            discovery_problem: inputs.discovery_problem.clone(),
+            stale: published
+                .stale
+                .into_iter()
+                .filter_map(|(folder, labels)| {
+                    slug_of
+                        .get(folder.as_str())
+                        .map(|slug| (slug.to_string(), labels))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Renders the plan's customers in parallel, each one's files into the
+/// staging folder as soon as they are made (memory does not grow with the
+/// fleet); a customer whose inputs did not change, or not the `--only`
+/// one, is carried over from the current site.
+fn write_customers(
+    inputs: &Inputs,
+    plan: &Plan<'_>,
+    staging: &Staging,
+) -> Result<Vec<Outcome>, BuildError> {
+    plan.customers
+        .par_iter()
+        .map(|c| {
+            let slug = c.slug.as_str();
+            // The output and its manifest know customers by folder.
+            let folder = c.folder.as_str();
+            let fingerprint = customer_fingerprint(inputs, c);
+            let previous = match plan.only {
+                Some(only) if only != slug => staging.previous_customer(folder),
+                _ => staging.unchanged_customer(folder, &fingerprint),
+            };
+            if let Some(entry) = previous.cloned()
+                && staging.carry_over(folder, &entry).is_ok()
+            {
+                return Ok(Ok((0, entry.notes.clone())));
+            }
+            match render_one(inputs, c) {
+                Ok(r) => {
+                    staging
+                        .write_customer(folder, &fingerprint, r.stale, r.notes.clone(), &r.files)
+                        .map_err(|e| plan.write_error(e))?;
+                    Ok(Ok((r.files.len(), r.notes)))
+                }
+                Err(e) => Ok(Err((slug.to_owned(), e))),
+            }
+        })
+        .collect()
+}
+
+/// The fleet-level files, with shard 1 (or without shards).
+fn write_fleet(inputs: &Inputs, plan: &Plan<'_>, staging: &Staging) -> Result<(), BuildError> {
+    if !plan.fleet_files {
+        return Ok(());
+    }
+    let files = root_files(inputs)?;
+    staging.write_fleet(&files).map_err(|e| plan.write_error(e))
+}

@@ -1,0 +1,93 @@
+//! The command line: global options and one subcommand each.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "statusfleet",
+    version,
+    about = "Static status sites for every customer of an IT partner"
+)]
+pub struct Cli {
+    /// The site's configuration file (every command but `init`).
+    #[arg(long, global = true, default_value = "statusfleet.yaml")]
+    pub config: PathBuf,
+    /// Say more: `-v` logs each build phase with its time (as does
+    /// `RUST_LOG=statusfleet=debug`).
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Make a new site in DIR (default: the current folder) that builds at
+    /// once: a commented config with an example of every source, one demo
+    /// customer, a support page per locale. Never overwrites a file.
+    Init {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Fetch every customer's live sources, then render every site.
+    Build {
+        /// Render from local data only (snapshot files and data/); fetch nothing.
+        #[arg(long)]
+        offline: bool,
+        /// The site's configuration file.
+        /// Output folder (default: site.output_dir from the config).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// No per-customer progress lines.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Fetch and build only shard K of N of the fleet (by a stable hash
+        /// of the customer slug); shard 1 also writes the fleet-level files.
+        #[arg(long, value_name = "K/N", value_parser = statusfleet::build::Shard::parse)]
+        shard: Option<statusfleet::build::Shard>,
+        /// Fetch and render only this customer; the others are kept as
+        /// they are in the output.
+        #[arg(long, value_name = "SLUG", conflicts_with = "shard")]
+        only: Option<String>,
+    },
+    /// Fetch every customer's live sources into the history store (data/).
+    Fetch {
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Preview: build (offline) into a temporary folder, serve it on
+    /// 127.0.0.1, rebuild when config, content, i18n, theme or data change,
+    /// and reload open pages; a failed build shows its errors in the page.
+    Serve {
+        /// Port on 127.0.0.1 (0: any free port).
+        #[arg(long, short, default_value_t = 8040)]
+        port: u16,
+    },
+    /// Validate config, content, catalogs, data and templates; write nothing.
+    Check {
+        /// Also sign in for every customer and make one cheap call per live
+        /// source, and print what works and why not (writes nothing).
+        #[arg(long)]
+        online: bool,
+    },
+    /// Sign in a partner user (device code flow, with MFA) and save the
+    /// refresh token of a credential set to its refresh_token_file, for
+    /// delegated access to customer tenants (GDAP).
+    Login {
+        /// The credential set under `credentials:`.
+        #[arg(long)]
+        credentials: String,
+        /// The partner's own tenant (default: discovery's tenant_id, else
+        /// `organizations`).
+        #[arg(long)]
+        tenant: Option<String>,
+        /// The cloud to sign in to.
+        #[arg(long, value_parser = ["global", "china"], default_value = "global")]
+        cloud: String,
+    },
+    /// Print each customer's slug, folder and URL (tab-separated): the
+    /// links to hand each customer, with `site.path: secret` too.
+    Paths,
+}
