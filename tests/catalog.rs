@@ -45,7 +45,7 @@ struct Used {
 fn used(en: &BTreeSet<String>) -> Used {
     let template_key = Regex::new(r#"\bt\(\s*key\s*=\s*"([^"]+)""#).unwrap();
     let code_key = Regex::new(
-        r#"(?:\.t|\btext|\.has|Step::inline\(\s*[a-z_.]+\s*,)\(?\s*"([a-z][a-z0-9_]*\.[a-z0-9_.]+)""#,
+        r#"(?:\.t|\btext|\.text_or_key|\.has|Step::inline\(\s*[a-z_.]+\s*,)\(?\s*"([a-z][a-z0-9_]*\.[a-z0-9_.]+)""#,
     )
     .unwrap();
     let literal = Regex::new(r#""([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)""#).unwrap();

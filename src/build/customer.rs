@@ -108,10 +108,16 @@ pub fn render_customer(
     };
     for locale in &customer.locales {
         let views = views_of(locale);
-        for page in views.pages() {
-            let html = renderer.render(locale.tag(), page.template, &page.page.path, &page)?;
+        let (common, pages) = views.pages();
+        for body in &pages {
+            let view = crate::site::views::PageView {
+                common: &common,
+                page: &body.page,
+                data: &body.data,
+            };
+            let html = renderer.render(locale.tag(), body.template, &body.page.path, &view)?;
             files.push(OutputFile {
-                path: format!("{slug}/{}/{}", locale.tag(), page.page.path),
+                path: format!("{slug}/{}/{}", locale.tag(), body.page.path),
                 bytes: html.into_bytes(),
             });
         }
@@ -145,19 +151,17 @@ pub fn render_customer(
                     tag: l.tag().to_owned(),
                     name: cat.t("locale.name"),
                     href: format!("{}/index.html", l.tag()),
-                    title: cat
-                        .text(
-                            "site.status_for",
-                            None,
-                            &[(
-                                "customer",
-                                customer
-                                    .name
-                                    .pick(l.tag(), customer.default_locale.tag())
-                                    .text,
-                            )],
-                        )
-                        .unwrap_or_default(),
+                    title: cat.text_or_key(
+                        "site.status_for",
+                        None,
+                        &[(
+                            "customer",
+                            customer
+                                .name
+                                .pick(l.tag(), customer.default_locale.tag())
+                                .text,
+                        )],
+                    ),
                 }
             })
             .collect(),

@@ -156,13 +156,11 @@ pub fn feed(v: &LocaleViews, links: &Links) -> String {
             }
             entries.push(Entry {
                 id: stable_uuid(&["atom", slug, tag, "maintenance", &mt.id, status.key()]),
-                title: cat
-                    .text(
-                        &format!("feed.maintenance_{}", status.key()),
-                        None,
-                        &[("title", &mt.title)],
-                    )
-                    .unwrap_or_default(),
+                title: cat.text_or_key(
+                    &format!("feed.maintenance_{}", status.key()),
+                    None,
+                    &[("title", &mt.title)],
+                ),
                 updated: at,
                 link: link.clone(),
                 term: "maintenance",
@@ -174,20 +172,18 @@ pub fn feed(v: &LocaleViews, links: &Links) -> String {
 
     entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
     let updated = entries.first().map_or(model.now, |e| e.updated);
-    let title = cat
-        .text(
-            "feed.title",
-            None,
-            &[(
-                "customer",
-                model
-                    .customer
-                    .name
-                    .pick(cat.locale.tag(), model.customer.default_locale.tag())
-                    .text,
-            )],
-        )
-        .unwrap_or_default();
+    let title = cat.text_or_key(
+        "feed.title",
+        None,
+        &[(
+            "customer",
+            model
+                .customer
+                .name
+                .pick(cat.locale.tag(), model.customer.default_locale.tag())
+                .text,
+        )],
+    );
     let partner = &v.config.site.partner;
 
     let mut x = String::with_capacity(4096 + entries.len() * 2048);

@@ -18,20 +18,18 @@ pub fn calendar(v: &LocaleViews, links: &Links) -> String {
     let cat = v.cat;
     let slug = model.customer.slug.as_str();
     let tag = cat.locale.tag();
-    let name = cat
-        .text(
-            "calendar.name",
-            None,
-            &[(
-                "customer",
-                model
-                    .customer
-                    .name
-                    .pick(cat.locale.tag(), model.customer.default_locale.tag())
-                    .text,
-            )],
-        )
-        .unwrap_or_default();
+    let name = cat.text_or_key(
+        "calendar.name",
+        None,
+        &[(
+            "customer",
+            model
+                .customer
+                .name
+                .pick(cat.locale.tag(), model.customer.default_locale.tag())
+                .text,
+        )],
+    );
     let mut out = Ics::default();
     out.line("BEGIN:VCALENDAR");
     out.line("VERSION:2.0");
