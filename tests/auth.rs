@@ -327,8 +327,15 @@ fn killed_during_the_token_write_leaves_a_readable_file() {
         "    client_secret_env: APP_SECRET\n    refresh_token_file: secrets/partner.token\n",
     );
     std::fs::create_dir_all(site.path("secrets")).unwrap();
+    // Kills spread from just after start to past the write; on a slow
+    // machine the write comes later, so the delays grow until some round
+    // has seen it (bounded).
     let mut seen_new = false;
-    for round in 0..16 {
+    let mut delay = 5u64;
+    for round in 0..48 {
+        if round >= 16 && seen_new {
+            break;
+        }
         std::fs::write(site.path("secrets/partner.token"), "rt-original\n").unwrap();
         mock.identity(Identity {
             refresh_tokens: vec!["rt-original".into()],
@@ -343,7 +350,12 @@ fn killed_during_the_token_write_leaves_a_readable_file() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(5 + 13 * round));
+        std::thread::sleep(Duration::from_millis(delay));
+        delay = if round < 16 {
+            delay + 13
+        } else {
+            (delay * 5 / 4).min(4_000)
+        };
         let _ = child.kill();
         let _ = child.wait();
         let text = std::fs::read_to_string(site.path("secrets/partner.token")).unwrap();

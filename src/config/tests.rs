@@ -1,4 +1,5 @@
 use super::*;
+use std::path::Path;
 
 fn locales() -> BTreeSet<String> {
     ["en", "fr-FR", "ko-KR", "zh-CN"]

@@ -1,0 +1,98 @@
+//! `clouds:`: the endpoints of the global cloud and of the cloud operated
+//! by 21Vianet, each overridable.
+
+use super::Cloud;
+use super::*;
+use serde::Deserialize;
+
+/// Endpoints of one cloud; each can be overridden (that is how a proxy or
+/// the test mock is used).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoints {
+    pub login: BaseUrl,
+    pub graph: BaseUrl,
+    pub graph_scope: String,
+    pub arm: BaseUrl,
+    pub arm_scope: String,
+    pub partner_center: BaseUrl,
+    pub partner_center_scope: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct EndpointOverrides {
+    login: Option<BaseUrl>,
+    graph: Option<BaseUrl>,
+    graph_scope: Option<String>,
+    arm: Option<BaseUrl>,
+    arm_scope: Option<String>,
+    partner_center: Option<BaseUrl>,
+    partner_center_scope: Option<String>,
+}
+
+impl Endpoints {
+    pub fn defaults(cloud: Cloud) -> Endpoints {
+        let u = |s: &str| BaseUrl(s.to_owned());
+        match cloud {
+            Cloud::Global => Endpoints {
+                login: u("https://login.microsoftonline.com"),
+                graph: u("https://graph.microsoft.com"),
+                graph_scope: "https://graph.microsoft.com/.default".into(),
+                arm: u("https://management.azure.com"),
+                arm_scope: "https://management.azure.com/.default".into(),
+                partner_center: u("https://api.partnercenter.microsoft.com"),
+                partner_center_scope: "https://api.partnercenter.microsoft.com/.default".into(),
+            },
+            Cloud::China => Endpoints {
+                login: u("https://login.chinacloudapi.cn"),
+                graph: u("https://microsoftgraph.chinacloudapi.cn"),
+                graph_scope: "https://microsoftgraph.chinacloudapi.cn/.default".into(),
+                arm: u("https://management.chinacloudapi.cn"),
+                arm_scope: "https://management.chinacloudapi.cn/.default".into(),
+                partner_center: u("https://partner.partnercenterapi.microsoftonline.cn"),
+                partner_center_scope:
+                    "https://partner.partnercenterapi.microsoftonline.cn/.default".into(),
+            },
+        }
+    }
+    fn with(mut self, o: EndpointOverrides) -> Endpoints {
+        let EndpointOverrides {
+            login,
+            graph,
+            graph_scope,
+            arm,
+            arm_scope,
+            partner_center,
+            partner_center_scope,
+        } = o;
+        self.login = login.unwrap_or(self.login);
+        self.graph = graph.unwrap_or(self.graph);
+        self.graph_scope = graph_scope.unwrap_or(self.graph_scope);
+        self.arm = arm.unwrap_or(self.arm);
+        self.arm_scope = arm_scope.unwrap_or(self.arm_scope);
+        self.partner_center = partner_center.unwrap_or(self.partner_center);
+        self.partner_center_scope = partner_center_scope.unwrap_or(self.partner_center_scope);
+        self
+    }
+}
+
+/// `clouds:` in the config: overrides of the built-in endpoints.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloudsConfig {
+    #[serde(default)]
+    global: EndpointOverrides,
+    #[serde(default)]
+    china: EndpointOverrides,
+}
+
+impl CloudsConfig {
+    pub fn endpoints(&self, cloud: Cloud) -> Endpoints {
+        let o = match cloud {
+            Cloud::Global => &self.global,
+            Cloud::China => &self.china,
+        };
+        Endpoints::defaults(cloud).with(o.clone())
+    }
+}
