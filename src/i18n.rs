@@ -78,7 +78,7 @@ impl Catalog {
 
     /// [`text`](Self::text) for a key the code names: every catalog has
     /// every key of `en` (checked when catalogs load, and
-    /// `tests/catalog.rs` checks that the code names only keys of `en`), so
+    /// `tests/it/catalog.rs` checks that the code names only keys of `en`), so
     /// a miss is a bug: it panics in debug builds and shows the key itself
     /// in release builds, never an empty string.
     pub fn text_or_key(&self, key: &str, count: Option<u64>, args: &[(&str, &str)]) -> String {

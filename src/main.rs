@@ -11,10 +11,12 @@ use cli::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // ICU4X logs the data it looks for and falls back from (a duration
+    // unit's extended names, say) as warnings: not the operator's concern.
     let default_filter = if cli.verbose > 0 {
-        "statusfleet=debug"
+        "statusfleet=debug,icu_provider=off"
     } else {
-        "warn"
+        "warn,icu_provider=off"
     };
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(default_filter))
         .format_timestamp(None)

@@ -3,7 +3,7 @@
 #   1. cargo test: unit, end-to-end, snapshot and fetch-against-mock tests;
 #   2. the output validators (feedparser, icalendar, jsonschema, vnu) on the
 #      demo site, and their self-test (tests/validate/run.sh);
-#   3. the XSS detector (tests/browser/xss.mjs) on the site tests/xss.rs
+#   3. the XSS detector (tests/browser/xss.mjs) on the site tests/it/xss.rs
 #      built with every payload in every field, and its self-test;
 #   4. the browser suite (playwright-core + axe-core in Debian's chromium) on
 #      the demo site, and its self-test (tests/browser/suite.mjs);
@@ -41,7 +41,7 @@ fi
 stage "output validators (feedparser, icalendar, jsonschema, vnu)"
 tests/validate/run.sh "$site"
 
-stage "XSS detector (chromium) on the payload site tests/xss.rs built"
+stage "XSS detector (chromium) on the payload site tests/it/xss.rs built"
 target="$(cargo metadata --format-version 1 --no-deps --locked \
   | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
 [ -x /usr/bin/chromium ] || { echo "needs /usr/bin/chromium (apt-get install chromium fonts-noto-cjk)" >&2; exit 1; }

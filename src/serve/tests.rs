@@ -1,4 +1,7 @@
-use super::*;
+use std::path::PathBuf;
+
+use super::http::safe_path;
+use super::pages::{error_page, with_reload};
 
 #[test]
 fn paths_never_leave_the_output() {

@@ -1,5 +1,5 @@
 // The XSS detector: opens every page of a site built with the payload
-// corpus (tests/xss.rs leaves it in target/tmp/xss-site/public) in headless
+// corpus (tests/it/xss.rs leaves it in target/tmp/xss-site/public) in headless
 // Chromium and fails on any sign of a payload at work:
 //
 //   - a call to alert/confirm/prompt/print or top.__xss (the corpus's sinks),
@@ -194,7 +194,7 @@ async function selfTest(root) {
 const args = process.argv.slice(2);
 const root = resolve(args.find((a) => !a.startsWith('--')) || '');
 if (!existsSync(root) || !existsSync(join(root, 'xss-data'))) {
-  console.error('usage: node tests/browser/xss.mjs SITE_DIR [--self-test]  (SITE_DIR: the site tests/xss.rs built, target/tmp/xss-site/public)');
+  console.error('usage: node tests/browser/xss.mjs SITE_DIR [--self-test]  (SITE_DIR: the site tests/it/xss.rs built, target/tmp/xss-site/public)');
   process.exit(2);
 }
 const started = Date.now();

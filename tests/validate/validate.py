@@ -297,19 +297,22 @@ def check_sitemaps(site, customers):
         count("sitemap URLs", urls)
 
 
-def run_vnu(site, jar):
-    cmd = ["java", "-jar", jar, "--errors-only", "--skip-non-html", "--also-check-svg", site.root]
+def run_vnu(site, jar, folders):
+    cmd = ["java", "-jar", jar, "--errors-only", "--skip-non-html", "--also-check-svg", *folders]
     r = subprocess.run(cmd, capture_output=True, text=True)
     out = (r.stdout + r.stderr).strip()
-    checked = sum(1 for d, _, fs in os.walk(site.root) for f in fs if f.endswith((".html", ".svg")))
+    checked = sum(
+        1 for top in folders for d, _, fs in os.walk(top) for f in fs if f.endswith((".html", ".svg"))
+    )
     if r.returncode != 0 or out:
         for line in out.splitlines()[:40]:
             fail("vnu", line)
     count("HTML and SVG files checked by vnu", checked)
 
 
-def run(site_dir, vnu=None):
-    """Every check on one site; returns the failures."""
+def run(site_dir, vnu=None, only=None):
+    """Every check on one site (or, with `only`, on that one customer's
+    folder and the fleet files); returns the failures."""
     failures.clear()
     counts.clear()
     site = Site(site_dir)
@@ -318,6 +321,7 @@ def run(site_dir, vnu=None):
         os.path.join(site.root, d)
         for d in os.listdir(site.root)
         if os.path.isfile(os.path.join(site.root, d, "api", "v2", "summary.json"))
+        and (only is None or d == only)
     )
     if not customers:
         fail(site.root, "no customer folders with api/v2/summary.json")
@@ -346,7 +350,7 @@ def run(site_dir, vnu=None):
                             fail(os.path.relpath(os.path.join(d, f), site.root), "no Atom link")
     check_sitemaps(site, customers)
     if vnu:
-        run_vnu(site, vnu)
+        run_vnu(site, vnu, customers if only else [site.root])
     return list(failures), customers
 
 

@@ -3,7 +3,7 @@
 //! the faulted customer's last good data marked stale, and never leaks the
 //! secret.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

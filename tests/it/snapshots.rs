@@ -1,9 +1,9 @@
 //! Snapshots of page `<main>` regions per locale. Inputs carry fixed times
 //! (the page clock is the snapshot's `taken_at`), so nothing needs redacting.
-//! After an intended change: `INSTA_UPDATE=always cargo test --test snapshots`,
-//! then review the diff of `tests/snapshots/`.
+//! After an intended change: `INSTA_UPDATE=always cargo test --test it snapshots::`,
+//! then review the diff of `tests/it/snapshots/`.
 
-mod support;
+use crate::support;
 
 use support::{SiteTest, main_region};
 

@@ -1,7 +1,7 @@
 //! One customer never sees another's data; `site.path: secret` folders;
 //! nothing reads outside the site folder or writes outside the output.
 
-mod support;
+use crate::support;
 
 use std::fmt::Write as _;
 

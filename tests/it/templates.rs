@@ -3,7 +3,7 @@
 //! `statusfleet init`), both ways; and the book's theme-override example,
 //! built.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 

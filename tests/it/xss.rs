@@ -16,7 +16,7 @@
 
 #![allow(clippy::needless_range_loop, reason = "payload i goes with canary i")]
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;

@@ -1,7 +1,7 @@
 //! Scale-out and incremental builds: `--shard K/N`, `--only SLUG`, and a
 //! rebuild after one customer's data changed rewriting only that customer.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;

@@ -6,7 +6,7 @@
 //! every AADSTS error partners meet named with its fix; and no secret,
 //! token or assertion in any output.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 //! independent parsers (feedparser, icalendar, jsonschema, vnu) run from
 //! `tests/validate/run.sh`.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 

@@ -2,7 +2,7 @@
 //! link and locale checks; its commented examples are valid config; it
 //! never overwrites a file.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;

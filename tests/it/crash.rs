@@ -9,7 +9,7 @@
 //! - fetch: every history file parses and still holds every incident it
 //!   held before the kill.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

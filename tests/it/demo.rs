@@ -1,6 +1,6 @@
 //! The shipped demo fleet, built end to end by the real binary.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 
@@ -65,6 +65,15 @@ fn every_customer_and_locale_gets_every_page_type() {
             );
         }
     }
+}
+
+/// A clean build of a good site prints its summary and nothing else: no
+/// warnings of the libraries beneath it on stderr.
+#[test]
+fn a_clean_build_says_nothing_on_stderr() {
+    let site = SiteTest::demo();
+    let r = site.build();
+    assert_eq!(r.stderr, "", "stderr of a clean build");
 }
 
 #[test]

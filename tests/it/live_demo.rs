@@ -3,7 +3,7 @@
 //! fetch) must give the same site shape as the offline demo, with each
 //! customer's incidents on its own pages only.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 

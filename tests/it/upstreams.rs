@@ -5,7 +5,7 @@
 //! the page, the feed and the JSON API say. Then one test per rule the
 //! "Real upstreams, exactly" issue set, each citing what it fixes.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

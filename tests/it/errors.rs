@@ -1,7 +1,7 @@
 //! Bad input gets a clear error naming file:line:col and what was expected;
 //! a failed build leaves the previous site in place.
 
-mod support;
+use crate::support;
 
 use support::SiteTest;
 
