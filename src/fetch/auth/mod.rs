@@ -14,7 +14,7 @@ pub mod managed;
 pub mod refresh;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -22,7 +22,11 @@ use reqwest::{Method, Url};
 use serde::Deserialize;
 
 use super::http::{Counters, FetchError, Http, Request, host_of, parse_json};
-use crate::config::CredentialConfig;
+
+mod proof;
+mod resolve;
+use proof::*;
+pub use resolve::*;
 
 /// A secret value: `Debug` and `Display` never show it.
 #[derive(Clone)]
@@ -99,115 +103,6 @@ impl AppCredentials {
             _ => Vec::new(),
         }
     }
-}
-
-/// Reads what credential set `name` needs: its client id, its proof, its
-/// refresh token.
-pub fn resolve(
-    name: &str,
-    c: &CredentialConfig,
-    root: &Path,
-) -> Result<AppCredentials, FetchError> {
-    let fail = |reason: String| FetchError::Secret {
-        name: name.to_owned(),
-        reason,
-    };
-    let env = |var: &str| {
-        std::env::var(var)
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-            .map(|v| v.trim().to_owned())
-            .ok_or_else(|| fail(format!("environment variable {var} is not set")))
-    };
-    let file = |f: &Path| {
-        let path = root.join(f);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
-        let text = text.trim().to_owned();
-        if text.is_empty() {
-            return Err(fail(format!("{} is empty", path.display())));
-        }
-        Ok(text)
-    };
-    let client_id = match (&c.client_id, &c.client_id_env) {
-        (Some(id), _) => Some(id.trim().to_owned()),
-        (None, Some(var)) => Some(env(var)?),
-        (None, None) => None,
-    };
-    let mi = c.managed_identity.as_ref().map(managed::Identity::resolve);
-    let Some(client_id) = client_id else {
-        return match mi {
-            Some(m) => Ok(AppCredentials {
-                name: name.to_owned(),
-                identity: Identity::ManagedIdentity(m),
-            }),
-            None => Err(fail("no client_id".into())),
-        };
-    };
-    let proof = if let Some(var) = &c.client_secret_env {
-        Proof::Secret(Secret(env(var)?))
-    } else if let Some(f) = &c.client_secret_file {
-        Proof::Secret(Secret(file(f)?))
-    } else if let Some(f) = &c.client_certificate_file {
-        let password = c
-            .client_certificate_password_env
-            .as_deref()
-            .map(env)
-            .transpose()?;
-        let cert =
-            assertion::Certificate::load(&root.join(f), password.as_deref()).map_err(fail)?;
-        Proof::Certificate(Arc::new(cert))
-    } else if let Some(f) = &c.client_assertion_file {
-        // Read now to fail early with a clear message; read again at
-        // each token request.
-        file(f)?;
-        Proof::AssertionFile(root.join(f))
-    } else if let Some(var) = &c.client_assertion_env {
-        Proof::AssertionValue(Secret(env(var)?))
-    } else if let Some(g) = &c.github_actions {
-        let hint = |v: &str| {
-            env(v).map_err(|_| {
-                fail(format!(
-                    "environment variable {v} is not set: this is not a GitHub Actions job, or the job lacks `permissions: id-token: write`"
-                ))
-            })
-        };
-        Proof::GithubActions {
-            url: hint("ACTIONS_ID_TOKEN_REQUEST_URL")?,
-            bearer: Secret(hint("ACTIONS_ID_TOKEN_REQUEST_TOKEN")?),
-            audience: g.audience.clone(),
-        }
-    } else if let Some(m) = mi {
-        Proof::ManagedIdentity(m)
-    } else {
-        Proof::None
-    };
-    let refresh = match (&c.refresh_token_file, &c.refresh_token_env) {
-        (Some(f), _) => Some(Arc::new(refresh::Store::new(
-            name,
-            refresh::Origin::File(root.join(f)),
-            Secret(file(f).map_err(|e| match e {
-                FetchError::Secret { reason, .. } => fail(format!(
-                    "{reason}: run `statusfleet login --credentials {name}` to sign in the partner user"
-                )),
-                other => other,
-            })?),
-        ))),
-        (None, Some(var)) => Some(Arc::new(refresh::Store::new(
-            name,
-            refresh::Origin::Env(var.clone()),
-            Secret(env(var)?),
-        ))),
-        (None, None) => None,
-    };
-    Ok(AppCredentials {
-        name: name.to_owned(),
-        identity: Identity::App {
-            client_id,
-            proof,
-            refresh,
-        },
-    })
 }
 
 /// Token answer of the v2 endpoint; `expires_in` is a number there and a
@@ -293,86 +188,6 @@ pub fn token_url(login: &str, tenant: &str) -> Result<Url, FetchError> {
         url::form_urlencoded::byte_serialize(tenant.as_bytes()).collect::<String>()
     ))
     .map_err(|e| FetchError::Unsupported(format!("bad login URL: {e}")))
-}
-
-/// The form fields that prove the app: a secret, or a client assertion.
-pub(crate) async fn proof_fields(
-    http: &Http,
-    proof: &Proof,
-    client_id: &str,
-    audience: &Url,
-    counters: &Counters,
-) -> Result<Vec<(&'static str, Secret)>, FetchError> {
-    let jwt_bearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-    let assertion = |a: Secret| {
-        vec![
-            ("client_assertion_type", Secret(jwt_bearer.to_owned())),
-            ("client_assertion", a),
-        ]
-    };
-    Ok(match proof {
-        Proof::None => Vec::new(),
-        Proof::Secret(s) => vec![("client_secret", s.clone())],
-        Proof::Certificate(cert) => {
-            let now = chrono::Utc::now().timestamp();
-            let jwt = cert
-                .assertion(client_id, audience.as_str(), now)
-                .map_err(FetchError::Unsupported)?;
-            assertion(Secret(jwt))
-        }
-        Proof::AssertionFile(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| FetchError::Secret {
-                name: "client_assertion_file".into(),
-                reason: format!("cannot read {}: {e}", path.display()),
-            })?;
-            assertion(Secret(text.trim().to_owned()))
-        }
-        Proof::AssertionValue(s) => assertion(s.clone()),
-        Proof::GithubActions {
-            url,
-            bearer,
-            audience: aud,
-        } => assertion(github_token(http, url, bearer, aud, counters).await?),
-        Proof::ManagedIdentity(m) => {
-            let (t, _) = managed::token(http, m, &m.audience, counters).await?;
-            assertion(t)
-        }
-    })
-}
-
-/// The GitHub Actions job's OIDC token: `GET $ACTIONS_ID_TOKEN_REQUEST_URL
-/// &audience=…` with the request token as bearer; `{"value": "<jwt>"}`.
-async fn github_token(
-    http: &Http,
-    url: &str,
-    bearer: &Secret,
-    audience: &str,
-    counters: &Counters,
-) -> Result<Secret, FetchError> {
-    let mut u = Url::parse(url)
-        .map_err(|e| FetchError::Unsupported(format!("ACTIONS_ID_TOKEN_REQUEST_URL: {e}")))?;
-    u.query_pairs_mut().append_pair("audience", audience);
-    let origin = super::http::origin(&u);
-    let req = Request {
-        bearer: Some(bearer.expose()),
-        allowed_origin: Some(&origin),
-        ..Request::get(u.clone())
-    };
-    let answer = http.send(&req, counters).await?;
-    if !answer.status.is_success() {
-        return Err(FetchError::Auth {
-            host: host_of(&u),
-            code: format!("HTTP {}", answer.status.as_u16()),
-            description: "the GitHub Actions OIDC token was refused".into(),
-            action: Some("give the job `permissions: id-token: write`".into()),
-        });
-    }
-    #[derive(Deserialize)]
-    struct Value {
-        value: String,
-    }
-    let v: Value = parse_json("GitHub Actions OIDC token", &u, &answer.body)?;
-    Ok(Secret(v.value))
 }
 
 /// A sign-in error with what to do, from the token endpoint's answer.
