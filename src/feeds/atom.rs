@@ -7,7 +7,9 @@ use std::fmt::Write;
 use chrono::{DateTime, Utc};
 
 use super::{Links, stable_uuid, update_statuses, utc, xml_escape};
+use crate::model::{IncidentStatus, Update};
 use crate::sanitize::escape;
+use crate::site::IncidentModel;
 use crate::site::views::LocaleViews;
 
 struct Entry {
@@ -22,155 +24,22 @@ struct Entry {
 }
 
 pub fn feed(v: &LocaleViews, links: &Links) -> String {
+    let mut entries = Vec::new();
+    for m in &v.model.incidents {
+        incident_entries(v, links, m, &mut entries);
+    }
+    maintenance_entries(v, links, &mut entries);
+    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
+    write_feed(v, links, &entries)
+}
+
+/// The feed's head (id, title, links, author), then its entries, newest
+/// first.
+fn write_feed(v: &LocaleViews, links: &Links, entries: &[Entry]) -> String {
     let model = v.model;
     let cat = v.cat;
     let slug = model.customer.slug.as_str();
     let tag = cat.locale.tag();
-    let mut entries = Vec::new();
-
-    for m in &model.incidents {
-        let s = v.summary(m);
-        let link = links
-            .absolute(&format!("{tag}/{}", s.href))
-            .unwrap_or_else(|| s.href.clone());
-        let services = super::service_names(&s.services);
-        let mut head = String::new();
-        if !services.is_empty() {
-            let _ = write!(
-                head,
-                "<p>{}</p>",
-                escape(&cat.label_value(&cat.t("incident.affected_services"), &services))
-            );
-        }
-        let classification = m.incident.classification.key();
-        let title_of = |status: Option<crate::model::IncidentStatus>, n: usize| match status {
-            Some(st) => cat.text(
-                "feed.update",
-                None,
-                &[
-                    ("title", &s.title),
-                    ("status", &cat.t(&format!("incident_status.{}", st.key()))),
-                ],
-            ),
-            None => cat.text(
-                "feed.update_numbered",
-                None,
-                &[("title", &s.title), ("n", &cat.formats.integer(n as i64))],
-            ),
-        };
-        if m.updates.is_empty() {
-            let at = m.incident.updated_at.unwrap_or(m.incident.started_at);
-            let mut html = head.clone();
-            if let Some(impact) = &m.incident.impact_description {
-                let _ = write!(
-                    html,
-                    "<div lang=\"{}\">{}</div>",
-                    escape(&m.incident.lang),
-                    crate::sanitize::text_to_html(impact)
-                );
-            }
-            entries.push(Entry {
-                id: stable_uuid(&["atom", slug, tag, "incident", &m.incident.id]),
-                title: title_of(Some(m.incident.status), 1).unwrap_or_default(),
-                updated: at,
-                link: link.clone(),
-                term: classification,
-                label: s.classification.text.clone(),
-                html,
-            });
-        }
-        let count = m.updates.len();
-        for (k, ((u, body), status)) in m.updates.iter().zip(update_statuses(m)).enumerate() {
-            let at = v.time(u.at);
-            let mut html = format!(
-                "<p><time datetime=\"{}\">{}</time>",
-                at.iso,
-                escape(&at.text)
-            );
-            if let Some(st) = status {
-                let _ = write!(
-                    html,
-                    " · {}",
-                    escape(&cat.t(&format!("incident_status.{}", st.key())))
-                );
-            }
-            if let Some(r) = &u.region {
-                let _ = write!(html, " · {}", escape(r));
-            }
-            html.push_str("</p>");
-            html.push_str(&head);
-            let _ = write!(
-                html,
-                "<div lang=\"{}\">{}</div>",
-                escape(&m.incident.lang),
-                body
-            );
-            entries.push(Entry {
-                id: stable_uuid(&[
-                    "atom",
-                    slug,
-                    tag,
-                    "incident",
-                    &m.incident.id,
-                    &utc(u.at),
-                    u.region.as_deref().unwrap_or(""),
-                    &u.body,
-                ]),
-                title: title_of(status, count - k).unwrap_or_default(),
-                updated: u.at,
-                link: link.clone(),
-                term: classification,
-                label: s.classification.text.clone(),
-                html,
-            });
-        }
-    }
-
-    let maint_label = cat.t("nav.maintenance");
-    for item in &model.maintenance {
-        let (mt, now_status, body) = (&item.maintenance, &item.status, &item.html);
-        let view = v.maint(item);
-        let link = match links.absolute(&format!("{tag}/maintenance.html")) {
-            Some(abs) => format!("{abs}#{}", view.anchor),
-            None => format!("maintenance.html#{}", view.anchor),
-        };
-        let milestones = super::milestones(mt, *now_status, model.now);
-        let services = super::service_names(&view.services);
-        let mut head = format!(
-            "<p>{}<br>{}",
-            labelled_time(cat, "maintenance.starts", &view.starts),
-            labelled_time(cat, "maintenance.ends", &view.ends),
-        );
-        if !services.is_empty() {
-            let _ = write!(
-                head,
-                "<br>{}",
-                escape(&cat.label_value(&cat.t("maintenance.services"), &services))
-            );
-        }
-        head.push_str("</p>");
-        for (status, at) in milestones {
-            let mut html = head.clone();
-            if !body.is_empty() {
-                let _ = write!(html, "<div lang=\"{}\">{}</div>", escape(&mt.lang), body);
-            }
-            entries.push(Entry {
-                id: stable_uuid(&["atom", slug, tag, "maintenance", &mt.id, status.key()]),
-                title: cat.text_or_key(
-                    &format!("feed.maintenance_{}", status.key()),
-                    None,
-                    &[("title", &mt.title)],
-                ),
-                updated: at,
-                link: link.clone(),
-                term: "maintenance",
-                label: maint_label.clone(),
-                html,
-            });
-        }
-    }
-
-    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
     let updated = entries.first().map_or(model.now, |e| e.updated);
     let title = cat.text_or_key(
         "feed.title",
@@ -228,36 +97,209 @@ pub fn feed(v: &LocaleViews, links: &Links) -> String {
         "  <generator version=\"{}\">statusfleet</generator>",
         env!("CARGO_PKG_VERSION")
     );
-    for e in &entries {
-        x.push_str("  <entry>\n");
-        let _ = writeln!(x, "    <id>urn:uuid:{}</id>", e.id);
-        let _ = writeln!(
-            x,
-            "    <title type=\"text\">{}</title>",
-            xml_escape(&e.title)
-        );
-        let _ = writeln!(x, "    <updated>{}</updated>", utc(e.updated));
-        let _ = writeln!(x, "    <published>{}</published>", utc(e.updated));
-        let _ = writeln!(
-            x,
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-            xml_escape(&e.link)
-        );
-        let _ = writeln!(
-            x,
-            "    <category term=\"{}\" label=\"{}\"/>",
-            e.term,
-            xml_escape(&e.label)
-        );
-        let _ = writeln!(
-            x,
-            "    <content type=\"html\">{}</content>",
-            xml_escape(&e.html)
-        );
-        x.push_str("  </entry>\n");
+    for e in entries {
+        write_entry(&mut x, e);
     }
     x.push_str("</feed>\n");
     x
+}
+
+/// The entries of one incident: one per update, or one for the incident
+/// itself while it has none.
+fn incident_entries(v: &LocaleViews, links: &Links, m: &IncidentModel, entries: &mut Vec<Entry>) {
+    let cat = v.cat;
+    let slug = v.model.customer.slug.as_str();
+    let tag = cat.locale.tag();
+    let s = v.summary(m);
+    let link = links
+        .absolute(&format!("{tag}/{}", s.href))
+        .unwrap_or_else(|| s.href.clone());
+    let services = super::service_names(&s.services);
+    let mut head = String::new();
+    if !services.is_empty() {
+        let _ = write!(
+            head,
+            "<p>{}</p>",
+            escape(&cat.label_value(&cat.t("incident.affected_services"), &services))
+        );
+    }
+    let classification = m.incident.classification.key();
+    let title_of = |status: Option<crate::model::IncidentStatus>, n: usize| match status {
+        Some(st) => cat.text(
+            "feed.update",
+            None,
+            &[
+                ("title", &s.title),
+                ("status", &cat.t(&format!("incident_status.{}", st.key()))),
+            ],
+        ),
+        None => cat.text(
+            "feed.update_numbered",
+            None,
+            &[("title", &s.title), ("n", &cat.formats.integer(n as i64))],
+        ),
+    };
+    if m.updates.is_empty() {
+        let at = m.incident.updated_at.unwrap_or(m.incident.started_at);
+        let mut html = head.clone();
+        if let Some(impact) = &m.incident.impact_description {
+            let _ = write!(
+                html,
+                "<div lang=\"{}\">{}</div>",
+                escape(&m.incident.lang),
+                crate::sanitize::text_to_html(impact)
+            );
+        }
+        entries.push(Entry {
+            id: stable_uuid(&["atom", slug, tag, "incident", &m.incident.id]),
+            title: title_of(Some(m.incident.status), 1).unwrap_or_default(),
+            updated: at,
+            link: link.clone(),
+            term: classification,
+            label: s.classification.text.clone(),
+            html,
+        });
+    }
+    let count = m.updates.len();
+    for (k, ((u, body), status)) in m.updates.iter().zip(update_statuses(m)).enumerate() {
+        let html = update_html(v, m, u, body, status, &head);
+        entries.push(Entry {
+            id: stable_uuid(&[
+                "atom",
+                slug,
+                tag,
+                "incident",
+                &m.incident.id,
+                &utc(u.at),
+                u.region.as_deref().unwrap_or(""),
+                &u.body,
+            ]),
+            title: title_of(status, count - k).unwrap_or_default(),
+            updated: u.at,
+            link: link.clone(),
+            term: classification,
+            label: s.classification.text.clone(),
+            html,
+        });
+    }
+}
+
+/// An update as the entry's content: when, the state it set, the region,
+/// the affected services, then its text.
+fn update_html(
+    v: &LocaleViews,
+    m: &IncidentModel,
+    u: &Update,
+    body: &str,
+    status: Option<IncidentStatus>,
+    head: &str,
+) -> String {
+    let at = v.time(u.at);
+    let mut html = format!(
+        "<p><time datetime=\"{}\">{}</time>",
+        at.iso,
+        escape(&at.text)
+    );
+    if let Some(st) = status {
+        let _ = write!(
+            html,
+            " · {}",
+            escape(&v.cat.t(&format!("incident_status.{}", st.key())))
+        );
+    }
+    if let Some(r) = &u.region {
+        let _ = write!(html, " · {}", escape(r));
+    }
+    html.push_str("</p>");
+    html.push_str(head);
+    let _ = write!(
+        html,
+        "<div lang=\"{}\">{}</div>",
+        escape(&m.incident.lang),
+        body
+    );
+    html
+}
+
+/// The entries of the maintenance windows: one per milestone reached.
+fn maintenance_entries(v: &LocaleViews, links: &Links, entries: &mut Vec<Entry>) {
+    let model = v.model;
+    let cat = v.cat;
+    let slug = model.customer.slug.as_str();
+    let tag = cat.locale.tag();
+    let maint_label = cat.t("nav.maintenance");
+    for item in &model.maintenance {
+        let (mt, now_status, body) = (&item.maintenance, &item.status, &item.html);
+        let view = v.maint(item);
+        let link = match links.absolute(&format!("{tag}/maintenance.html")) {
+            Some(abs) => format!("{abs}#{}", view.anchor),
+            None => format!("maintenance.html#{}", view.anchor),
+        };
+        let milestones = super::milestones(mt, *now_status, model.now);
+        let services = super::service_names(&view.services);
+        let mut head = format!(
+            "<p>{}<br>{}",
+            labelled_time(cat, "maintenance.starts", &view.starts),
+            labelled_time(cat, "maintenance.ends", &view.ends),
+        );
+        if !services.is_empty() {
+            let _ = write!(
+                head,
+                "<br>{}",
+                escape(&cat.label_value(&cat.t("maintenance.services"), &services))
+            );
+        }
+        head.push_str("</p>");
+        for (status, at) in milestones {
+            let mut html = head.clone();
+            if !body.is_empty() {
+                let _ = write!(html, "<div lang=\"{}\">{}</div>", escape(&mt.lang), body);
+            }
+            entries.push(Entry {
+                id: stable_uuid(&["atom", slug, tag, "maintenance", &mt.id, status.key()]),
+                title: cat.text_or_key(
+                    &format!("feed.maintenance_{}", status.key()),
+                    None,
+                    &[("title", &mt.title)],
+                ),
+                updated: at,
+                link: link.clone(),
+                term: "maintenance",
+                label: maint_label.clone(),
+                html,
+            });
+        }
+    }
+}
+
+/// One `<entry>`.
+fn write_entry(x: &mut String, e: &Entry) {
+    x.push_str("  <entry>\n");
+    let _ = writeln!(x, "    <id>urn:uuid:{}</id>", e.id);
+    let _ = writeln!(
+        x,
+        "    <title type=\"text\">{}</title>",
+        xml_escape(&e.title)
+    );
+    let _ = writeln!(x, "    <updated>{}</updated>", utc(e.updated));
+    let _ = writeln!(x, "    <published>{}</published>", utc(e.updated));
+    let _ = writeln!(
+        x,
+        "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        xml_escape(&e.link)
+    );
+    let _ = writeln!(
+        x,
+        "    <category term=\"{}\" label=\"{}\"/>",
+        e.term,
+        xml_escape(&e.label)
+    );
+    let _ = writeln!(
+        x,
+        "    <content type=\"html\">{}</content>",
+        xml_escape(&e.html)
+    );
+    x.push_str("  </entry>\n");
 }
 
 /// `Starts: <time datetime="…">November 28, 2026 at 9:00 PM EST</time>`,
