@@ -219,8 +219,12 @@ impl Mock {
     }
 
     /// What the identity platform accepts beyond the client secret.
+    /// A new identity, as from a fresh sign-in: its redemptions count
+    /// from zero again (so `rotate_at` applies to it).
     pub fn identity(&self, identity: Identity) {
-        self.state.lock().unwrap().auth.identity = identity;
+        let mut st = self.state.lock().unwrap();
+        st.auth.identity = identity;
+        st.auth.redemptions = 0;
     }
 
     /// How many refresh-token redemptions were served.
