@@ -79,7 +79,7 @@ impl SharedStatics {
 pub fn load_config(config_path: &Path) -> Result<Config, InputErrors> {
     let root = config_path.parent().unwrap_or(Path::new(""));
     let tags = crate::i18n::available(&root.join("i18n"));
-    crate::config::load(config_path, &tags).map_err(InputErrors::from)
+    crate::config::load(config_path, &tags)
 }
 
 /// Reads and checks every input; reports every problem found, not just the
@@ -97,8 +97,8 @@ pub fn load_inputs(config_path: &Path) -> Result<Inputs, InputErrors> {
         (Ok(a), Ok(b)) => (Arc::new(a), b),
         (a, b) => {
             let mut errors = Vec::new();
-            if let Err(e) = b {
-                errors.push(e);
+            if let Err(InputErrors(e)) = b {
+                errors.extend(e);
             }
             if let Err(InputErrors(e)) = a {
                 errors.extend(e);

@@ -3,7 +3,7 @@
 
 use super::resolve::RawCustomer;
 use super::*;
-use crate::error::{InputError, locate_scalar};
+use crate::error::{InputError, InputErrors, locate_scalar};
 pub use credentials::Credentials;
 pub use discovery::Discovery;
 pub use fetch::FetchSettings;
@@ -17,7 +17,8 @@ pub(super) fn check_links(
     customers: &[RawCustomer],
     file: &Path,
     text: &str,
-) -> Result<(), InputError> {
+) -> Result<(), InputErrors> {
+    let mut errors = Vec::new();
     let mut urls: Vec<(String, &str)> = Vec::new();
     if let Some(u) = &site.partner.url {
         urls.push(("site.partner.url".to_owned(), u));
@@ -42,7 +43,7 @@ pub(super) fn check_links(
     for (key, url) in urls {
         let ok = crate::sanitize::safe_url(url).is_some_and(|u| u.starts_with("http"));
         if !ok {
-            return Err(InputError::new(
+            errors.push(InputError::new(
                 file,
                 locate_scalar(text, 1, url.trim()),
                 format!(
@@ -60,7 +61,7 @@ pub(super) fn check_links(
                     .chars()
                     .any(|ch| ch.is_whitespace() || "<>\"'?&/\\:;,()[]".contains(ch));
             if !ok {
-                return Err(InputError::new(
+                errors.push(InputError::new(
                     file,
                     locate_scalar(text, 1, email.trim()),
                     format!(
@@ -72,7 +73,11 @@ pub(super) fn check_links(
             }
         }
     }
-    Ok(())
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(InputErrors(errors))
+    }
 }
 
 /// Checks what only matters for live sources: limits, credential sets, and

@@ -4,7 +4,7 @@
 use super::checks::{check_fetch_side, check_links};
 use super::paths::{confined, logo_type, path_scheme};
 use super::*;
-use crate::error::{InputError, locate_scalar};
+use crate::error::{InputError, InputErrors, locate_scalar};
 use crate::ids::ServiceId;
 use crate::locale::Locale;
 pub use clouds::CloudsConfig;
@@ -61,7 +61,7 @@ pub(super) struct RawCustomer {
 }
 
 /// Reads and checks `file`. `known_locales` are the locales with a catalog.
-pub fn load(file: &Path, known_locales: &BTreeSet<String>) -> Result<Config, InputError> {
+pub fn load(file: &Path, known_locales: &BTreeSet<String>) -> Result<Config, InputErrors> {
     let text = std::fs::read_to_string(file).map_err(|e| InputError::io(file, &e))?;
     parse(file, &text, known_locales)
 }
@@ -70,7 +70,7 @@ pub fn parse(
     file: &Path,
     text: &str,
     known_locales: &BTreeSet<String>,
-) -> Result<Config, InputError> {
+) -> Result<Config, InputErrors> {
     let scope = crate::scope::Scope {
         locales: Some(known_locales.clone()),
         cldr_covers: Some(crate::format::covers_tag),
@@ -90,7 +90,7 @@ pub(super) fn resolve(
     root: PathBuf,
     file: &Path,
     text: &str,
-) -> Result<Config, InputError> {
+) -> Result<Config, InputErrors> {
     let RawConfig {
         site,
         fetch,
@@ -117,7 +117,8 @@ pub(super) fn resolve(
             file,
             locate_scalar(text, 1, key),
             format!("site.{key} must be at least 1"),
-        ));
+        )
+        .into());
     }
     let paths = path_scheme(&site, file, text)?;
     check_links(&site, &customers, file, text)?;
@@ -127,7 +128,7 @@ pub(super) fn resolve(
         logo_type(logo, "site.partner.logo", file, text)?;
     }
     if let Err((key, message)) = site.partner.colors.check() {
-        return Err(InputError::new(file, locate_scalar(text, 1, key), message));
+        return Err(InputError::new(file, locate_scalar(text, 1, key), message).into());
     }
     for c in &customers {
         if let Some(logo) = &c.logo {
@@ -160,7 +161,7 @@ pub(super) fn resolve(
                 "site.theme `{}`: expected the name of a folder under themes/ (letters, digits, - and _)",
                 site.theme.escape_debug()
             ),
-        ));
+        ).into());
     }
     let mut resolved = Vec::with_capacity(customers.len());
     for c in customers {
@@ -187,7 +188,7 @@ pub(super) fn resolve(
                 format!(
                     "customer `{slug}` is indexable, but site.base_url is not set: a sitemap needs the absolute URL the site is published at, e.g. `base_url: https://status.example.net/`"
                 ),
-            ));
+            ).into());
         }
         if indexable && matches!(paths, PathScheme::Secret(_)) {
             let from = locate_scalar(text, 1, slug.as_str()).map_or(1, |p| p.0);
@@ -197,7 +198,7 @@ pub(super) fn resolve(
                 format!(
                     "customer `{slug}` is indexable, but site.path is secret: the sitemap index would publish its secret folder; expected `indexable: false` (the default)"
                 ),
-            ));
+            ).into());
         }
         if sources.is_empty() {
             let at = locate_scalar(text, 1, slug.as_str());
@@ -207,7 +208,7 @@ pub(super) fn resolve(
                 format!(
                     "customer `{slug}` has no sources: expected at least one, e.g. `- file: {{ path: data/{slug}.yaml }}`"
                 ),
-            ));
+            ).into());
         }
         let default_locale = default_locale.unwrap_or_else(|| site.default_locale.clone());
         let mut enabled = vec![default_locale.clone()];
