@@ -1,5 +1,6 @@
 //! `clouds:`: the endpoints of the global cloud and of the cloud operated
-//! by 21Vianet, each overridable.
+//! by 21Vianet, and the admin portals their customers' pages link to, each
+//! overridable.
 
 use super::Cloud;
 use super::*;
@@ -17,6 +18,10 @@ pub struct Endpoints {
     pub arm_scope: String,
     pub partner_center: BaseUrl,
     pub partner_center_scope: String,
+    /// Service health in the Microsoft 365 admin center of this cloud.
+    pub m365_service_health: String,
+    /// Service issues in the Azure portal (Service Health) of this cloud.
+    pub azure_service_health: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -29,6 +34,8 @@ pub(super) struct EndpointOverrides {
     arm_scope: Option<String>,
     partner_center: Option<BaseUrl>,
     partner_center_scope: Option<String>,
+    m365_service_health: Option<String>,
+    azure_service_health: Option<String>,
 }
 
 impl Endpoints {
@@ -43,6 +50,9 @@ impl Endpoints {
                 arm_scope: "https://management.azure.com/.default".into(),
                 partner_center: u("https://api.partnercenter.microsoft.com"),
                 partner_center_scope: "https://api.partnercenter.microsoft.com/.default".into(),
+                m365_service_health: "https://admin.microsoft.com/Adminportal/Home#/servicehealth"
+                    .into(),
+                azure_service_health: "https://portal.azure.com/#view/Microsoft_Azure_Health/AzureHealthBrowseBlade/~/serviceIssues".into(),
             },
             Cloud::China => Endpoints {
                 login: u("https://login.chinacloudapi.cn"),
@@ -53,6 +63,10 @@ impl Endpoints {
                 partner_center: u("https://partner.partnercenterapi.microsoftonline.cn"),
                 partner_center_scope:
                     "https://partner.partnercenterapi.microsoftonline.cn/.default".into(),
+                m365_service_health:
+                    "https://portal.partner.microsoftonline.cn/Adminportal/Home#/servicehealth"
+                        .into(),
+                azure_service_health: "https://portal.azure.cn/#view/Microsoft_Azure_Health/AzureHealthBrowseBlade/~/serviceIssues".into(),
             },
         }
     }
@@ -65,6 +79,8 @@ impl Endpoints {
             arm_scope,
             partner_center,
             partner_center_scope,
+            m365_service_health,
+            azure_service_health,
         } = o;
         self.login = login.unwrap_or(self.login);
         self.graph = graph.unwrap_or(self.graph);
@@ -73,6 +89,8 @@ impl Endpoints {
         self.arm_scope = arm_scope.unwrap_or(self.arm_scope);
         self.partner_center = partner_center.unwrap_or(self.partner_center);
         self.partner_center_scope = partner_center_scope.unwrap_or(self.partner_center_scope);
+        self.m365_service_health = m365_service_health.unwrap_or(self.m365_service_health);
+        self.azure_service_health = azure_service_health.unwrap_or(self.azure_service_health);
         self
     }
 }

@@ -122,6 +122,25 @@ pub(super) fn resolve(
     }
     let paths = path_scheme(&site, file, text)?;
     check_links(&site, &customers, file, text)?;
+    for (name, cloud) in [("global", Cloud::Global), ("china", Cloud::China)] {
+        let e = clouds.endpoints(cloud);
+        for (key, url) in [
+            ("m365_service_health", &e.m365_service_health),
+            ("azure_service_health", &e.azure_service_health),
+        ] {
+            if !crate::sanitize::safe_url(url).is_some_and(|u| u.starts_with("http")) {
+                return Err(InputError::new(
+                    file,
+                    locate_scalar(text, 1, url.trim()),
+                    format!(
+                        "clouds.{name}.{key}: `{}` is not a link a page can carry: expected an absolute http or https URL",
+                        url.escape_debug()
+                    ),
+                )
+                .into());
+            }
+        }
+    }
     // What the build reads stays inside the site folder.
     if let Some(logo) = &site.partner.logo {
         confined(&root, logo, "site.partner.logo", file, text)?;

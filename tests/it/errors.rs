@@ -283,3 +283,28 @@ fn a_theme_file_may_not_take_a_generated_name() {
         "static/brand.css: the name is reserved for the files made from site.partner.colors and the logos",
     );
 }
+
+/// The admin portals are data beside the cloud's endpoints: an override
+/// reaches the next steps, and one that is not an http(s) URL is refused
+/// at its line.
+#[test]
+fn admin_portal_links_come_from_the_clouds_config() {
+    let portal = "https://portal.example.net/servicehealth";
+    let site = SiteTest::from_fixture("small").edit("statusfleet.yaml", |s| {
+        format!("{s}clouds:\n  global:\n    m365_service_health: {portal}\n")
+    });
+    site.build();
+    let page = site.read("public/acme/en/incidents/EX1.html");
+    assert!(
+        page.contains(&format!("href=\"{portal}\"")),
+        "the overridden portal is linked"
+    );
+    assert!(!page.contains("admin.microsoft.com"));
+    let site = SiteTest::from_fixture("small").edit("statusfleet.yaml", |s| {
+        format!("{s}clouds:\n  china:\n    azure_service_health: \"javascript:alert(1)\"\n")
+    });
+    assert_rejected(
+        site,
+        "error: statusfleet.yaml:15:28: clouds.china.azure_service_health: `javascript:alert(1)` is not a link a page can carry: expected an absolute http or https URL",
+    );
+}

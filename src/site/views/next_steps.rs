@@ -7,29 +7,25 @@ use crate::config::Cloud;
 use crate::model::Platform;
 
 impl<'m, 'a> LocaleViews<'m, 'a> {
+    /// The admin portal where the customer's admin sees this platform's
+    /// health, in the customer's cloud (`clouds:` in the config).
     pub(super) fn portal(&self, platform: Platform) -> Option<LinkView> {
-        let china = self.model.customer.cloud == Cloud::China;
+        let cloud = self.model.customer.cloud;
+        let endpoints = self.config.clouds.endpoints(cloud);
+        let china = cloud == Cloud::China;
         let (key, href) = match (platform, china) {
-            (Platform::Microsoft365, false) => (
-                "portal.microsoft365",
-                "https://admin.microsoft.com/Adminportal/Home#/servicehealth",
-            ),
-            (Platform::Microsoft365, true) => (
-                "portal.microsoft365_china",
-                "https://portal.partner.microsoftonline.cn/Adminportal/Home#/servicehealth",
-            ),
-            (Platform::Azure, false) => (
-                "portal.azure",
-                "https://portal.azure.com/#view/Microsoft_Azure_Health/AzureHealthBrowseBlade/~/serviceIssues",
-            ),
-            (Platform::Azure, true) => (
-                "portal.azure_china",
-                "https://portal.azure.cn/#view/Microsoft_Azure_Health/AzureHealthBrowseBlade/~/serviceIssues",
-            ),
+            (Platform::Microsoft365, false) => {
+                ("portal.microsoft365", endpoints.m365_service_health)
+            }
+            (Platform::Microsoft365, true) => {
+                ("portal.microsoft365_china", endpoints.m365_service_health)
+            }
+            (Platform::Azure, false) => ("portal.azure", endpoints.azure_service_health),
+            (Platform::Azure, true) => ("portal.azure_china", endpoints.azure_service_health),
             (Platform::Other, _) => return None,
         };
         Some(LinkView {
-            href: href.to_owned(),
+            href,
             label: self.cat.t(key),
         })
     }
