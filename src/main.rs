@@ -11,14 +11,18 @@ use cli::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // ICU4X logs the data it looks for and falls back from (a duration
-    // unit's extended names, say) as warnings: not the operator's concern.
-    let default_filter = if cli.verbose > 0 {
-        "statusfleet=debug,icu_provider=off"
-    } else {
-        "warn,icu_provider=off"
-    };
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(default_filter))
+    // Defaults, which RUST_LOG overrides where it names the same target:
+    // warnings; statusfleet's phase times with -v; none of ICU4X's, which
+    // logs the data it looks for and falls back from (a duration unit's
+    // extended names, say) as warnings: not the operator's concern.
+    let mut logger = env_logger::Builder::new();
+    logger.filter_level(log::LevelFilter::Warn);
+    if cli.verbose > 0 {
+        logger.filter_module("statusfleet", log::LevelFilter::Debug);
+    }
+    logger
+        .filter_module("icu_provider", log::LevelFilter::Off)
+        .parse_env(env_logger::Env::default())
         .format_timestamp(None)
         .init();
     let config = cli.config.as_path();

@@ -44,14 +44,7 @@ fn write_feed(v: &LocaleViews, links: &Links, entries: &[Entry]) -> String {
     let title = cat.text_or_key(
         "feed.title",
         None,
-        &[(
-            "customer",
-            model
-                .customer
-                .name
-                .pick(cat.locale.tag(), model.customer.default_locale.tag())
-                .text,
-        )],
+        &[("customer", &v.picked(&model.customer.name).0)],
     );
     let partner = &v.config.site.partner;
 

@@ -21,14 +21,7 @@ pub fn calendar(v: &LocaleViews, links: &Links) -> String {
     let name = cat.text_or_key(
         "calendar.name",
         None,
-        &[(
-            "customer",
-            model
-                .customer
-                .name
-                .pick(cat.locale.tag(), model.customer.default_locale.tag())
-                .text,
-        )],
+        &[("customer", &v.picked(&model.customer.name).0)],
     );
     let mut out = Ics::default();
     out.line("BEGIN:VCALENDAR");

@@ -46,15 +46,7 @@ impl Api<'_, '_, '_> {
         let m = self.model();
         PageRef {
             id: self.page_id.clone(),
-            name: m
-                .customer
-                .name
-                .pick(
-                    m.customer.default_locale.tag(),
-                    m.customer.default_locale.tag(),
-                )
-                .text
-                .to_owned(),
+            name: self.v.picked(&m.customer.name).0,
             url: self.links.href("index.html", up),
             time_zone: m.customer.time_zone.0.name().to_owned(),
             updated_at: self.time(m.now),
