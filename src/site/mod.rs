@@ -94,6 +94,9 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
+/// A customer's page model: its incidents (upstream and the partner's) in
+/// the history window, its services with their health and uptime, its
+/// maintenance, its content pages.
 pub fn build<'a>(
     config: &'a Config,
     customer: &'a Customer,
@@ -101,16 +104,90 @@ pub fn build<'a>(
     content: &Content,
 ) -> CustomerModel<'a> {
     let now = snapshot.taken_at;
-    let stale = snapshot.stale.clone();
-    let not_offered = snapshot.not_offered.clone();
-    let window_start = now - Duration::days(i64::from(config.site.history_days));
+    let window = Window {
+        now,
+        days: config.site.history_days,
+    };
+    let window_start = window.start();
     let mut incidents: Vec<IncidentModel> = snapshot
         .incidents
         .into_iter()
         .map(|i| incident_model(i, Origin::Upstream, None, content))
+        .chain(partner_incidents(customer, content))
         .collect();
-    for (id, p) in &content.incidents {
-        if p.front.customers.iter().any(|c| c == &customer.slug) {
+    incidents.retain(|m| m.is_active() || m.incident.ended_at.unwrap_or(now) >= window_start);
+    incidents.sort_by(|a, b| {
+        b.incident
+            .started_at
+            .cmp(&a.incident.started_at)
+            .then_with(|| a.incident.id.cmp(&b.incident.id))
+    });
+    let mut all_maintenance = snapshot.maintenance;
+    all_maintenance.extend(partner_maintenance(customer, content));
+    let shown: Vec<Service> = match &customer.services {
+        Some(ids) => ids
+            .iter()
+            .filter_map(|id| snapshot.services.iter().find(|s| &s.id == id).cloned())
+            .collect(),
+        None => snapshot.services,
+    };
+    let services: Vec<ServiceModel> = shown
+        .into_iter()
+        .map(|service| service_model(service, customer, &incidents, &all_maintenance, &window))
+        .collect();
+    let overall = services
+        .iter()
+        .map(|s| s.health)
+        .max()
+        .unwrap_or(Health::Unknown);
+    let mut maintenance: Vec<MaintenanceModel> = all_maintenance
+        .into_iter()
+        .filter(|m| m.ends_at >= window_start || m.status_at(now).is_open())
+        .map(|m| maintenance_model(m, now))
+        .collect();
+    maintenance.sort_by(|a, b| {
+        a.maintenance
+            .starts_at
+            .cmp(&b.maintenance.starts_at)
+            .then_with(|| a.maintenance.id.cmp(&b.maintenance.id))
+    });
+    CustomerModel {
+        customer,
+        now,
+        window_start,
+        services,
+        incidents,
+        maintenance,
+        overall,
+        pages: customer_pages(customer, content),
+        stale: snapshot.stale,
+        not_offered: snapshot.not_offered,
+    }
+}
+
+/// The history window: it ends at the snapshot's time and is
+/// `site.history_days` long.
+struct Window {
+    now: DateTime<Utc>,
+    days: u32,
+}
+
+impl Window {
+    fn start(&self) -> DateTime<Utc> {
+        self.now - Duration::days(i64::from(self.days))
+    }
+}
+
+/// The partner's own incidents (content/incidents) for this customer.
+fn partner_incidents<'c>(
+    customer: &'c Customer,
+    content: &'c Content,
+) -> impl Iterator<Item = IncidentModel> + 'c {
+    content
+        .incidents
+        .iter()
+        .filter(|(_, p)| p.front.customers.iter().any(|c| c == &customer.slug))
+        .map(|(id, p)| {
             let f = &p.front;
             let incident = Incident {
                 impact: f.impact,
@@ -137,132 +214,114 @@ pub fn build<'a>(
                     f.started_at,
                 )
             };
-            incidents.push(incident_model(
-                incident,
-                Origin::Partner,
-                Some(p.html.clone()),
-                content,
-            ));
-        }
-    }
-    incidents.retain(|m| m.is_active() || m.incident.ended_at.unwrap_or(now) >= window_start);
-    incidents.sort_by(|a, b| {
-        b.incident
-            .started_at
-            .cmp(&a.incident.started_at)
-            .then_with(|| a.incident.id.cmp(&b.incident.id))
-    });
-
-    let mut all_maintenance = snapshot.maintenance;
-    all_maintenance.extend(
-        content
-            .maintenance
-            .iter()
-            .filter(|(_, p)| p.front.customers.iter().any(|c| c == &customer.slug))
-            .map(|(id, p)| Maintenance {
-                id: id.clone(),
-                title: p.front.title.clone(),
-                services: p.front.services.clone(),
-                starts_at: p.front.starts_at,
-                ends_at: p.front.ends_at,
-                status: p.front.status,
-                body: p.body.clone(),
-                updates: Vec::new(),
-                format: crate::model::BodyFormat::Markdown,
-                lang: p.lang.clone(),
-                major: p.front.major,
-                updated_at: p.front.updated_at,
-            }),
-    );
-
-    let shown: Vec<Service> = match &customer.services {
-        Some(ids) => ids
-            .iter()
-            .filter_map(|id| snapshot.services.iter().find(|s| &s.id == id).cloned())
-            .collect(),
-        None => snapshot.services,
-    };
-    let services: Vec<ServiceModel> = shown
-        .into_iter()
-        .map(|service| {
-            let related: Vec<&Incident> = incidents
-                .iter()
-                .map(|m| &m.incident)
-                .filter(|i| i.services.iter().any(|r| r.0 == service.id))
-                .collect();
-            // A Statuspage sets each component's status itself (an incident
-            // may name a component it does not take down), so its
-            // incidents do not raise what it reports.
-            let reported = service.upstream_status.is_some();
-            let active_impact = related
-                .iter()
-                .filter(|i| i.status.is_active() && i.ended_at.is_none())
-                .filter(|i| {
-                    !(reported
-                        && i.upstream
-                            .as_ref()
-                            .is_some_and(|u| u.vocabulary == crate::model::Vocabulary::Statuspage))
-                })
-                .map(|i| i.effective_impact())
-                .max();
-            let in_maintenance = all_maintenance.iter().any(|m| {
-                m.status_at(now) == MaintenanceStatus::InProgress
-                    && m.services.iter().any(|r| r.0 == service.id)
-            });
-            let mut health = service
-                .health
-                .max(active_impact.unwrap_or(Health::Operational));
-            if health == Health::Operational && in_maintenance {
-                health = Health::Maintenance;
-            }
-            let tz = customer.time_zone.0;
-            let days = uptime::days(&related, now, tz, config.site.history_days);
-            let uptime_percent = uptime::percent(&related, window_start, now);
-            ServiceModel {
-                file: file_stem(&service.id.0),
-                service,
-                health,
-                days,
-                uptime_percent,
-            }
+            incident_model(incident, Origin::Partner, Some(p.html.clone()), content)
         })
-        .collect();
-    let overall = services
+}
+
+/// The partner's own maintenance windows (content/maintenance) for this
+/// customer.
+fn partner_maintenance<'c>(
+    customer: &'c Customer,
+    content: &'c Content,
+) -> impl Iterator<Item = Maintenance> + 'c {
+    content
+        .maintenance
         .iter()
-        .map(|s| s.health)
-        .max()
-        .unwrap_or(Health::Unknown);
-
-    let mut maintenance: Vec<MaintenanceModel> = all_maintenance
-        .into_iter()
-        .filter(|m| m.ends_at >= window_start || m.status_at(now).is_open())
-        .map(|mut m| {
-            let status = m.status_at(now);
-            let html = crate::sanitize::upstream_body(&m.body, m.format);
-            m.updates.sort_by_key(|u| std::cmp::Reverse(u.at));
-            let updates = m
-                .updates
-                .iter()
-                // The oldest update is the announcement shown as the body.
-                .take(m.updates.len().saturating_sub(1))
-                .map(|u| (u.clone(), crate::sanitize::upstream_body(&u.body, u.format)))
-                .collect();
-            MaintenanceModel {
-                maintenance: m,
-                status,
-                html,
-                updates,
-            }
+        .filter(|(_, p)| p.front.customers.iter().any(|c| c == &customer.slug))
+        .map(|(id, p)| Maintenance {
+            id: id.clone(),
+            title: p.front.title.clone(),
+            services: p.front.services.clone(),
+            starts_at: p.front.starts_at,
+            ends_at: p.front.ends_at,
+            status: p.front.status,
+            body: p.body.clone(),
+            updates: Vec::new(),
+            format: crate::model::BodyFormat::Markdown,
+            lang: p.lang.clone(),
+            major: p.front.major,
+            updated_at: p.front.updated_at,
         })
-        .collect();
-    maintenance.sort_by(|a, b| {
-        a.maintenance
-            .starts_at
-            .cmp(&b.maintenance.starts_at)
-            .then_with(|| a.maintenance.id.cmp(&b.maintenance.id))
-    });
+}
 
-    let pages = content
+/// A service's health (what it reports, raised by its active incidents,
+/// or in maintenance) and its uptime over the window.
+fn service_model(
+    service: Service,
+    customer: &Customer,
+    incidents: &[IncidentModel],
+    maintenance: &[Maintenance],
+    window: &Window,
+) -> ServiceModel {
+    let now = window.now;
+    let related: Vec<&Incident> = incidents
+        .iter()
+        .map(|m| &m.incident)
+        .filter(|i| i.services.iter().any(|r| r.0 == service.id))
+        .collect();
+    // A Statuspage sets each component's status itself (an incident may
+    // name a component it does not take down), so its incidents do not
+    // raise what it reports.
+    let reported = service.upstream_status.is_some();
+    let active_impact = related
+        .iter()
+        .filter(|i| i.status.is_active() && i.ended_at.is_none())
+        .filter(|i| {
+            !(reported
+                && i.upstream
+                    .as_ref()
+                    .is_some_and(|u| u.vocabulary == crate::model::Vocabulary::Statuspage))
+        })
+        .map(|i| i.effective_impact())
+        .max();
+    let in_maintenance = maintenance.iter().any(|m| {
+        m.status_at(now) == MaintenanceStatus::InProgress
+            && m.services.iter().any(|r| r.0 == service.id)
+    });
+    let mut health = service
+        .health
+        .max(active_impact.unwrap_or(Health::Operational));
+    if health == Health::Operational && in_maintenance {
+        health = Health::Maintenance;
+    }
+    let days = uptime::days(&related, now, customer.time_zone.0, window.days);
+    let uptime_percent = uptime::percent(&related, window.start(), now);
+    ServiceModel {
+        file: file_stem(&service.id.0),
+        service,
+        health,
+        days,
+        uptime_percent,
+    }
+}
+
+/// A maintenance window as the pages show it: its state now, its body
+/// and its later updates as safe HTML, newest first.
+fn maintenance_model(mut m: Maintenance, now: DateTime<Utc>) -> MaintenanceModel {
+    let status = m.status_at(now);
+    let html = crate::sanitize::upstream_body(&m.body, m.format);
+    m.updates.sort_by_key(|u| std::cmp::Reverse(u.at));
+    let updates = m
+        .updates
+        .iter()
+        // The oldest update is the announcement shown as the body.
+        .take(m.updates.len().saturating_sub(1))
+        .map(|u| (u.clone(), crate::sanitize::upstream_body(&u.body, u.format)))
+        .collect();
+    MaintenanceModel {
+        maintenance: m,
+        status,
+        html,
+        updates,
+    }
+}
+
+/// The content pages meant for this customer (all, or those naming it).
+fn customer_pages(
+    customer: &Customer,
+    content: &Content,
+) -> BTreeMap<String, BTreeMap<String, crate::content::Page>> {
+    content
         .pages
         .iter()
         .filter(|(_, by_locale)| {
@@ -273,20 +332,7 @@ pub fn build<'a>(
             })
         })
         .map(|(name, by_locale)| (name.clone(), by_locale.clone()))
-        .collect();
-
-    CustomerModel {
-        customer,
-        now,
-        window_start,
-        services,
-        incidents,
-        maintenance,
-        overall,
-        pages,
-        stale,
-        not_offered,
-    }
+        .collect()
 }
 
 fn incident_model(
