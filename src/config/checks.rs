@@ -4,11 +4,45 @@
 use super::resolve::RawCustomer;
 use super::*;
 use crate::error::{InputError, InputErrors, locate_scalar};
-pub use credentials::Credentials;
-pub use discovery::Discovery;
-pub use fetch::FetchSettings;
-pub use sources::SourceConfig;
 use std::path::Path;
+
+/// The error for `url` at `key` unless it is a link a page can carry: an
+/// absolute http(s) URL (`javascript:` and friends are refused, not
+/// escaped).
+fn not_a_page_link(key: &str, url: &str, file: &Path, text: &str) -> Option<InputError> {
+    let ok = crate::sanitize::safe_url(url).is_some_and(|u| u.starts_with("http"));
+    (!ok).then(|| {
+        InputError::new(
+            file,
+            locate_scalar(text, 1, url.trim()),
+            format!(
+                "{key}: `{}` is not a link a page can carry: expected an absolute http or https URL",
+                url.escape_debug()
+            ),
+        )
+    })
+}
+
+/// The admin portals the next steps link to, of either cloud, are
+/// absolute http(s) URLs.
+pub(super) fn check_portals(
+    clouds: &CloudsConfig,
+    file: &Path,
+    text: &str,
+) -> Result<(), InputError> {
+    for (name, cloud) in [("global", Cloud::Global), ("china", Cloud::China)] {
+        let e = clouds.endpoints(cloud);
+        for (key, url) in [
+            ("m365_service_health", &e.m365_service_health),
+            ("azure_service_health", &e.azure_service_health),
+        ] {
+            if let Some(e) = not_a_page_link(&format!("clouds.{name}.{key}"), url, file, text) {
+                return Err(e);
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Every URL a page will link to is absolute http(s) (`javascript:` and
 /// friends are refused, not escaped), every email an address.
@@ -40,19 +74,10 @@ pub(super) fn check_links(
             ));
         }
     }
-    for (key, url) in urls {
-        let ok = crate::sanitize::safe_url(url).is_some_and(|u| u.starts_with("http"));
-        if !ok {
-            errors.push(InputError::new(
-                file,
-                locate_scalar(text, 1, url.trim()),
-                format!(
-                    "{key}: `{}` is not a link a page can carry: expected an absolute http or https URL",
-                    url.escape_debug()
-                ),
-            ));
-        }
-    }
+    errors.extend(
+        urls.iter()
+            .filter_map(|(key, url)| not_a_page_link(key, url, file, text)),
+    );
     for c in customers {
         if let Some(email) = &c.support.email {
             let ok = crate::sanitize::safe_url(&format!("mailto:{email}")).is_some()

@@ -2,8 +2,6 @@
 
 use super::*;
 use crate::locale::Locale;
-pub use discovery::{CustomerDefaults, CustomerSettings, Discovered, DiscoveryOverride};
-pub use sources::SourceConfig;
 use std::path::PathBuf;
 
 impl Config {

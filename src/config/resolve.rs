@@ -1,18 +1,13 @@
 //! Reading `statusfleet.yaml`: parsing with positions, then resolving it
 //! into a checked [`Config`].
 
-use super::checks::{check_fetch_side, check_links};
+use super::checks::{check_fetch_side, check_links, check_portals};
 use super::paths::{confined, logo_type, path_scheme};
 use super::*;
 use crate::error::{InputError, InputErrors, locate_scalar};
 use crate::ids::ServiceId;
 use crate::locale::Locale;
-pub use clouds::CloudsConfig;
-pub use credentials::Credentials;
-pub use discovery::Discovery;
-pub use fetch::FetchSettings;
 use serde::Deserialize;
-pub use sources::SourceConfig;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -107,6 +102,29 @@ pub(super) fn resolve(
         discovery.as_ref(),
         &customers,
     )?;
+    check_history(&site, file, text)?;
+    let paths = path_scheme(&site, file, text)?;
+    check_links(&site, &customers, file, text)?;
+    check_portals(&clouds, file, text)?;
+    check_inputs(&site, &customers, &root, file, text)?;
+    let resolved = customers
+        .into_iter()
+        .map(|c| resolve_customer(c, &site, &paths, file, text))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Config {
+        root,
+        file: file.to_owned(),
+        site,
+        customers: resolved,
+        fetch,
+        clouds,
+        credentials,
+        discovery,
+        paths,
+    })
+}
+
+fn check_history(site: &Site, file: &Path, text: &str) -> Result<(), InputError> {
     if site.history_days == 0 || site.history_per_page == 0 {
         let key = if site.history_days == 0 {
             "history_days"
@@ -117,48 +135,38 @@ pub(super) fn resolve(
             file,
             locate_scalar(text, 1, key),
             format!("site.{key} must be at least 1"),
-        )
-        .into());
+        ));
     }
-    let paths = path_scheme(&site, file, text)?;
-    check_links(&site, &customers, file, text)?;
-    for (name, cloud) in [("global", Cloud::Global), ("china", Cloud::China)] {
-        let e = clouds.endpoints(cloud);
-        for (key, url) in [
-            ("m365_service_health", &e.m365_service_health),
-            ("azure_service_health", &e.azure_service_health),
-        ] {
-            if !crate::sanitize::safe_url(url).is_some_and(|u| u.starts_with("http")) {
-                return Err(InputError::new(
-                    file,
-                    locate_scalar(text, 1, url.trim()),
-                    format!(
-                        "clouds.{name}.{key}: `{}` is not a link a page can carry: expected an absolute http or https URL",
-                        url.escape_debug()
-                    ),
-                )
-                .into());
-            }
-        }
-    }
-    // What the build reads stays inside the site folder.
+    Ok(())
+}
+
+/// What the build reads stays inside the site folder (logos, file
+/// sources); logos are images; colours are colours; the theme names a
+/// folder.
+fn check_inputs(
+    site: &Site,
+    customers: &[RawCustomer],
+    root: &Path,
+    file: &Path,
+    text: &str,
+) -> Result<(), InputError> {
     if let Some(logo) = &site.partner.logo {
-        confined(&root, logo, "site.partner.logo", file, text)?;
+        confined(root, logo, "site.partner.logo", file, text)?;
         logo_type(logo, "site.partner.logo", file, text)?;
     }
     if let Err((key, message)) = site.partner.colors.check() {
-        return Err(InputError::new(file, locate_scalar(text, 1, key), message).into());
+        return Err(InputError::new(file, locate_scalar(text, 1, key), message));
     }
-    for c in &customers {
+    for c in customers {
         if let Some(logo) = &c.logo {
             let key = format!("customer `{}`: logo", c.slug);
-            confined(&root, logo, &key, file, text)?;
+            confined(root, logo, &key, file, text)?;
             logo_type(logo, &key, file, text)?;
         }
         for s in &c.sources {
             if let SourceConfig::File { path } = s {
                 confined(
-                    &root,
+                    root,
                     path,
                     &format!("customer `{}`: file source", c.slug),
                     file,
@@ -180,88 +188,84 @@ pub(super) fn resolve(
                 "site.theme `{}`: expected the name of a folder under themes/ (letters, digits, - and _)",
                 site.theme.escape_debug()
             ),
-        ).into());
+        ));
     }
-    let mut resolved = Vec::with_capacity(customers.len());
-    for c in customers {
-        let RawCustomer {
-            slug,
-            name,
-            domain,
-            logo,
-            tenant_id,
-            cloud,
-            default_locale,
-            locales,
-            time_zone,
-            services,
-            sources,
-            support,
-            indexable,
-        } = c;
-        if indexable && site.base_url.is_none() {
-            let from = locate_scalar(text, 1, slug.as_str()).map_or(1, |p| p.0);
-            return Err(InputError::new(
-                file,
-                locate_scalar(text, from, "indexable"),
-                format!(
-                    "customer `{slug}` is indexable, but site.base_url is not set: a sitemap needs the absolute URL the site is published at, e.g. `base_url: https://status.example.net/`"
-                ),
-            ).into());
-        }
-        if indexable && matches!(paths, PathScheme::Secret(_)) {
-            let from = locate_scalar(text, 1, slug.as_str()).map_or(1, |p| p.0);
-            return Err(InputError::new(
-                file,
-                locate_scalar(text, from, "indexable"),
-                format!(
-                    "customer `{slug}` is indexable, but site.path is secret: the sitemap index would publish its secret folder; expected `indexable: false` (the default)"
-                ),
-            ).into());
-        }
-        if sources.is_empty() {
-            let at = locate_scalar(text, 1, slug.as_str());
-            return Err(InputError::new(
-                file,
-                at,
-                format!(
-                    "customer `{slug}` has no sources: expected at least one, e.g. `- file: {{ path: data/{slug}.yaml }}`"
-                ),
-            ).into());
-        }
-        let default_locale = default_locale.unwrap_or_else(|| site.default_locale.clone());
-        let mut enabled = vec![default_locale.clone()];
-        for l in locales.unwrap_or_else(|| site.locales.clone()) {
-            if !enabled.contains(&l) {
-                enabled.push(l);
-            }
-        }
-        resolved.push(Customer {
-            folder: paths.folder(&slug, tenant_id.as_deref()),
-            slug,
-            name,
-            domain,
-            logo,
-            tenant_id,
-            cloud,
-            default_locale,
-            locales: enabled,
-            time_zone: time_zone.unwrap_or(site.time_zone),
-            services,
-            sources,
-            support,
-            indexable,
-        });
+    Ok(())
+}
+
+/// One customer with the site's defaults filled in: its locales (its
+/// default first), its time zone, its folder.
+fn resolve_customer(
+    c: RawCustomer,
+    site: &Site,
+    paths: &PathScheme,
+    file: &Path,
+    text: &str,
+) -> Result<Customer, InputError> {
+    let RawCustomer {
+        slug,
+        name,
+        domain,
+        logo,
+        tenant_id,
+        cloud,
+        default_locale,
+        locales,
+        time_zone,
+        services,
+        sources,
+        support,
+        indexable,
+    } = c;
+    let not_indexable = if site.base_url.is_none() {
+        Some(
+            "site.base_url is not set: a sitemap needs the absolute URL the site is published at, e.g. `base_url: https://status.example.net/`",
+        )
+    } else if matches!(paths, PathScheme::Secret(_)) {
+        Some(
+            "site.path is secret: the sitemap index would publish its secret folder; expected `indexable: false` (the default)",
+        )
+    } else {
+        None
+    };
+    if let (true, Some(why)) = (indexable, not_indexable) {
+        let from = locate_scalar(text, 1, slug.as_str()).map_or(1, |p| p.0);
+        return Err(InputError::new(
+            file,
+            locate_scalar(text, from, "indexable"),
+            format!("customer `{slug}` is indexable, but {why}"),
+        ));
     }
-    Ok(Config {
-        root,
-        file: file.to_owned(),
-        site,
-        customers: resolved,
-        fetch,
-        clouds,
-        credentials,
-        discovery,
-        paths,
+    if sources.is_empty() {
+        return Err(InputError::new(
+            file,
+            locate_scalar(text, 1, slug.as_str()),
+            format!(
+                "customer `{slug}` has no sources: expected at least one, e.g. `- file: {{ path: data/{slug}.yaml }}`"
+            ),
+        ));
+    }
+    let default_locale = default_locale.unwrap_or_else(|| site.default_locale.clone());
+    let mut enabled = vec![default_locale.clone()];
+    for l in locales.unwrap_or_else(|| site.locales.clone()) {
+        if !enabled.contains(&l) {
+            enabled.push(l);
+        }
+    }
+    Ok(Customer {
+        folder: paths.folder(&slug, tenant_id.as_deref()),
+        slug,
+        name,
+        domain,
+        logo,
+        tenant_id,
+        cloud,
+        default_locale,
+        locales: enabled,
+        time_zone: time_zone.unwrap_or(site.time_zone),
+        services,
+        sources,
+        support,
+        indexable,
     })
 }
