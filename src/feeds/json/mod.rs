@@ -237,7 +237,8 @@ fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
     bytes
 }
 
-/// Every file of the API, by path under `api/v2/`.
+/// Every file of the API, by path under `api/v2/`. (Long by design: one
+/// entry per file, so the whole API reads in one place.)
 pub fn api(v: &LocaleViews, links: &Links) -> Vec<(String, Vec<u8>)> {
     let model = v.model;
     let slug = model.customer.slug.as_str();
@@ -249,31 +250,7 @@ pub fn api(v: &LocaleViews, links: &Links) -> Vec<(String, Vec<u8>)> {
         components: Vec::new(),
     };
     let stamp = api.time(model.now);
-    let tag = v.cat.locale.tag();
-    api.components = model
-        .services
-        .iter()
-        .enumerate()
-        .map(|(k, s)| Component {
-            id: s.service.id.0.clone(),
-            page_id: page_id.clone(),
-            name: s.service.name.pick(tag, tag).text.to_owned(),
-            status: component_status(s.health),
-            created_at: stamp.clone(),
-            updated_at: stamp.clone(),
-            position: k + 1,
-            description: s
-                .service
-                .description
-                .as_ref()
-                .map(|d| d.pick(tag, tag).text.to_owned()),
-            showcase: true,
-            group_id: None,
-            group: false,
-            only_show_if_degraded: false,
-            start_date: None,
-        })
-        .collect();
+    api.components = components(v, &page_id, &stamp);
 
     let incidents = |up: usize, active_only: bool| -> Vec<Incident> {
         model
@@ -296,35 +273,6 @@ pub fn api(v: &LocaleViews, links: &Links) -> Vec<(String, Vec<u8>)> {
             .collect()
     };
     let upcoming_or_active = |s: MaintenanceStatus| s.is_open();
-
-    #[derive(Serialize)]
-    struct Summary {
-        page: PageRef,
-        status: Status,
-        components: Vec<Component>,
-        incidents: Vec<Incident>,
-        scheduled_maintenances: Vec<Incident>,
-    }
-    #[derive(Serialize)]
-    struct StatusFile {
-        page: PageRef,
-        status: Status,
-    }
-    #[derive(Serialize)]
-    struct Components<'c> {
-        page: PageRef,
-        components: &'c [Component],
-    }
-    #[derive(Serialize)]
-    struct Incidents {
-        page: PageRef,
-        incidents: Vec<Incident>,
-    }
-    #[derive(Serialize)]
-    struct Maintenances {
-        page: PageRef,
-        scheduled_maintenances: Vec<Incident>,
-    }
 
     vec![
         (
@@ -392,4 +340,33 @@ pub fn api(v: &LocaleViews, links: &Links) -> Vec<(String, Vec<u8>)> {
             }),
         ),
     ]
+}
+
+/// The services as Statuspage components, in the customer's order.
+fn components(v: &LocaleViews, page_id: &str, stamp: &str) -> Vec<Component> {
+    let tag = v.cat.locale.tag();
+    v.model
+        .services
+        .iter()
+        .enumerate()
+        .map(|(k, s)| Component {
+            id: s.service.id.0.clone(),
+            page_id: page_id.to_owned(),
+            name: s.service.name.pick(tag, tag).text.to_owned(),
+            status: component_status(s.health),
+            created_at: stamp.to_owned(),
+            updated_at: stamp.to_owned(),
+            position: k + 1,
+            description: s
+                .service
+                .description
+                .as_ref()
+                .map(|d| d.pick(tag, tag).text.to_owned()),
+            showcase: true,
+            group_id: None,
+            group: false,
+            only_show_if_degraded: false,
+            start_date: None,
+        })
+        .collect()
 }

@@ -161,3 +161,33 @@ pub(super) fn maintenance_status(s: MaintenanceStatus) -> &'static str {
 pub(super) fn short_id(parts: &[&str]) -> String {
     stable_uuid(parts).replace('-', "")[..12].to_owned()
 }
+
+/// The files: what each of `api/v2/*.json` holds.
+#[derive(Serialize)]
+pub(super) struct Summary {
+    pub(super) page: PageRef,
+    pub(super) status: Status,
+    pub(super) components: Vec<Component>,
+    pub(super) incidents: Vec<Incident>,
+    pub(super) scheduled_maintenances: Vec<Incident>,
+}
+#[derive(Serialize)]
+pub(super) struct StatusFile {
+    pub(super) page: PageRef,
+    pub(super) status: Status,
+}
+#[derive(Serialize)]
+pub(super) struct Components<'c> {
+    pub(super) page: PageRef,
+    pub(super) components: &'c [Component],
+}
+#[derive(Serialize)]
+pub(super) struct Incidents {
+    pub(super) page: PageRef,
+    pub(super) incidents: Vec<Incident>,
+}
+#[derive(Serialize)]
+pub(super) struct Maintenances {
+    pub(super) page: PageRef,
+    pub(super) scheduled_maintenances: Vec<Incident>,
+}
