@@ -36,10 +36,13 @@ pub enum Command {
         /// Render from local data only (snapshot files and data/); fetch nothing.
         #[arg(long)]
         offline: bool,
-        /// The site's configuration file.
         /// Output folder (default: site.output_dir from the config).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// The partner console's folder (default: console.output_dir, else
+        /// beside the output folder: public → public-console).
+        #[arg(long, value_name = "DIR")]
+        console: Option<PathBuf>,
         /// No per-customer progress lines.
         #[arg(long, short)]
         quiet: bool,

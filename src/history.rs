@@ -36,6 +36,9 @@ pub struct SourceHistory {
     pub failing_since: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What the operator can do about `error`, when it is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advice: Option<String>,
     /// The page URLs a Statuspage source was fetched from (its history
     /// is kept by the page's id, so a page that moves keeps it).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -191,6 +194,7 @@ impl SourceHistory {
         self.last_success = Some(at);
         self.failing_since = None;
         self.error = None;
+        self.advice = None;
         self.services = services;
         for mut i in incidents {
             // Merged even when new, so a timeline is in order from the
@@ -213,7 +217,13 @@ impl SourceHistory {
 
     /// Records a failure: the data stays, marked stale from the first
     /// failure on.
-    pub fn record_failure(&mut self, label: &str, reason: String, at: DateTime<Utc>) {
+    pub fn record_failure(
+        &mut self,
+        label: &str,
+        reason: String,
+        advice: Option<String>,
+        at: DateTime<Utc>,
+    ) {
         if self.label.is_empty() {
             self.label = label.to_owned();
         }
@@ -222,6 +232,7 @@ impl SourceHistory {
             self.failing_since = Some(at);
         }
         self.error = Some(reason);
+        self.advice = advice;
     }
 
     pub fn stale(&self) -> Option<StaleSource> {
@@ -230,6 +241,7 @@ impl SourceHistory {
             as_of: self.last_success,
             since: self.failing_since?,
             reason: self.error.clone().unwrap_or_default(),
+            advice: self.advice.clone(),
         })
     }
 }

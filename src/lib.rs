@@ -5,6 +5,7 @@
 
 pub mod build;
 pub mod config;
+pub mod console;
 pub mod content;
 pub mod error;
 pub mod feeds;

@@ -34,6 +34,7 @@ fn main() -> ExitCode {
             quiet,
             shard,
             only,
+            console,
         } => cmd::build::run(
             config,
             cmd::build::Args {
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
                 quiet,
                 shard,
                 only,
+                console,
             },
         ),
         Command::Fetch { quiet } => cmd::fetch_command(config, quiet),

@@ -40,8 +40,12 @@ pub struct StaleSource {
     pub as_of: Option<DateTime<Utc>>,
     /// The first failed fetch of the current run of failures.
     pub since: DateTime<Utc>,
-    /// Why, in English (`HTTP 503 after 4 attempts`).
+    /// Why, in English (`HTTP 503 after 4 attempts`): for the operator
+    /// (the console, the build's summary), never for customer pages.
     pub reason: String,
+    /// What the operator can do about it, when it is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advice: Option<String>,
 }
 
 /// Which platform a service (and so its admin portal) belongs to.

@@ -82,7 +82,10 @@ pub fn from_history(
                     source: label.clone(),
                     as_of: None,
                     since: taken_at,
-                    reason: "not fetched yet: run `statusfleet fetch`".into(),
+                    reason: "not fetched yet".into(),
+                    advice: Some(
+                        "run `statusfleet fetch` (or `statusfleet build` without --offline)".into(),
+                    ),
                 }],
                 not_offered: Vec::new(),
             },

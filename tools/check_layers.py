@@ -27,6 +27,7 @@ LAYERS = [
     ["site"],
     ["render", "feeds"],
     ["output"],
+    ["console"],
     ["snapshot"],
     ["build"],
     ["scaffold", "serve", "cmd", "cli"],

@@ -9,6 +9,7 @@ use crate::error::InputError;
 use crate::model::Snapshot;
 use crate::output::OutputFile;
 use crate::render::RenderError;
+use crate::site::aggregate::Aggregate;
 use crate::site::views::{Brand, LocaleViews};
 
 use super::inputs::check_customer;
@@ -20,10 +21,20 @@ pub struct Rendered {
     pub stale: Vec<String>,
     /// Ids of the customer's incidents that have partner notes.
     pub notes: Vec<String>,
+    /// What the partner console shows of it.
+    pub console: Aggregate,
 }
 
-/// One customer's outcome: files rendered and notes used, or why not.
-pub(super) type Outcome = Result<(usize, Vec<String>), (String, CustomerError)>;
+/// What one customer gave the build: files rendered (0 when carried over),
+/// the partner notes it used, its console aggregate.
+pub(super) struct Done {
+    pub files: usize,
+    pub notes: Vec<String>,
+    pub console: Option<Aggregate>,
+}
+
+/// One customer's outcome, or why it has none.
+pub(super) type Outcome = Result<Done, (String, CustomerError)>;
 
 /// Why one customer could not be rendered.
 #[derive(Debug)]
@@ -47,11 +58,13 @@ pub fn render_one(inputs: &Inputs, customer: &Customer) -> Result<Rendered, Cust
         .filter(|i| inputs.content.notes.contains_key(&i.id))
         .map(|i| i.id.clone())
         .collect();
-    let files = render_customer(inputs, customer, snapshot).map_err(CustomerError::Render)?;
+    let (files, console) =
+        render_customer(inputs, customer, snapshot).map_err(CustomerError::Render)?;
     Ok(Rendered {
         files,
         stale,
         notes,
+        console,
     })
 }
 
@@ -75,12 +88,12 @@ pub(super) struct ChooserContext<'a> {
     stylesheets: Vec<String>,
 }
 
-/// Every file of one customer's site.
+/// Every file of one customer's site, and what the console keeps of it.
 pub fn render_customer(
     inputs: &Inputs,
     customer: &Customer,
     snapshot: Snapshot,
-) -> Result<Vec<OutputFile>, RenderError> {
+) -> Result<(Vec<OutputFile>, Aggregate), RenderError> {
     let Inputs {
         config,
         catalogs,
@@ -89,6 +102,7 @@ pub fn render_customer(
         ..
     } = inputs;
     let model = crate::site::build(config, customer, snapshot, content);
+    let aggregate = Aggregate::of(&model, config.console.recent_days);
     // Paths are in the customer's folder (its slug, or secret).
     let slug = customer.folder.as_str();
     let locale_names: Vec<(String, String)> = customer
@@ -178,7 +192,7 @@ pub fn render_customer(
         path: format!("{slug}/index.html"),
         bytes: html.into_bytes(),
     });
-    Ok(files)
+    Ok((files, aggregate))
 }
 
 /// The shared static files and the customer's logo into the customer's

@@ -14,11 +14,12 @@ use rayon::prelude::*;
 
 use crate::config::Customer;
 use crate::error::InputErrors;
-use crate::output::{Finished, Staging, WriteStats};
+use crate::output::{CustomerKept, Finished, Staging, WriteStats};
 use crate::render::RenderError;
+use crate::site::aggregate::Aggregate;
 
-use customer::Outcome;
 pub use customer::{CustomerError, Rendered, render_customer, render_one};
+use customer::{Done, Outcome};
 use fingerprint::customer_fingerprint;
 pub use fleet::root_files;
 use inputs::check_notes;
@@ -35,6 +36,9 @@ pub struct BuildOptions {
     /// Render only this customer; carry the others over from the current
     /// output as they are.
     pub only: Option<String>,
+    /// The partner console's folder; default: `console.output_dir`, else
+    /// beside the output folder.
+    pub console: Option<PathBuf>,
 }
 
 /// `--shard K/N`: the customers whose slug hashes to K of N (1-based). The
@@ -94,6 +98,8 @@ pub struct BuildSummary {
     pub stale: Vec<(String, Vec<String>)>,
     /// Why the last customer discovery failed, if it did.
     pub discovery_problem: Option<String>,
+    /// Where the partner console was written.
+    pub console: Option<PathBuf>,
 }
 
 /// Runs one phase of the build, logging its time (`-v`, or
@@ -117,12 +123,18 @@ pub fn check_all(inputs: &Inputs) -> Result<usize, BuildError> {
         .par_iter()
         .map(|c| {
             render_one(inputs, c)
-                .map(|r| (r.files.len(), r.notes))
+                .map(|r| Done {
+                    files: r.files.len(),
+                    notes: r.notes,
+                    console: Some(r.console),
+                })
                 .map_err(|e| (c.slug.to_string(), e))
         })
         .collect();
-    let files = collect_outcomes(inputs, results, true)?;
-    Ok(files + root_files(inputs)?.len())
+    let (files, aggregates) = collect_outcomes(inputs, results, true)?;
+    let customers: Vec<&Customer> = inputs.config.customers.iter().collect();
+    let console = render_console(inputs, &customers, &aggregates, None, String::new())?;
+    Ok(files + root_files(inputs)?.len() + console.len())
 }
 
 /// Renders the site at `config_path` in memory and gives, per template,
@@ -143,16 +155,18 @@ fn collect_outcomes(
     inputs: &Inputs,
     results: Vec<Outcome>,
     whole_fleet: bool,
-) -> Result<usize, BuildError> {
+) -> Result<(usize, Vec<Option<Aggregate>>), BuildError> {
     let mut errors = Vec::new();
     let mut render = None;
     let mut files = 0;
     let mut used = BTreeSet::new();
+    let mut aggregates = Vec::with_capacity(results.len());
     for r in results {
         match r {
-            Ok((n, notes)) => {
-                files += n;
-                used.extend(notes);
+            Ok(done) => {
+                files += done.files;
+                used.extend(done.notes);
+                aggregates.push(done.console);
             }
             Err((_, CustomerError::Input(e))) => errors.extend(e),
             Err((slug, CustomerError::Render(e))) => {
@@ -169,7 +183,7 @@ fn collect_outcomes(
     if let Some(e) = render {
         return Err(e);
     }
-    Ok(files)
+    Ok((files, aggregates))
 }
 
 /// The whole build, phase by phase: read and check every input, choose
@@ -186,12 +200,65 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let outcomes = phase("render customers", || {
         write_customers(&inputs, &plan, &staging)
     })?;
-    phase("check the fleet", || {
+    let (_, aggregates) = phase("check the fleet", || {
         collect_outcomes(&inputs, outcomes, plan.whole_fleet)
     })?;
     phase("fleet files", || write_fleet(&inputs, &plan, &staging))?;
+    // Rendered before anything is published: a console that cannot be made
+    // fails the build with the site unchanged.
+    let console = match &plan.console {
+        Some(dir) => {
+            let sites = match &inputs.config.site.base_url {
+                Some(u) => u.as_str().to_owned(),
+                None => crate::console::relative_href(dir, &plan.out),
+            };
+            let shard = opts.shard.map(|s| (s.k, s.n));
+            let files = phase("console", || {
+                render_console(&inputs, &plan.customers, &aggregates, shard, sites)
+            })?;
+            Some((dir, files))
+        }
+        None => None,
+    };
+    drop(aggregates);
     let published = phase("publish", || staging.finish()).map_err(|e| plan.write_error(e))?;
+    if let Some((dir, files)) = console {
+        phase("publish the console", || {
+            crate::output::replace_folder(dir, &files)
+        })
+        .map_err(|source| BuildError::Write {
+            path: dir.clone(),
+            source,
+        })?;
+    }
     Ok(plan.summary(&inputs, published, start.elapsed()))
+}
+
+/// The partner console's files for `customers` (each with its aggregate,
+/// in the same order).
+fn render_console(
+    inputs: &Inputs,
+    customers: &[&Customer],
+    aggregates: &[Option<Aggregate>],
+    shard: Option<(u32, u32)>,
+    sites: String,
+) -> Result<Vec<crate::output::OutputFile>, BuildError> {
+    let parts = crate::console::Parts {
+        config: &inputs.config,
+        catalogs: &inputs.catalogs,
+        renderer: &inputs.renderer,
+        statics: &inputs.statics.files,
+        stylesheets: &inputs.statics.stylesheets,
+        discovery_problem: inputs.discovery_problem.as_deref(),
+        shard,
+        sites,
+    };
+    let fleet: Vec<(&Customer, &Aggregate)> = customers
+        .iter()
+        .zip(aggregates)
+        .filter_map(|(c, a)| Some((*c, a.as_ref()?)))
+        .collect();
+    Ok(crate::console::render(&parts, fleet)?)
 }
 
 /// What this build covers: where it writes and which customers.
@@ -204,6 +271,8 @@ struct Plan<'a> {
     fleet_files: bool,
     /// Neither a shard nor `--only`: checks that need every customer run.
     whole_fleet: bool,
+    /// Where the partner console goes, when it is on.
+    console: Option<PathBuf>,
 }
 
 impl<'a> Plan<'a> {
@@ -214,11 +283,26 @@ impl<'a> Plan<'a> {
         {
             return Err(BuildError::UnknownCustomer(only.clone()));
         }
+        let out = opts
+            .out
+            .clone()
+            .unwrap_or_else(|| config.root.join(&config.site.output_dir));
+        let console = match (&opts.console, config.console.enabled) {
+            (Some(dir), _) => Some(dir.clone()),
+            (None, true) => Some(config.console.folder(&config.root, &out)),
+            (None, false) => None,
+        };
+        if let Some(problem) = console
+            .as_ref()
+            .and_then(|c| crate::console::misplaced(c, &out))
+        {
+            return Err(BuildError::Input(InputErrors(vec![
+                crate::error::InputError::new(&config.file, None, problem),
+            ])));
+        }
         Ok(Plan {
-            out: opts
-                .out
-                .clone()
-                .unwrap_or_else(|| config.root.join(&config.site.output_dir)),
+            console,
+            out,
             customers: config
                 .customers
                 .iter()
@@ -256,6 +340,7 @@ impl<'a> Plan<'a> {
             write: published.stats,
             out: self.out.clone(),
             elapsed,
+            console: self.console.clone(),
             discovery_problem: inputs.discovery_problem.clone(),
             stale: published
                 .stale
@@ -293,14 +378,28 @@ fn write_customers(
             if let Some(entry) = previous.cloned()
                 && staging.carry_over(folder, &entry).is_ok()
             {
-                return Ok(Ok((0, entry.notes.clone())));
+                return Ok(Ok(Done {
+                    files: 0,
+                    notes: entry.notes,
+                    console: entry.console,
+                }));
             }
             match render_one(inputs, c) {
                 Ok(r) => {
+                    let kept = CustomerKept {
+                        fingerprint: &fingerprint,
+                        stale: r.stale,
+                        notes: r.notes.clone(),
+                        console: Some(r.console.clone()),
+                    };
                     staging
-                        .write_customer(folder, &fingerprint, r.stale, r.notes.clone(), &r.files)
+                        .write_customer(folder, kept, &r.files)
                         .map_err(|e| plan.write_error(e))?;
-                    Ok(Ok((r.files.len(), r.notes)))
+                    Ok(Ok(Done {
+                        files: r.files.len(),
+                        notes: r.notes,
+                        console: Some(r.console),
+                    }))
                 }
                 Err(e) => Ok(Err((slug.to_owned(), e))),
             }

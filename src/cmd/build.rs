@@ -13,6 +13,7 @@ pub struct Args {
     pub quiet: bool,
     pub shard: Option<Shard>,
     pub only: Option<String>,
+    pub console: Option<PathBuf>,
 }
 
 pub fn run(config: &Path, args: Args) -> ExitCode {
@@ -22,6 +23,7 @@ pub fn run(config: &Path, args: Args) -> ExitCode {
         quiet,
         shard,
         only,
+        console,
     } = args;
     let mut fetch_degraded = false;
     if !offline {
@@ -38,6 +40,7 @@ pub fn run(config: &Path, args: Args) -> ExitCode {
         out,
         shard,
         only,
+        console,
     };
     match statusfleet::build::build(&opts) {
         Ok(s) => {
@@ -53,6 +56,12 @@ pub fn run(config: &Path, args: Args) -> ExitCode {
                 s.write.removed,
                 s.elapsed.as_secs_f64()
             );
+            if let Some(dir) = &s.console {
+                println!(
+                    "partner console (private: host it behind authentication): {}",
+                    dir.join("index.html").display()
+                );
+            }
             for (slug, sources) in &s.stale {
                 println!("stale data shown for {slug}: {}", sources.join(", "));
             }

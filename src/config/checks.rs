@@ -35,6 +35,9 @@ pub(super) fn check_portals(
         for (key, url) in [
             ("m365_service_health", &e.m365_service_health),
             ("azure_service_health", &e.azure_service_health),
+            ("partner_center_customer", &e.partner_center_customer),
+            ("m365_admin_for_tenant", &e.m365_admin_for_tenant),
+            ("azure_portal_for_tenant", &e.azure_portal_for_tenant),
         ] {
             if let Some(e) = not_a_page_link(&format!("clouds.{name}.{key}"), url, file, text) {
                 return Err(e);

@@ -22,6 +22,14 @@ pub struct Endpoints {
     pub m365_service_health: String,
     /// Service issues in the Azure portal (Service Health) of this cloud.
     pub azure_service_health: String,
+    /// The partner console's links for one customer: `{tenant_id}` is
+    /// replaced. Partner Center documents no deep-link format, so these are
+    /// the addresses its portal uses today, overridable per cloud.
+    pub partner_center_customer: String,
+    /// The customer's Microsoft 365 admin center, as delegated admin.
+    pub m365_admin_for_tenant: String,
+    /// Service Health of the Azure portal in the customer's directory.
+    pub azure_portal_for_tenant: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -36,6 +44,9 @@ pub(super) struct EndpointOverrides {
     partner_center_scope: Option<String>,
     m365_service_health: Option<String>,
     azure_service_health: Option<String>,
+    partner_center_customer: Option<String>,
+    m365_admin_for_tenant: Option<String>,
+    azure_portal_for_tenant: Option<String>,
 }
 
 impl Endpoints {
@@ -53,6 +64,11 @@ impl Endpoints {
                 m365_service_health: "https://admin.microsoft.com/Adminportal/Home#/servicehealth"
                     .into(),
                 azure_service_health: "https://portal.azure.com/#view/Microsoft_Azure_Health/AzureHealthBrowseBlade/~/serviceIssues".into(),
+                partner_center_customer:
+                    "https://partner.microsoft.com/dashboard/v2/customers/{tenant_id}/servicemanagement"
+                        .into(),
+                m365_admin_for_tenant: "https://admin.microsoft.com/Partner/BeginClientSession.aspx?CTID={tenant_id}&CSDEST=o365admincenter".into(),
+                azure_portal_for_tenant: "https://portal.azure.com/#@{tenant_id}/blade/Microsoft_Azure_Health/AzureHealthBrowseBlade/serviceIssues".into(),
             },
             Cloud::China => Endpoints {
                 login: u("https://login.chinacloudapi.cn"),
@@ -67,6 +83,11 @@ impl Endpoints {
                     "https://portal.partner.microsoftonline.cn/Adminportal/Home#/servicehealth"
                         .into(),
                 azure_service_health: "https://portal.azure.cn/#view/Microsoft_Azure_Health/AzureHealthBrowseBlade/~/serviceIssues".into(),
+                partner_center_customer:
+                    "https://partner.microsoftonline.cn/dashboard/v2/customers/{tenant_id}/servicemanagement"
+                        .into(),
+                m365_admin_for_tenant: "https://portal.partner.microsoftonline.cn/Partner/BeginClientSession.aspx?CTID={tenant_id}&CSDEST=o365admincenter".into(),
+                azure_portal_for_tenant: "https://portal.azure.cn/#@{tenant_id}/blade/Microsoft_Azure_Health/AzureHealthBrowseBlade/serviceIssues".into(),
             },
         }
     }
@@ -81,6 +102,9 @@ impl Endpoints {
             partner_center_scope,
             m365_service_health,
             azure_service_health,
+            partner_center_customer,
+            m365_admin_for_tenant,
+            azure_portal_for_tenant,
         } = o;
         self.login = login.unwrap_or(self.login);
         self.graph = graph.unwrap_or(self.graph);
@@ -91,6 +115,11 @@ impl Endpoints {
         self.partner_center_scope = partner_center_scope.unwrap_or(self.partner_center_scope);
         self.m365_service_health = m365_service_health.unwrap_or(self.m365_service_health);
         self.azure_service_health = azure_service_health.unwrap_or(self.azure_service_health);
+        self.partner_center_customer =
+            partner_center_customer.unwrap_or(self.partner_center_customer);
+        self.m365_admin_for_tenant = m365_admin_for_tenant.unwrap_or(self.m365_admin_for_tenant);
+        self.azure_portal_for_tenant =
+            azure_portal_for_tenant.unwrap_or(self.azure_portal_for_tenant);
         self
     }
 }

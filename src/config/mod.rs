@@ -12,6 +12,7 @@ use crate::locale::Locale;
 pub mod branding;
 mod checks;
 mod clouds;
+mod console;
 mod credentials;
 mod discovered;
 mod discovery;
@@ -21,6 +22,7 @@ mod resolve;
 mod sources;
 
 pub use clouds::{CloudsConfig, Endpoints};
+pub use console::ConsoleConfig;
 pub use credentials::{CredentialConfig, Credentials, GithubActions, ManagedIdentity};
 pub use discovery::{
     CustomerDefaults, CustomerSettings, Discovered, Discovery, DiscoveryOverride, DiscoveryRule,
@@ -48,6 +50,8 @@ pub struct Config {
     pub discovery: Option<Discovery>,
     /// How customers' folder names are made (`site.path`).
     pub paths: PathScheme,
+    /// The partner console (`console:`).
+    pub console: ConsoleConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -78,8 +82,8 @@ pub struct Site {
     /// Output folder (relative to the site folder); `--out` overrides it.
     #[serde(default = "default_output_dir")]
     pub output_dir: PathBuf,
-    /// Write `index.html` at the output root listing every customer. Off by
-    /// default: customers sharing a host should not see each other.
+    /// Replaced by the partner console (`console:`); `true` is an error
+    /// that says so.
     #[serde(default)]
     pub fleet_index: bool,
     /// Where the output folder is published (`https://status.example.net/`

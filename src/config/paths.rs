@@ -126,13 +126,6 @@ pub(super) fn path_scheme(site: &Site, file: &Path, text: &str) -> Result<PathSc
         return Ok(PathScheme::Slug);
     }
     let at = || locate_scalar(text, 1, "path");
-    if site.fleet_index {
-        return Err(InputError::new(
-            file,
-            locate_scalar(text, 1, "fleet_index"),
-            "site.fleet_index lists every customer's folder, which site.path: secret keeps unguessable: expected `fleet_index: false`",
-        ));
-    }
     let var = &site.path_secret_env;
     let secret = std::env::var(var).unwrap_or_default();
     if secret.trim().chars().count() < 32 {

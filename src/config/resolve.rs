@@ -24,6 +24,8 @@ pub(super) struct RawConfig {
     pub(super) discovery: Option<Discovery>,
     #[serde(default)]
     pub(super) customers: Vec<RawCustomer>,
+    #[serde(default)]
+    pub(super) console: ConsoleConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -93,6 +95,7 @@ pub(super) fn resolve(
         credentials,
         discovery,
         customers,
+        console,
     } = raw;
     check_fetch_side(
         file,
@@ -103,6 +106,7 @@ pub(super) fn resolve(
         &customers,
     )?;
     check_history(&site, file, text)?;
+    check_console(&site, &console, file, text)?;
     let paths = path_scheme(&site, file, text)?;
     check_links(&site, &customers, file, text)?;
     check_portals(&clouds, file, text)?;
@@ -121,7 +125,31 @@ pub(super) fn resolve(
         credentials,
         discovery,
         paths,
+        console,
     })
+}
+
+fn check_console(
+    site: &Site,
+    console: &ConsoleConfig,
+    file: &Path,
+    text: &str,
+) -> Result<(), InputError> {
+    if site.fleet_index {
+        return Err(InputError::new(
+            file,
+            locate_scalar(text, 1, "fleet_index"),
+            "site.fleet_index was replaced by the partner console, a private site beside the customer sites (`console:`, on by default): remove `fleet_index` and host the console behind authentication (README, \"The partner console\")",
+        ));
+    }
+    if console.per_page == 0 {
+        return Err(InputError::new(
+            file,
+            locate_scalar(text, 1, "per_page"),
+            "console.per_page must be at least 1",
+        ));
+    }
+    Ok(())
 }
 
 fn check_history(site: &Site, file: &Path, text: &str) -> Result<(), InputError> {

@@ -315,13 +315,14 @@ async fn fetch_customer(shared: &Shared, customer: &Customer) -> CustomerOutcome
             }
             Err(e) => {
                 let reason = e.to_string();
+                let advice = e.advice();
                 outcome.state = outcome.state.max(if entry.last_success.is_some() {
                     State::Stale
                 } else {
                     State::Failed
                 });
                 outcome.problems.push((source.label(), reason.clone()));
-                entry.record_failure(&source.label(), reason, now);
+                entry.record_failure(&source.label(), reason, advice, now);
             }
         }
         keys.push(key);

@@ -63,9 +63,15 @@ fn failures_keep_data_and_the_first_failure_time() {
     h.record_failure(
         "Microsoft 365",
         "HTTP 503".into(),
+        None,
         t("2026-11-01T00:05:00Z"),
     );
-    h.record_failure("Microsoft 365", "timeout".into(), t("2026-11-01T00:10:00Z"));
+    h.record_failure(
+        "Microsoft 365",
+        "timeout".into(),
+        None,
+        t("2026-11-01T00:10:00Z"),
+    );
     let s = h.stale().unwrap();
     assert_eq!(s.since, t("2026-11-01T00:05:00Z"));
     assert_eq!(s.as_of, Some(t("2026-11-01T00:00:00Z")));

@@ -41,9 +41,13 @@ pub struct CustomerEntry {
     /// Ids of its incidents that have partner notes.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// What the partner console shows of it (kept so a customer carried
+    /// over unchanged is on the console too).
+    #[serde(default)]
+    pub console: Option<crate::site::aggregate::Aggregate>,
 }
 
-pub(super) const MANIFEST_SCHEMA: u32 = 3;
+pub(super) const MANIFEST_SCHEMA: u32 = 4;
 
 pub(super) fn write_manifest(path: &Path, m: &Manifest) -> io::Result<()> {
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));

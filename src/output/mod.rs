@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 pub use crate::site::OutputFile;
 pub use manifest::{CustomerEntry, Manifest};
-pub use staging::{Finished, Staging};
+pub use staging::{CustomerKept, Finished, Staging};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteStats {
@@ -53,6 +53,47 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
     let staging = Staging::begin(out)?;
     staging.write_fleet(files)?;
     staging.finish().map(|f| f.stats)
+}
+
+/// Writes `files` as the whole content of the folder `out`, swapped in at
+/// once (readers see the old folder or the new one, never a mix); a file
+/// whose bytes `out` already has is hard-linked, not rewritten.
+pub fn replace_folder(out: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
+    for f in files {
+        check_path(&f.path)?;
+    }
+    let staging = sibling(out, &format!("staging-{}", std::process::id()));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging)?;
+    }
+    let result = (|| {
+        let mut stats = WriteStats::default();
+        let mut made = std::collections::BTreeSet::new();
+        std::fs::create_dir_all(&staging)?;
+        for f in files {
+            let dest = staging.join(&f.path);
+            if let Some(parent) = dest.parent()
+                && made.insert(parent.to_owned())
+            {
+                std::fs::create_dir_all(parent)?;
+            }
+            let current = out.join(&f.path);
+            let same = std::fs::metadata(&current).is_ok_and(|m| m.len() == f.bytes.len() as u64)
+                && std::fs::read(&current).is_ok_and(|b| b == f.bytes);
+            if same && std::fs::hard_link(&current, &dest).is_ok() {
+                stats.unchanged += 1;
+            } else {
+                std::fs::write(&dest, &f.bytes)?;
+                stats.written += 1;
+            }
+        }
+        swap(&staging, out, &sibling(out, "old"))?;
+        Ok(stats)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
 }
 
 /// Puts `staging` in place of `out`: an atomic exchange where the platform

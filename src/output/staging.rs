@@ -101,6 +101,18 @@ fn remove_abandoned_staging(out: &Path) {
     }
 }
 
+/// What the manifest keeps of a staged customer besides its files.
+#[derive(Debug, Default)]
+pub struct CustomerKept<'a> {
+    /// Its inputs' fingerprint.
+    pub fingerprint: &'a str,
+    /// Labels of the sources whose data is stale.
+    pub stale: Vec<String>,
+    /// Ids of its incidents that have partner notes.
+    pub notes: Vec<String>,
+    pub console: Option<crate::site::aggregate::Aggregate>,
+}
+
 /// What [`Staging::finish`] reports.
 #[derive(Debug, Clone, Default)]
 pub struct Finished {
@@ -193,17 +205,15 @@ impl Staging {
     pub fn write_customer(
         &self,
         slug: &str,
-        fingerprint: &str,
-        stale: Vec<String>,
-        notes: Vec<String>,
+        kept: CustomerKept<'_>,
         files: &[OutputFile],
     ) -> io::Result<()> {
-        self.write(Some(slug), fingerprint, stale, notes, files)
+        self.write(Some(slug), kept, files)
     }
 
-    /// Stages the fleet-level files (`robots.txt`, the fleet index, …).
+    /// Stages the fleet-level files (`robots.txt`, the sitemap index).
     pub fn write_fleet(&self, files: &[OutputFile]) -> io::Result<()> {
-        self.write(None, "", Vec::new(), Vec::new(), files)
+        self.write(None, CustomerKept::default(), files)
     }
 
     /// Stages one customer's files (or, with `slug` `None`, the fleet-level
@@ -211,9 +221,7 @@ impl Staging {
     fn write(
         &self,
         slug: Option<&str>,
-        fingerprint: &str,
-        stale: Vec<String>,
-        notes: Vec<String>,
+        kept: CustomerKept<'_>,
         files: &[OutputFile],
     ) -> io::Result<()> {
         let mut made: BTreeSet<PathBuf> = BTreeSet::new();
@@ -289,12 +297,13 @@ impl Staging {
                 self.next.lock().expect("not poisoned").customers.insert(
                     slug.to_owned(),
                     CustomerEntry {
-                        fingerprint: fingerprint.to_owned(),
+                        fingerprint: kept.fingerprint.to_owned(),
                         files: files.len(),
                         pages: sorted.iter().filter(|p| p.ends_with(".html")).count(),
                         paths,
-                        stale,
-                        notes,
+                        stale: kept.stale,
+                        notes: kept.notes,
+                        console: kept.console,
                     },
                 );
             }

@@ -60,8 +60,48 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/chooser.html"),
     ),
     (
-        "fleet.html",
-        include_str!("../../themes/default/templates/fleet.html"),
+        "console/base.html",
+        include_str!("../../themes/default/templates/console/base.html"),
+    ),
+    (
+        "console/macros.html",
+        include_str!("../../themes/default/templates/console/macros.html"),
+    ),
+    (
+        "console/fleet.html",
+        include_str!("../../themes/default/templates/console/fleet.html"),
+    ),
+    (
+        "console/customers.html",
+        include_str!("../../themes/default/templates/console/customers.html"),
+    ),
+    (
+        "console/incidents.html",
+        include_str!("../../themes/default/templates/console/incidents.html"),
+    ),
+    (
+        "console/incident.html",
+        include_str!("../../themes/default/templates/console/incident.html"),
+    ),
+    (
+        "console/services.html",
+        include_str!("../../themes/default/templates/console/services.html"),
+    ),
+    (
+        "console/service.html",
+        include_str!("../../themes/default/templates/console/service.html"),
+    ),
+    (
+        "console/sources.html",
+        include_str!("../../themes/default/templates/console/sources.html"),
+    ),
+    (
+        "console/customer.html",
+        include_str!("../../themes/default/templates/console/customer.html"),
+    ),
+    (
+        "console/chooser.html",
+        include_str!("../../themes/default/templates/console/chooser.html"),
     ),
     (
         "security.html",

@@ -24,6 +24,9 @@ pub(super) fn rebuild(config: &Path, shared: &Shared, watched: &mut Watched) {
         out: Some(shared.out.clone()),
         shard: None,
         only: None,
+        // Beside the preview, in its temporary folder: a preview never
+        // writes a configured console folder.
+        console: Some(shared.out.with_file_name("console")),
     });
     watched.refresh(config);
     let outcome = match result {

@@ -2,6 +2,7 @@
 //! health, incidents merged with partner content, uptime per day, what the
 //! history window holds. Views per locale are built from it (`views`).
 
+pub mod aggregate;
 pub mod uptime;
 pub mod views;
 

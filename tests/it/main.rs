@@ -7,6 +7,7 @@ mod support;
 
 mod auth;
 mod catalog;
+mod console;
 mod crash;
 mod demo;
 mod errors;

@@ -108,6 +108,36 @@ pub enum FetchError {
     Unsupported(String),
 }
 
+impl FetchError {
+    /// What the operator can do about it, in English, for the partner
+    /// console and the history store (never for customer pages).
+    pub fn advice(&self) -> Option<String> {
+        let retried = "it is retried at the next run; nothing to do unless it persists";
+        Some(match self {
+            FetchError::Auth { action: Some(a), .. } => a.clone(),
+            FetchError::Auth { action: None, .. } => "the sign-in was refused: check the credentials' client id and secret or certificate, and that the app is consented in this tenant".to_owned(),
+            FetchError::Status { status: 401, host, .. } => format!("{host} refused the token: check that the credentials are for this tenant's cloud and that admin consent was granted"),
+            FetchError::Status { status: 403, host, .. } => format!("the app lacks permission at {host}: Microsoft Graph needs ServiceHealth.Read.All and ServiceMessage.Read.All (application permissions, consented in the tenant); Azure needs the Reader role on each subscription"),
+            FetchError::Status { status: 404, .. } => "no such resource: check the tenant id, the subscription and the cloud (21Vianet tenants need `cloud: china`)".to_owned(),
+            FetchError::Status { status: 429 | 500..=599, .. }
+            | FetchError::RetryTooLong { .. }
+            | FetchError::Paging { .. } => retried.to_owned(),
+            FetchError::Status { .. } => return None,
+            FetchError::Timeout { host, .. } => format!("{host} answered too slowly: {retried}; raise fetch.timeout_seconds if it does"),
+            FetchError::Deadline { .. } => "raise fetch.source_deadline_seconds, or lower fetch.concurrency".to_owned(),
+            FetchError::Network { host, .. } => format!("check DNS, the firewall and any proxy between this machine and {host}"),
+            FetchError::TooLarge { .. } => "raise fetch.max_response_bytes if the answer is genuine".to_owned(),
+            FetchError::InFlight { .. } => "raise fetch.max_in_flight_bytes, or lower fetch.concurrency".to_owned(),
+            FetchError::TooManyPages { .. } => "raise fetch.max_pages if the listing is genuine".to_owned(),
+            FetchError::Malformed { .. } | FetchError::Encoding { .. } => format!("the upstream answered something unexpected: {retried}; report it if it does"),
+            FetchError::ForeignHost { .. } => "check the `clouds:` overrides and the source's URL".to_owned(),
+            FetchError::Secret { reason, .. } if reason.contains("is not set") => "set the variable in the build's environment (systemd `EnvironmentFile=`, a CI secret), or name a file holding the secret".to_owned(),
+            FetchError::Secret { .. } => "check the credentials' secret or certificate file".to_owned(),
+            FetchError::Unsupported(_) => return None,
+        })
+    }
+}
+
 /// `action (code: description)`, or `code: description` when there is
 /// nothing to advise.
 pub(super) fn auth_text(code: &str, description: &str, action: Option<&str>) -> String {

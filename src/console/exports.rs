@@ -1,0 +1,213 @@
+//! The console's exports: per incident, the customers it hits (CSV for a
+//! mail merge, JSON for a ticketing system), and the whole fleet table.
+//! Locale-independent: machine names, UTC times.
+
+use serde::Serialize;
+
+use super::Parts;
+use super::fleet::{Fleet, Row};
+use crate::output::OutputFile;
+
+/// One CSV field: quoted when it holds a separator, a quote or a line
+/// break (RFC 4180); a value a spreadsheet would run as a formula
+/// (`=`, `@`, a `+` or `-` not starting a number) is prefixed with `'`.
+/// Customer names can come from Partner Center, so from customers.
+fn field(s: &str) -> String {
+    let formula = match s.chars().next() {
+        Some('=' | '@' | '\t' | '\r') => true,
+        Some('+' | '-') => !s[1..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '(' | ')' | '-' | '.')),
+        _ => false,
+    };
+    let s = if formula {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+fn line(fields: &[&str]) -> String {
+    let mut l = fields
+        .iter()
+        .map(|f| field(f))
+        .collect::<Vec<_>>()
+        .join(",");
+    l.push_str("\r\n");
+    l
+}
+
+#[derive(Serialize)]
+struct CustomerExport<'a> {
+    slug: &'a str,
+    name: &'a str,
+    domain: Option<&'a str>,
+    tenant_id: Option<&'a str>,
+    cloud: &'static str,
+    state: &'static str,
+    status_page: String,
+    incident_page: Option<String>,
+    support: Support<'a>,
+}
+
+#[derive(Serialize)]
+struct Support<'a> {
+    email: Option<&'a str>,
+    phone: Option<&'a str>,
+    service_request_url: Option<&'a str>,
+    self_support_url: Option<&'a str>,
+}
+
+const HEADER: &[&str] = &[
+    "slug",
+    "name",
+    "domain",
+    "tenant_id",
+    "cloud",
+    "state",
+    "status_page",
+    "incident_page",
+    "support_email",
+    "support_phone",
+    "service_request_url",
+    "self_support_url",
+];
+
+/// `up`: from the export's folder to the console's root.
+fn export<'a>(
+    parts: &Parts<'_>,
+    row: &'a Row<'_>,
+    file: Option<&str>,
+    up: &str,
+) -> CustomerExport<'a> {
+    let c = row.customer;
+    let base = format!("{}{}/", sites_from(parts, up), c.folder);
+    CustomerExport {
+        slug: c.slug.as_str(),
+        name: c.name.any(),
+        domain: c.domain.as_deref(),
+        tenant_id: c.tenant_id.as_deref(),
+        cloud: match c.cloud {
+            crate::config::Cloud::Global => "global",
+            crate::config::Cloud::China => "china",
+        },
+        state: row.agg.overall.key(),
+        status_page: format!("{base}index.html"),
+        incident_page: file.map(|f| format!("{base}{}/incidents/{f}.html", c.default_locale.tag())),
+        support: Support {
+            email: c.support.email.as_deref(),
+            phone: c.support.phone.as_deref(),
+            service_request_url: c.support.service_request_url.as_deref(),
+            self_support_url: c.support.self_support_url.as_deref(),
+        },
+    }
+}
+
+/// Links in exports: absolute under `site.base_url`, else relative to
+/// the export's folder.
+fn sites_from(parts: &Parts<'_>, up: &str) -> String {
+    let s = &parts.sites;
+    if s.starts_with("http://") || s.starts_with("https://") {
+        s.clone()
+    } else {
+        format!("{up}{s}")
+    }
+}
+
+fn csv(rows: &[CustomerExport<'_>]) -> Vec<u8> {
+    let mut out = line(HEADER);
+    for r in rows {
+        out.push_str(&line(&[
+            r.slug,
+            r.name,
+            r.domain.unwrap_or(""),
+            r.tenant_id.unwrap_or(""),
+            r.cloud,
+            r.state,
+            &r.status_page,
+            r.incident_page.as_deref().unwrap_or(""),
+            r.support.email.unwrap_or(""),
+            r.support.phone.unwrap_or(""),
+            r.support.service_request_url.unwrap_or(""),
+            r.support.self_support_url.unwrap_or(""),
+        ]));
+    }
+    out.into_bytes()
+}
+
+pub fn files(parts: &Parts<'_>, fleet: &Fleet<'_>) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    for fi in &fleet.incidents {
+        let r = fi.incident;
+        let rows: Vec<CustomerExport<'_>> = fi
+            .customers
+            .iter()
+            .map(|&n| export(parts, &fleet.rows[n], Some(&r.file), "../../"))
+            .collect();
+        files.push(OutputFile {
+            path: format!("exports/incidents/{}.csv", r.file),
+            bytes: csv(&rows),
+        });
+        #[derive(Serialize)]
+        struct IncidentExport<'a> {
+            id: &'a str,
+            title: &'a str,
+            classification: &'static str,
+            status: &'static str,
+            impact: &'static str,
+            started_at: String,
+            ended_at: Option<String>,
+            services: &'a [String],
+            customers: Vec<CustomerExport<'a>>,
+        }
+        let t =
+            |d: chrono::DateTime<chrono::Utc>| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let json = IncidentExport {
+            id: &r.id,
+            title: &r.title,
+            classification: super::pages::classification_key(r),
+            status: r.status.key(),
+            impact: r.impact.key(),
+            started_at: t(r.started_at),
+            ended_at: r.ended_at.map(t),
+            services: &r.services,
+            customers: rows,
+        };
+        let mut bytes = serde_json::to_vec_pretty(&json).expect("serializable");
+        bytes.push(b'\n');
+        files.push(OutputFile {
+            path: format!("exports/incidents/{}.json", r.file),
+            bytes,
+        });
+    }
+    // The fleet table, worst first.
+    let rows: Vec<CustomerExport<'_>> = fleet
+        .rows
+        .iter()
+        .map(|r| export(parts, r, None, "../"))
+        .collect();
+    files.push(OutputFile {
+        path: "exports/customers.csv".into(),
+        bytes: csv(&rows),
+    });
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn csv_fields_are_quoted_and_never_formulas() {
+        assert_eq!(field("Contoso, Ltd"), "\"Contoso, Ltd\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(field("+1 555 0100"), "+1 555 0100");
+        assert_eq!(field("-cmd"), "'-cmd");
+    }
+}
