@@ -62,6 +62,7 @@ pub fn replace_folder(out: &Path, files: &[OutputFile]) -> io::Result<WriteStats
     for f in files {
         check_path(&f.path)?;
     }
+    staging::remove_abandoned_staging(out);
     let staging = sibling(out, &format!("staging-{}", std::process::id()));
     if staging.exists() {
         std::fs::remove_dir_all(&staging)?;

@@ -69,7 +69,7 @@ fn customer_files(out: &Path, slug: &str) -> io::Result<Vec<String>> {
 
 /// Removes the staging folders of builds that were killed (their process
 /// is gone); a running build's staging folder is left alone.
-fn remove_abandoned_staging(out: &Path) {
+pub(super) fn remove_abandoned_staging(out: &Path) {
     let Some(parent) = out.parent().map(|p| {
         if p.as_os_str().is_empty() {
             Path::new(".")

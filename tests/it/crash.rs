@@ -61,7 +61,7 @@ fn snapshot(k: usize, variant: usize) -> String {
 
 fn fleet_config() -> String {
     let mut y = String::from(
-        "site:\n  title: Status\n  partner: { name: Northwind }\n  base_url: https://status.example.net/\n  fleet_index: true\ncustomers:\n",
+        "site:\n  title: Status\n  partner: { name: Northwind }\n  base_url: https://status.example.net/\ncustomers:\n",
     );
     for k in 0..CUSTOMERS {
         y.push_str(&format!(

@@ -221,7 +221,8 @@ fn upstream_text_keeps_its_language_and_hostile_markup_is_gone() {
         "unsanitized markup"
     );
     assert!(
-        Path::new(&site.path("public/index.html")).is_file(),
-        "fleet index (demo only)"
+        Path::new(&site.path("public-console/index.html")).is_file()
+            && !Path::new(&site.path("public/index.html")).exists(),
+        "the partner console beside the sites, no fleet list at their root"
     );
 }

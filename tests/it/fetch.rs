@@ -837,9 +837,10 @@ fn discovery_rules_and_overrides_set_customer_settings() {
     assert!(four.contains("help@fourth.example"));
 }
 
-/// Two customers with one display name are told apart by their domain.
+/// Two customers with one display name are told apart by their domain
+/// on the partner console.
 #[test]
-fn fleet_index_tells_customers_of_the_same_name_apart() {
+fn the_console_tells_customers_of_the_same_name_apart() {
     let mock = Mock::start_paged(SECRET, 10);
     let mut list = pc_customers(2);
     list[0]["companyProfile"]["companyName"] = serde_json::json!("Contoso");
@@ -851,15 +852,10 @@ fn fleet_index_tells_customers_of_the_same_name_apart() {
             ..Default::default()
         },
     );
-    let site = discovery_site(&mock, "").edit("statusfleet.yaml", |y| {
-        y.replace(
-            "  locales: [en]\n",
-            "  locales: [en]\n  fleet_index: true\n",
-        )
-    });
+    let site = discovery_site(&mock, "");
     assert_eq!(run(&site, &["fetch"]).code, 0);
     assert_eq!(run(&site, &["build", "--offline"]).code, 0);
-    let index = site.read("public/index.html");
+    let index = site.read("public-console/en/index.html");
     assert!(index.contains("(cust0.onmicrosoft.com)"), "{index}");
     assert!(index.contains("(cust1.onmicrosoft.com)"), "{index}");
 }

@@ -191,7 +191,10 @@ fn customers_come_and_go_without_touching_the_others() {
             assert_eq!(before.get(p), Some(ino), "{p} was rewritten: {}", r.stdout);
         }
     }
-    // The fleet index names the new customer, not the old one.
-    let index = site.read("public/index.html");
-    assert!(index.contains("extra-30/index.html") && !index.contains("\"extra-3/"));
+    // The console names the new customer, not the old one.
+    let e = site.read("public-console/en/customers/initial-e.html");
+    assert!(
+        e.contains("extra-30.html") && !e.contains("/extra-3.html"),
+        "{e}"
+    );
 }

@@ -308,7 +308,7 @@ fn secret_paths_refuse_what_would_list_them() {
         (
             "  path: secret\n  fleet_index: true\n",
             &[("STATUSFLEET_PATH_SECRET", PATH_SECRET)],
-            "site.fleet_index lists every customer's folder",
+            "site.fleet_index was replaced by the partner console",
         ),
         (
             "  path: secret\n",
@@ -428,6 +428,7 @@ fn nothing_is_written_outside_the_output() {
         assert!(
             before.contains(&name)
                 || name.starts_with("public/")
+                || name.starts_with("public-console/")
                 || name == ".public.manifest.json",
             "written outside the output: {name}"
         );

@@ -198,6 +198,11 @@ fn recorded() -> BTreeMap<String, BTreeSet<String>> {
         tmp.path().join("statusfleet.yaml"),
     ] {
         for (t, paths) in statusfleet::build::template_variables(&config).unwrap() {
+            // The console's pages are for the partner, not for themes of
+            // the customer sites: the reference does not list them.
+            if t.starts_with("console/") {
+                continue;
+            }
             all.entry(t).or_default().extend(paths);
         }
     }
@@ -212,7 +217,6 @@ fn the_book_lists_every_variable_of_every_template_and_no_other() {
         recorded.keys().map(String::as_str).collect::<Vec<_>>(),
         [
             "chooser.html",
-            "fleet.html",
             "history.html",
             "incident.html",
             "maintenance.html",
@@ -318,5 +322,5 @@ fn the_book_quotes_the_recipes_exactly_as_tests_recipes_tries_them() {
         );
         quoted += 1;
     }
-    assert_eq!(quoted, 10, "recipes quoted in the book");
+    assert_eq!(quoted, 11, "recipes quoted in the book");
 }

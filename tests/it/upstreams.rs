@@ -581,7 +581,6 @@ fn partner_center_docs_example_lists_both_customers() {
   title: Service status
   partner: {{ name: Northwind }}
   locales: [en]
-  fleet_index: true
 clouds:
   global: {{ login: "{base}", partner_center: "{base}" }}
 credentials:
@@ -621,9 +620,9 @@ customers: []
         ],
         "the customer id is the tenant id"
     );
-    let index = site.read("public/index.html");
+    let index = site.read("public-console/en/index.html");
     let doc = scraper::Html::parse_document(&index);
-    let sel = scraper::Selector::parse("li").unwrap();
+    let sel = scraper::Selector::parse("table.fleet tbody th").unwrap();
     let rows: Vec<String> = doc.select(&sel).map(|li| li.text().collect()).collect();
     assert_eq!(rows.len(), 2);
     assert_ne!(rows[0], rows[1], "told apart: {rows:?}");

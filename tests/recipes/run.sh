@@ -53,6 +53,7 @@ command -v rclone >/dev/null || need+=(rclone)
 command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v shellcheck >/dev/null || need+=(shellcheck)
 command -v curl >/dev/null || need+=(curl)
+command -v openssl >/dev/null || need+=(openssl)
 command -v flock >/dev/null || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
@@ -197,6 +198,19 @@ serve_checks() { # serve_checks NAME
   get status.northwind.example /nope.html
   if [ "$(status)" = 404 ]; then ok "$n: unknown path 404"; else fail "$n: 404"; fi
 }
+# The console recipe (nginx-console.conf): 401 without the password, 200
+# with it, and nowhere under the customer sites' host.
+console_checks() { # console_checks NAME
+  local n="$1"
+  get console.northwind.example /en/index.html
+  if [ "$(status)" = 401 ] && [[ "$(hdr www-authenticate)" == Basic* ]]; then ok "$n: console without credentials → 401 (Basic)"; else fail "$n: console without credentials ($(status))"; fi
+  curl -s -m 5 -o "$work/body" -D "$work/h" -u "helpdesk:wrong" -H "Host: console.northwind.example" "http://127.0.0.1:$port/en/index.html"
+  if [ "$(status)" = 401 ]; then ok "$n: console with a wrong password → 401"; else fail "$n: console wrong password ($(status))"; fi
+  curl -s -m 5 -o "$work/body" -D "$work/h" -u "helpdesk:$console_pw" -H "Host: console.northwind.example" "http://127.0.0.1:$port/en/incidents/EX948213.html"
+  if [ "$(status)" = 200 ] && grep -q 'Contoso Ltd' "$work/body" && [ "$(hdr x-robots-tag)" = noindex ]; then ok "$n: console with credentials → 200, the incident's customers listed"; else fail "$n: console with credentials ($(status))"; cat "$work/h"; fi
+  get status.northwind.example /public-console/en/index.html
+  if [ "$(status)" = 404 ]; then ok "$n: the customer sites' host does not serve the console"; else fail "$n: console on the customer host ($(status))"; fi
+}
 listens_local_only() { ! ss -ltnH "( sport = :$port )" | grep -v '127.0.0.1:' | grep -q .; }
 
 ngx="$work/nginx" port=$(free_port)
@@ -205,6 +219,11 @@ cp /etc/nginx/mime.types "$ngx/"
 cp "$here/nginx-snippet.conf" "$ngx/snippets/statusfleet.conf"
 sed -e "s|listen 80;|listen 127.0.0.1:$port;|" -e '/listen \[::\]:80;/d' -e "s|/srv/statusfleet/public|$pub|g" \
   -e "s|/var/www/html|$ngx/www|" -e "s|snippets/statusfleet.conf|$ngx/snippets/statusfleet.conf|" "$here/nginx.conf" >"$ngx/statusfleet.conf"
+console_pw="$(python3 -c 'import secrets; print(secrets.token_urlsafe(12))')"
+printf 'helpdesk:%s\n' "$(openssl passwd -apr1 "$console_pw")" >"$ngx/console.htpasswd"
+sed -e "s|listen 80;|listen 127.0.0.1:$port;|" -e '/listen \[::\]:80;/d' -e "s|/srv/statusfleet/public-console|$pub-console|g" \
+  -e "s|/etc/nginx/statusfleet-console.htpasswd|$ngx/console.htpasswd|" -e "s|snippets/statusfleet.conf|$ngx/snippets/statusfleet.conf|" \
+  "$here/nginx-console.conf" >"$ngx/statusfleet-console.conf"
 cat >"$ngx/nginx.conf" <<EOF
 worker_processes 1;
 daemon off;
@@ -216,6 +235,7 @@ http {
     client_body_temp_path $ngx/tmp; proxy_temp_path $ngx/tmp; fastcgi_temp_path $ngx/tmp;
     uwsgi_temp_path $ngx/tmp; scgi_temp_path $ngx/tmp;
     include $ngx/statusfleet.conf;
+    include $ngx/statusfleet-console.conf;
 }
 EOF
 check "nginx -t (nginx.conf + nginx-snippet.conf)" nginx -t -q -p "$ngx" -c "$ngx/nginx.conf"
@@ -223,6 +243,7 @@ nginx -p "$ngx" -c "$ngx/nginx.conf" 2>>"$ngx/error.log" & ngxpid=$!; pids+=("$n
 if wait_port "$port" 10; then
   if listens_local_only; then ok "nginx: listens on 127.0.0.1:$port only"; else fail "nginx: listens beyond 127.0.0.1"; fi
   serve_checks nginx
+  console_checks nginx
 else fail "nginx did not start"; cat "$ngx/error.log"; fi
 stop "$ngxpid"
 

@@ -12,6 +12,7 @@ Exit status 0 when every check passes; failures are listed.
 """
 
 import argparse
+import csv
 import json
 import os
 import subprocess
@@ -349,9 +350,55 @@ def run(site_dir, vnu=None, only=None):
                         if '<link rel="alternate" type="application/atom+xml"' not in h.read():
                             fail(os.path.relpath(os.path.join(d, f), site.root), "no Atom link")
     check_sitemaps(site, customers)
+    console = site.root.rstrip("/") + "-console"
+    if only is None and os.path.isdir(console):
+        check_console(console)
     if vnu:
-        run_vnu(site, vnu, customers if only else [site.root])
+        folders = customers if only else [site.root]
+        if only is None and os.path.isdir(console):
+            folders = folders + [console]
+        run_vnu(site, vnu, folders)
     return list(failures), customers
+
+
+CONSOLE_HEADER = [
+    "slug", "name", "domain", "tenant_id", "cloud", "state", "status_page", "incident_page",
+    "support_email", "support_phone", "service_request_url", "self_support_url",
+]
+
+
+def check_console(console):
+    """The partner console beside the site: its exports parse with
+    Python's csv and json, agree with each other, and every page carries
+    noindex."""
+    exports = os.path.join(console, "exports", "incidents")
+    for f in sorted(os.listdir(exports)) if os.path.isdir(exports) else []:
+        path = os.path.join(exports, f)
+        where = os.path.relpath(path, console)
+        if f.endswith(".csv"):
+            with open(path, newline="", encoding="utf-8") as h:
+                rows = list(csv.reader(h, strict=True))
+            if not rows or rows[0] != CONSOLE_HEADER:
+                fail(where, f"header {rows[:1]}")
+            bad = [r for r in rows[1:] if len(r) != len(CONSOLE_HEADER)]
+            if bad:
+                fail(where, f"rows with the wrong number of fields: {bad[:2]}")
+            with open(path[: -len(".csv")] + ".json", encoding="utf-8") as h:
+                doc = json.load(h)
+            if sorted(r[0] for r in rows[1:]) != sorted(c["slug"] for c in doc["customers"]):
+                fail(where, "the CSV and the JSON list different customers")
+            count("console exports parsed (csv + json)")
+    with open(os.path.join(console, "exports", "customers.csv"), newline="", encoding="utf-8") as h:
+        rows = list(csv.reader(h, strict=True))
+    if rows[0] != CONSOLE_HEADER or len(rows) < 2:
+        fail("console exports/customers.csv", "header or rows")
+    for d, _, files in os.walk(console):
+        for f in files:
+            if f.endswith(".html"):
+                with open(os.path.join(d, f), encoding="utf-8") as h:
+                    if '<meta name="robots" content="noindex, nofollow">' not in h.read():
+                        fail(os.path.relpath(os.path.join(d, f), console), "console page without noindex")
+                count("console pages with noindex")
 
 
 def main():
