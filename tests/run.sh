@@ -6,7 +6,8 @@
 #   3. the XSS detector (tests/browser/xss.mjs) on the site tests/it/xss.rs
 #      built with every payload in every field, and its self-test;
 #   4. the browser suite (playwright-core + axe-core in Debian's chromium) on
-#      the demo site, and its self-test (tests/browser/suite.mjs);
+#      the demo site, and its self-test (tests/browser/suite.mjs); the same
+#      checks on the partner console beside it (tests/browser/console.mjs);
 #   5. a site made by `statusfleet init` (branding, logos): the validators and
 #      the browser suite; then `statusfleet serve` driven in chromium
 #      (tests/browser/serve.mjs);
@@ -52,6 +53,9 @@ stage "browser suite (chromium, playwright-core, axe-core)"
 [ -x /usr/bin/chromium ] || { echo "needs /usr/bin/chromium (apt-get install chromium fonts-noto-cjk)" >&2; exit 1; }
 node tests/browser/suite.mjs "$site"
 node tests/browser/suite.mjs "$site" --self-test
+stage "partner console in chromium (axe, links, screenshots)"
+node tests/browser/console.mjs "$site-console"
+node tests/browser/console.mjs "$site-console" --self-test
 
 stage "a new site from statusfleet init: validators and browser suite"
 bin="$target/debug/statusfleet"

@@ -75,7 +75,7 @@ async function check(root, { shots } = {}) {
       if (!resp || resp.status() !== 200) { fail(p.path, `HTTP ${resp && resp.status()}`); await page.close(); continue; }
       for (const scheme of ['light', 'dark']) {
         await page.emulateMedia({ colorScheme: scheme });
-        await page.addScriptTag({ content: AXE });
+        await page.evaluate(AXE);
         const r = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
         for (const v of r.violations) fail(`${p.path} [${scheme}]`, `axe ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
         count('axe runs');
