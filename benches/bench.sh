@@ -14,13 +14,17 @@ cargo build --release --locked -q
 rm -rf "$dir"
 python3 benches/gen_fleet.py "$n" "$dir"
 run() {
-  /usr/bin/time -f "%e %M" -o "$dir/time.txt" target/release/statusfleet build --offline \
-    --config "$dir/statusfleet.yaml" --out "$dir/public" > "$dir/summary.txt"
+  # The phase times (RUST_LOG=statusfleet=debug) give the partner
+  # console's share: rendering it, and writing it beside the sites.
+  RUST_LOG=statusfleet=debug /usr/bin/time -f "%e %M" -o "$dir/time.txt" target/release/statusfleet build --offline \
+    --config "$dir/statusfleet.yaml" --out "$dir/public" > "$dir/summary.txt" 2> "$dir/phases.txt"
   read -r secs rss_kb < "$dir/time.txt"
   pages=$(grep -o '[0-9]* pages' "$dir/summary.txt" | grep -o '[0-9]*')
   written=$(grep -o '[0-9]* written' "$dir/summary.txt" | grep -o '[0-9]*')
-  printf '%-10s customers=%s pages=%s written=%s wall=%ss pages/s=%s peak_rss=%sMB\n' \
-    "$1" "$n" "$pages" "$written" "$secs" "$(python3 -c "print(round($pages/max($secs,0.001)))")" "$((rss_kb / 1024))"
+  console_ms=$(python3 -c 'import re,sys; t=open(sys.argv[1]).read(); print(round(sum(float(m) for m in re.findall(r"phase (?:console|publish the console): ([0-9.]+) ms", t))))' "$dir/phases.txt")
+  console_files=$(find "$dir/public-console" -type f | wc -l)
+  printf '%-10s customers=%s pages=%s written=%s wall=%ss pages/s=%s peak_rss=%sMB console=%sms (%s files)\n' \
+    "$1" "$n" "$pages" "$written" "$secs" "$(python3 -c "print(round($pages/max($secs,0.001)))")" "$((rss_kb / 1024))" "$console_ms" "$console_files"
 }
 run full
 run unchanged

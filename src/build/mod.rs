@@ -1,6 +1,7 @@
 //! The build, as a recipe: config → i18n → sources → content → model →
 //! render → write. Each phase takes the previous phases' output.
 
+mod console;
 mod customer;
 mod fingerprint;
 mod fleet;
@@ -133,8 +134,13 @@ pub fn check_all(inputs: &Inputs) -> Result<usize, BuildError> {
         .collect();
     let (files, aggregates) = collect_outcomes(inputs, results, true)?;
     let customers: Vec<&Customer> = inputs.config.customers.iter().collect();
-    let console = render_console(inputs, &customers, &aggregates, None, String::new())?;
-    Ok(files + root_files(inputs)?.len() + console.len())
+    let console = std::sync::atomic::AtomicUsize::new(0);
+    let count = |_| {
+        console.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    };
+    let aggregates: Vec<Option<&Aggregate>> = aggregates.iter().map(Option::as_ref).collect();
+    console::render(inputs, &customers, &aggregates, None, String::new(), &count)?;
+    Ok(files + root_files(inputs)?.len() + console.into_inner())
 }
 
 /// Renders the site at `config_path` in memory and gives, per template,
@@ -200,65 +206,21 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let outcomes = phase("render customers", || {
         write_customers(&inputs, &plan, &staging)
     })?;
-    let (_, aggregates) = phase("check the fleet", || {
+    phase("check the fleet", || {
         collect_outcomes(&inputs, outcomes, plan.whole_fleet)
     })?;
     phase("fleet files", || write_fleet(&inputs, &plan, &staging))?;
     // Rendered before anything is published: a console that cannot be made
     // fails the build with the site unchanged.
-    let console = match &plan.console {
-        Some(dir) => {
-            let sites = match &inputs.config.site.base_url {
-                Some(u) => u.as_str().to_owned(),
-                None => crate::console::relative_href(dir, &plan.out),
-            };
-            let shard = opts.shard.map(|s| (s.k, s.n));
-            let files = phase("console", || {
-                render_console(&inputs, &plan.customers, &aggregates, shard, sites)
-            })?;
-            Some((dir, files))
-        }
-        None => None,
-    };
-    drop(aggregates);
+    let shard = opts.shard.map(|s| (s.k, s.n));
+    let console = phase("console", || {
+        console::stage(&inputs, &plan, &staging, shard)
+    })?;
     let published = phase("publish", || staging.finish()).map_err(|e| plan.write_error(e))?;
-    if let Some((dir, files)) = console {
-        phase("publish the console", || {
-            crate::output::replace_folder(dir, &files)
-        })
-        .map_err(|source| BuildError::Write {
-            path: dir.clone(),
-            source,
-        })?;
+    if let Some(console) = console {
+        phase("publish the console", || console.publish())?;
     }
     Ok(plan.summary(&inputs, published, start.elapsed()))
-}
-
-/// The partner console's files for `customers` (each with its aggregate,
-/// in the same order).
-fn render_console(
-    inputs: &Inputs,
-    customers: &[&Customer],
-    aggregates: &[Option<Aggregate>],
-    shard: Option<(u32, u32)>,
-    sites: String,
-) -> Result<Vec<crate::output::OutputFile>, BuildError> {
-    let parts = crate::console::Parts {
-        config: &inputs.config,
-        catalogs: &inputs.catalogs,
-        renderer: &inputs.renderer,
-        statics: &inputs.statics.files,
-        stylesheets: &inputs.statics.stylesheets,
-        discovery_problem: inputs.discovery_problem.as_deref(),
-        shard,
-        sites,
-    };
-    let fleet: Vec<(&Customer, &Aggregate)> = customers
-        .iter()
-        .zip(aggregates)
-        .filter_map(|(c, a)| Some((*c, a.as_ref()?)))
-        .collect();
-    Ok(crate::console::render(&parts, fleet)?)
 }
 
 /// What this build covers: where it writes and which customers.
@@ -371,17 +333,15 @@ fn write_customers(
             // The output and its manifest know customers by folder.
             let folder = c.folder.as_str();
             let fingerprint = customer_fingerprint(inputs, c);
-            let previous = match plan.only {
-                Some(only) if only != slug => staging.previous_customer(folder),
-                _ => staging.unchanged_customer(folder, &fingerprint),
+            let wanted = match plan.only {
+                Some(only) if only != slug => None,
+                _ => Some(fingerprint.as_str()),
             };
-            if let Some(entry) = previous.cloned()
-                && staging.carry_over(folder, &entry).is_ok()
-            {
+            if let Some(notes) = staging.carry_over(folder, wanted) {
                 return Ok(Ok(Done {
                     files: 0,
-                    notes: entry.notes,
-                    console: entry.console,
+                    notes,
+                    console: None,
                 }));
             }
             match render_one(inputs, c) {
@@ -390,15 +350,16 @@ fn write_customers(
                         fingerprint: &fingerprint,
                         stale: r.stale,
                         notes: r.notes.clone(),
-                        console: Some(r.console.clone()),
+                        console: Some(r.console),
                     };
                     staging
                         .write_customer(folder, kept, &r.files)
                         .map_err(|e| plan.write_error(e))?;
+                    // Its aggregate is kept once, in the staging manifest.
                     Ok(Ok(Done {
                         files: r.files.len(),
                         notes: r.notes,
-                        console: Some(r.console),
+                        console: None,
                     }))
                 }
                 Err(e) => Ok(Err((slug.to_owned(), e))),

@@ -140,8 +140,7 @@ fn csv(rows: &[CustomerExport<'_>]) -> Vec<u8> {
     out.into_bytes()
 }
 
-pub fn files(parts: &Parts<'_>, fleet: &Fleet<'_>) -> Vec<OutputFile> {
-    let mut files = Vec::new();
+pub fn files(parts: &Parts<'_>, fleet: &Fleet<'_>, sink: &(dyn Fn(OutputFile) + Sync)) {
     for fi in &fleet.incidents {
         let r = fi.incident;
         let rows: Vec<CustomerExport<'_>> = fi
@@ -149,7 +148,7 @@ pub fn files(parts: &Parts<'_>, fleet: &Fleet<'_>) -> Vec<OutputFile> {
             .iter()
             .map(|&n| export(parts, &fleet.rows[n], Some(&r.file), "../../"))
             .collect();
-        files.push(OutputFile {
+        sink(OutputFile {
             path: format!("exports/incidents/{}.csv", r.file),
             bytes: csv(&rows),
         });
@@ -180,7 +179,7 @@ pub fn files(parts: &Parts<'_>, fleet: &Fleet<'_>) -> Vec<OutputFile> {
         };
         let mut bytes = serde_json::to_vec_pretty(&json).expect("serializable");
         bytes.push(b'\n');
-        files.push(OutputFile {
+        sink(OutputFile {
             path: format!("exports/incidents/{}.json", r.file),
             bytes,
         });
@@ -191,11 +190,10 @@ pub fn files(parts: &Parts<'_>, fleet: &Fleet<'_>) -> Vec<OutputFile> {
         .iter()
         .map(|r| export(parts, r, None, "../"))
         .collect();
-    files.push(OutputFile {
+    sink(OutputFile {
         path: "exports/customers.csv".into(),
         bytes: csv(&rows),
     });
-    files
 }
 
 #[cfg(test)]

@@ -42,13 +42,14 @@ pub struct Parts<'a> {
 }
 
 /// Every file of the console for `customers` (each with what its render
-/// collected).
+/// collected), each given to `sink` as it is made.
 pub fn render(
     parts: &Parts<'_>,
     customers: Vec<(&Customer, &Aggregate)>,
-) -> Result<Vec<OutputFile>, RenderError> {
+    sink: &(dyn Fn(OutputFile) + Sync),
+) -> Result<(), RenderError> {
     let fleet = Fleet::new(parts, customers);
-    pages::all(parts, &fleet)
+    pages::all(parts, &fleet, sink)
 }
 
 /// The relative path from folder `from` to folder `to` (both made

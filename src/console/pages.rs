@@ -28,36 +28,39 @@ struct Locale1<'p, 'f> {
     locale: &'p Locale,
     cat: &'p Catalog,
     tz: chrono_tz::Tz,
-    files: Vec<OutputFile>,
+    sink: &'p (dyn Fn(OutputFile) + Sync),
 }
 
-/// Every file of the console.
-pub fn all(parts: &Parts<'_>, fleet: &Fleet<'_>) -> Result<Vec<OutputFile>, RenderError> {
+/// Every file of the console, each given to `sink` as soon as it is made
+/// (pages in parallel; the console is never held in memory whole).
+pub fn all(
+    parts: &Parts<'_>,
+    fleet: &Fleet<'_>,
+    sink: &(dyn Fn(OutputFile) + Sync),
+) -> Result<(), RenderError> {
     let locales = parts.config.console.locales(&parts.config.site);
-    let mut files = Vec::new();
     for (name, bytes) in parts.statics {
-        files.push(OutputFile {
+        sink(OutputFile {
             path: format!("static/{name}"),
             bytes: bytes.clone(),
         });
     }
-    files.push(OutputFile {
+    sink(OutputFile {
         path: "static/console.css".into(),
         bytes: CONSOLE_CSS.as_bytes().to_vec(),
     });
     for locale in &locales {
-        let mut l = Locale1 {
+        let l = Locale1 {
             parts,
             fleet,
             locale,
             cat: parts.catalogs.get(locale),
             tz: parts.config.console.time_zone(&parts.config.site),
-            files: Vec::new(),
+            sink,
         };
         l.pages()?;
-        files.append(&mut l.files);
     }
-    files.extend(super::exports::files(parts, fleet));
+    super::exports::files(parts, fleet, sink);
     let default = &locales[0];
     let cat = parts.catalogs.get(default);
     #[derive(Serialize)]
@@ -88,11 +91,11 @@ pub fn all(parts: &Parts<'_>, fleet: &Fleet<'_>) -> Result<Vec<OutputFile>, Rend
         "index.html",
         &chooser,
     )?;
-    files.push(OutputFile {
+    sink(OutputFile {
         path: "index.html".into(),
         bytes: html.into_bytes(),
     });
-    Ok(files)
+    Ok(())
 }
 
 const CONSOLE_CSS: &str = include_str!("../../themes/default/static/console.css");
@@ -256,6 +259,7 @@ impl Locale1<'_, '_> {
         });
         Common {
             lang: lang_view(self.cat),
+            title_lang: None,
             title,
             console_title: console_title(self.parts, self.cat),
             root: root.clone(),
@@ -294,13 +298,25 @@ impl Locale1<'_, '_> {
     }
 
     fn emit<T: Serialize>(
-        &mut self,
+        &self,
         template: &str,
         path: &str,
         title: String,
         data: &T,
     ) -> Result<(), RenderError> {
-        let common = self.common(path, title);
+        self.emit_in(template, path, (title, None), data)
+    }
+
+    /// [`emit`](Self::emit) with a title in its own language.
+    fn emit_in<T: Serialize>(
+        &self,
+        template: &str,
+        path: &str,
+        (title, title_lang): (String, Option<String>),
+        data: &T,
+    ) -> Result<(), RenderError> {
+        let mut common = self.common(path, title);
+        common.title_lang = title_lang;
         let html = self.parts.renderer.render(
             self.locale.tag(),
             template,
@@ -310,19 +326,20 @@ impl Locale1<'_, '_> {
                 data,
             },
         )?;
-        self.files.push(OutputFile {
+        (self.sink)(OutputFile {
             path: format!("{}/{path}", self.locale.tag()),
             bytes: html.into_bytes(),
         });
         Ok(())
     }
 
-    fn pages(&mut self) -> Result<(), RenderError> {
+    fn pages(&self) -> Result<(), RenderError> {
+        use rayon::prelude::*;
         self.fleet_pages()?;
         self.customer_index()?;
-        for n in 0..self.fleet.rows.len() {
-            self.customer_page(n)?;
-        }
+        (0..self.fleet.rows.len())
+            .into_par_iter()
+            .try_for_each(|n| self.customer_page(n))?;
         self.incident_pages()?;
         self.service_pages()?;
         self.sources_page()
@@ -346,6 +363,7 @@ impl Locale1<'_, '_> {
             id: r.id.clone(),
             href: format!("{}incidents/{}.html", "../".repeat(depth), r.file),
             title: r.title.clone(),
+            lang: r.lang.clone(),
             kind: self.label("classification", classification_key(r)),
             status: self.label("incident_status", r.status.key()),
             impact: self.health(r.impact),
@@ -359,7 +377,7 @@ impl Locale1<'_, '_> {
 
     /// The overview (page 1 of the fleet table) and the table's other
     /// pages.
-    fn fleet_pages(&mut self) -> Result<(), RenderError> {
+    fn fleet_pages(&self) -> Result<(), RenderError> {
         #[derive(Serialize)]
         struct FleetData {
             overview: bool,
@@ -466,7 +484,7 @@ impl Locale1<'_, '_> {
     }
 
     /// The A–Z index and a page per initial.
-    fn customer_index(&mut self) -> Result<(), RenderError> {
+    fn customer_index(&self) -> Result<(), RenderError> {
         let mut by: std::collections::BTreeMap<String, (String, Vec<usize>)> =
             std::collections::BTreeMap::new();
         for (n, row) in self.fleet.rows.iter().enumerate() {
@@ -588,7 +606,7 @@ impl Locale1<'_, '_> {
         links
     }
 
-    fn customer_page(&mut self, n: usize) -> Result<(), RenderError> {
+    fn customer_page(&self, n: usize) -> Result<(), RenderError> {
         let row = &self.fleet.rows[n];
         let c = row.customer;
         let sites = self.sites(1);
@@ -738,7 +756,7 @@ impl Locale1<'_, '_> {
         }
     }
 
-    fn incident_pages(&mut self) -> Result<(), RenderError> {
+    fn incident_pages(&self) -> Result<(), RenderError> {
         #[derive(Serialize)]
         struct ListData {
             active: Vec<IncidentRow>,
@@ -787,7 +805,8 @@ impl Locale1<'_, '_> {
             customers: Vec<Affected>,
         }
         let sites = self.sites(1);
-        for fi in &self.fleet.incidents {
+        use rayon::prelude::*;
+        self.fleet.incidents.par_iter().try_for_each(|fi| {
             let r = fi.incident;
             let first = &self.fleet.rows[fi.customers[0]];
             let services = r
@@ -833,12 +852,17 @@ impl Locale1<'_, '_> {
                     .collect(),
             };
             let page = format!("incidents/{}.html", r.file);
-            self.emit("console/incident.html", &page, r.title.clone(), &data)?;
-        }
-        Ok(())
+            let lang = (r.lang != self.locale.tag()).then(|| r.lang.clone());
+            self.emit_in(
+                "console/incident.html",
+                &page,
+                (r.title.clone(), lang),
+                &data,
+            )
+        })
     }
 
-    fn service_pages(&mut self) -> Result<(), RenderError> {
+    fn service_pages(&self) -> Result<(), RenderError> {
         #[derive(Serialize)]
         struct ServiceSummary {
             name: String,
@@ -907,7 +931,7 @@ impl Locale1<'_, '_> {
         Ok(())
     }
 
-    fn sources_page(&mut self) -> Result<(), RenderError> {
+    fn sources_page(&self) -> Result<(), RenderError> {
         #[derive(Serialize)]
         struct SourcesData {
             discovery: String,

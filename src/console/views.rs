@@ -35,6 +35,8 @@ pub struct Common {
     pub lang: LangView,
     /// This page's title.
     pub title: String,
+    /// Its language when not the page's (an upstream incident's title).
+    pub title_lang: Option<String>,
     /// `Partner console · Northwind IT Services`.
     pub console_title: String,
     /// From this page to the console's root (`../`).
@@ -95,6 +97,8 @@ pub struct IncidentRow {
     pub id: String,
     pub href: String,
     pub title: String,
+    /// The title's language.
+    pub lang: String,
     pub kind: Label,
     pub status: Label,
     pub impact: Label,

@@ -49,7 +49,7 @@ pub struct CustomerEntry {
 
 pub(super) const MANIFEST_SCHEMA: u32 = 4;
 
-pub(super) fn write_manifest(path: &Path, m: &Manifest) -> io::Result<()> {
+pub(super) fn write_manifest(path: &Path, m: &impl serde::Serialize) -> io::Result<()> {
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
     std::fs::write(&tmp, serde_json::to_vec(m).map_err(io::Error::other)?)?;
     std::fs::rename(&tmp, path)

@@ -55,46 +55,85 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
     staging.finish().map(|f| f.stats)
 }
 
-/// Writes `files` as the whole content of the folder `out`, swapped in at
-/// once (readers see the old folder or the new one, never a mix); a file
-/// whose bytes `out` already has is hard-linked, not rewritten.
-pub fn replace_folder(out: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
-    for f in files {
-        check_path(&f.path)?;
-    }
-    staging::remove_abandoned_staging(out);
-    let staging = sibling(out, &format!("staging-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)?;
-    }
-    let result = (|| {
-        let mut stats = WriteStats::default();
-        let mut made = std::collections::BTreeSet::new();
-        std::fs::create_dir_all(&staging)?;
-        for f in files {
-            let dest = staging.join(&f.path);
-            if let Some(parent) = dest.parent()
-                && made.insert(parent.to_owned())
-            {
-                std::fs::create_dir_all(parent)?;
-            }
-            let current = out.join(&f.path);
-            let same = std::fs::metadata(&current).is_ok_and(|m| m.len() == f.bytes.len() as u64)
-                && std::fs::read(&current).is_ok_and(|b| b == f.bytes);
-            if same && std::fs::hard_link(&current, &dest).is_ok() {
-                stats.unchanged += 1;
-            } else {
-                std::fs::write(&dest, &f.bytes)?;
-                stats.written += 1;
-            }
+/// A folder written whole and swapped in at once (readers see the old
+/// folder or the new one, never a mix): files are staged as they come,
+/// from any thread; a file whose bytes `out` already has is hard-linked,
+/// not rewritten. Dropped without [`finish`](Self::finish) (an error, a
+/// panic), it leaves `out` as it was and removes what it staged.
+pub struct WholeFolder {
+    out: PathBuf,
+    staging: PathBuf,
+    _guard: staging::RemoveOnDrop,
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// The first write that failed: `finish` reports it.
+    error: std::sync::Mutex<Option<io::Error>>,
+    written: std::sync::atomic::AtomicUsize,
+    unchanged: std::sync::atomic::AtomicUsize,
+}
+
+impl WholeFolder {
+    pub fn begin(out: &Path) -> io::Result<WholeFolder> {
+        staging::remove_abandoned_staging(out);
+        let staging = sibling(out, &format!("staging-{}", std::process::id()));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging)?;
         }
-        swap(&staging, out, &sibling(out, "old"))?;
-        Ok(stats)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
+        std::fs::create_dir_all(&staging)?;
+        Ok(WholeFolder {
+            out: out.to_owned(),
+            _guard: staging::RemoveOnDrop::new(&staging),
+            staging,
+            made: Default::default(),
+            error: Default::default(),
+            written: Default::default(),
+            unchanged: Default::default(),
+        })
     }
-    result
+
+    /// Stages one file (an error is kept for `finish`).
+    pub fn write(&self, f: OutputFile) {
+        if let Err(e) = self.try_write(&f) {
+            self.error.lock().expect("not poisoned").get_or_insert(e);
+        }
+    }
+
+    fn try_write(&self, f: &OutputFile) -> io::Result<()> {
+        use std::sync::atomic::Ordering::Relaxed;
+        check_path(&f.path)?;
+        let dest = self.staging.join(&f.path);
+        if let Some(parent) = dest.parent()
+            && !self.made.lock().expect("not poisoned").contains(parent)
+        {
+            std::fs::create_dir_all(parent)?;
+            self.made
+                .lock()
+                .expect("not poisoned")
+                .insert(parent.to_owned());
+        }
+        let current = self.out.join(&f.path);
+        let same = std::fs::metadata(&current).is_ok_and(|m| m.len() == f.bytes.len() as u64)
+            && std::fs::read(&current).is_ok_and(|b| b == f.bytes);
+        if same && std::fs::hard_link(&current, &dest).is_ok() {
+            self.unchanged.fetch_add(1, Relaxed);
+        } else {
+            std::fs::write(&dest, &f.bytes)?;
+            self.written.fetch_add(1, Relaxed);
+        }
+        Ok(())
+    }
+
+    /// Puts the staged folder in place of `out`.
+    pub fn finish(self) -> io::Result<WriteStats> {
+        if let Some(e) = self.error.lock().expect("not poisoned").take() {
+            return Err(e);
+        }
+        swap(&self.staging, &self.out, &sibling(&self.out, "old"))?;
+        Ok(WriteStats {
+            written: self.written.into_inner(),
+            unchanged: self.unchanged.into_inner(),
+            removed: 0,
+        })
+    }
 }
 
 /// Puts `staging` in place of `out`: an atomic exchange where the platform

@@ -26,8 +26,12 @@ pub struct Staging {
     guard: RemoveOnDrop,
     /// `out` did not exist: the staging folder becomes it.
     fresh: bool,
-    /// What the current site holds, from its manifest.
-    previous: Manifest,
+    /// What the current site holds, from its manifest. A customer's entry
+    /// leaves it once the customer is carried over or staged (the fleet's
+    /// aggregates are held once, not twice).
+    previous: std::sync::Mutex<Manifest>,
+    /// The previous manifest's fleet-level files.
+    previous_root: Vec<String>,
     next: std::sync::Mutex<Manifest>,
     /// Customers staged with a difference, and fleet-level files that differ.
     changed: std::sync::Mutex<(Vec<String>, Vec<String>)>,
@@ -37,9 +41,18 @@ pub struct Staging {
 }
 
 /// Removes a folder when dropped, unless disarmed.
-struct RemoveOnDrop {
+pub(super) struct RemoveOnDrop {
     path: PathBuf,
     armed: bool,
+}
+
+impl RemoveOnDrop {
+    pub(super) fn new(path: &Path) -> RemoveOnDrop {
+        RemoveOnDrop {
+            path: path.to_owned(),
+            armed: true,
+        }
+    }
 }
 
 impl Drop for RemoveOnDrop {
@@ -99,6 +112,14 @@ pub(super) fn remove_abandoned_staging(out: &Path) {
             let _ = std::fs::remove_dir_all(e.path());
         }
     }
+}
+
+/// A manifest made of borrowed parts (serialized as a [`Manifest`]).
+#[derive(serde::Serialize)]
+struct ManifestView<'a> {
+    schema: u32,
+    customers: std::collections::BTreeMap<&'a String, &'a CustomerEntry>,
+    root: &'a [String],
 }
 
 /// What the manifest keeps of a staged customer besides its files.
@@ -161,7 +182,8 @@ impl Staging {
             },
             staging,
             fresh,
-            previous,
+            previous_root: previous.root.clone(),
+            previous: std::sync::Mutex::new(previous),
             next: std::sync::Mutex::new(Manifest {
                 schema: MANIFEST_SCHEMA,
                 ..Default::default()
@@ -173,31 +195,33 @@ impl Staging {
         })
     }
 
-    /// The previous build's entry for `slug`, when it had the same
-    /// fingerprint and its folder is there.
-    pub fn unchanged_customer(&self, slug: &str, fingerprint: &str) -> Option<&CustomerEntry> {
-        self.previous_customer(slug)
-            .filter(|e| e.fingerprint == fingerprint)
-    }
-
-    /// The previous build's entry for `slug`, whatever its fingerprint.
-    pub fn previous_customer(&self, slug: &str) -> Option<&CustomerEntry> {
-        self.previous
-            .customers
-            .get(slug)
-            .filter(|_| self.out.join(slug).is_dir())
-    }
-
-    /// Keeps a customer as it is in the current site.
-    pub fn carry_over(&self, slug: &str, entry: &CustomerEntry) -> io::Result<()> {
+    /// Keeps customer `slug` as it is in the current site, when the
+    /// previous build has it (with `fingerprint`, unless `None`: any) and
+    /// its folder is there; gives the partner notes it used.
+    pub fn carry_over(&self, slug: &str, fingerprint: Option<&str>) -> Option<Vec<String>> {
+        let entry = {
+            let mut previous = self.previous.lock().expect("not poisoned");
+            let e = previous.customers.get(slug)?;
+            if fingerprint.is_some_and(|f| f != e.fingerprint) || !self.out.join(slug).is_dir() {
+                return None;
+            }
+            previous.customers.remove(slug)?
+        };
         self.unchanged
             .fetch_add(entry.files, std::sync::atomic::Ordering::Relaxed);
+        let notes = entry.notes.clone();
         self.next
             .lock()
             .expect("not poisoned")
             .customers
-            .insert(slug.to_owned(), entry.clone());
-        Ok(())
+            .insert(slug.to_owned(), entry);
+        Some(notes)
+    }
+
+    /// The manifest this build is making: what each customer staged or
+    /// carried over keeps (its console aggregate among it).
+    pub fn next_manifest(&self) -> std::sync::MutexGuard<'_, Manifest> {
+        self.next.lock().expect("not poisoned")
     }
 
     /// Stages one customer's files, all under its folder `slug`, with
@@ -272,8 +296,10 @@ impl Staging {
                 let paths = paths_hash(&sorted);
                 let same_set = self
                     .previous
+                    .lock()
+                    .expect("not poisoned")
                     .customers
-                    .get(slug)
+                    .remove(slug)
                     .is_some_and(|e| e.paths == paths);
                 if written == 0 && same_set && !self.fresh {
                     // Rendered again, nothing differs: keep the current folder.
@@ -374,10 +400,17 @@ impl Staging {
             if self.fresh {
                 let _ = std::fs::remove_file(&manifest);
             } else {
-                let mut interim = self.previous.clone();
-                for slug in &changed {
-                    interim.customers.remove(slug);
-                }
+                // What is on disk now: every customer of this build but the
+                // changed ones, and the current fleet-level files.
+                let interim = ManifestView {
+                    schema: next.schema,
+                    customers: next
+                        .customers
+                        .iter()
+                        .filter(|(slug, _)| changed.binary_search(slug).is_err())
+                        .collect(),
+                    root: &self.previous_root,
+                };
                 write_manifest(&manifest, &interim)?;
             }
             if self.fresh {

@@ -40,6 +40,9 @@ pub struct IncidentRef {
     /// The page's file stem under `<locale>/incidents/`.
     pub file: String,
     pub title: String,
+    /// The title's language (BCP-47; Microsoft writes in English).
+    #[serde(default = "crate::model::default_text_lang")]
+    pub lang: String,
     pub classification: Classification,
     pub status: IncidentStatus,
     /// The health it gives the services it affects.
@@ -83,6 +86,7 @@ impl Aggregate {
                     id: i.id.clone(),
                     file: m.file.clone(),
                     title: i.title.clone(),
+                    lang: i.lang.clone(),
                     classification: i.classification,
                     status: i.status,
                     impact: i.effective_impact(),

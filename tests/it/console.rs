@@ -286,3 +286,28 @@ fn a_customer_carried_over_unchanged_stays_on_the_console() {
     assert_eq!(r.code, 4, "{}\n{}", r.stdout, r.stderr);
     assert_eq!(site.read("public-console/en/incidents/EX1.html"), before);
 }
+
+#[test]
+fn an_unchanged_fleet_leaves_the_console_as_it_is() {
+    use std::os::unix::fs::MetadataExt;
+    let site = fleet();
+    site.run(&["build", "--offline"]);
+    let inode = |p: &str| std::fs::metadata(site.path(p)).unwrap().ino();
+    let before = inode("public-console/en/index.html");
+    let dir = inode("public-console");
+    site.run(&["build", "--offline"]);
+    assert_eq!(inode("public-console"), dir, "not even swapped");
+    assert_eq!(inode("public-console/en/index.html"), before);
+    // A change to one customer's data makes a new console.
+    let snap = site.read("snap/beta.yaml");
+    std::fs::write(
+        site.path("snap/beta.yaml"),
+        snap.replace("Search was slow", "Search was very slow"),
+    )
+    .unwrap();
+    site.run(&["build", "--offline"]);
+    assert!(
+        site.read("public-console/en/incidents/index.html")
+            .contains("Search was very slow")
+    );
+}

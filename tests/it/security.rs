@@ -267,6 +267,18 @@ fn secret_paths_are_unguessable_folders() {
         }
     }
     assert!(!r.stdout.contains(PATH_SECRET) && !r.stderr.contains(PATH_SECRET));
+    // The partner console, beside the output, links the secret folders
+    // (which is why it is private).
+    for slug in CUSTOMERS {
+        let page = site.read(&format!("public-console/en/customers/{slug}.html"));
+        assert!(
+            page.contains(&format!(
+                "https://status.example.net/{}/index.html",
+                folder(slug)
+            )),
+            "the console links {slug}'s secret folder"
+        );
+    }
     // `paths` hands out the links.
     let p = site.run_env(&["paths"], &[("TEST_PATH_SECRET", PATH_SECRET)]);
     assert_eq!(p.code, 0, "{}", p.stderr);
