@@ -103,16 +103,36 @@ pub struct BuildSummary {
     pub console: Option<PathBuf>,
 }
 
-/// Runs one phase of the build, logging its time (`-v`, or
-/// `RUST_LOG=statusfleet=debug`).
+/// Runs one phase of the build, logging its time and the process's memory
+/// after it (`-v`, or `RUST_LOG=statusfleet=debug`).
 fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
     let start = Instant::now();
     let out = f();
     log::debug!(
-        "phase {name}: {:.1} ms",
-        start.elapsed().as_secs_f64() * 1000.0
+        "phase {name}: {:.1} ms{}",
+        start.elapsed().as_secs_f64() * 1000.0,
+        memory_note()
     );
     out
+}
+
+/// `; rss N MB, peak M MB` where the system tells (Linux's
+/// `/proc/self/status`), else nothing.
+fn memory_note() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+            .map(|kb| kb / 1024)
+    };
+    match (field("VmRSS:"), field("VmHWM:")) {
+        (Some(rss), Some(peak)) => format!("; rss {rss} MB, peak {peak} MB"),
+        _ => String::new(),
+    }
 }
 
 /// Renders every customer (in parallel) and checks everything, keeping

@@ -49,6 +49,8 @@ pub struct Fleet<'a> {
     pub rows: Vec<Row<'a>>,
     /// Active first, then newest started; by id.
     pub incidents: Vec<FleetIncident<'a>>,
+    /// Where each upstream id is in `incidents`.
+    pub incident_at: HashMap<&'a str, usize>,
     pub services: Vec<FleetService<'a>>,
     /// (row, source), worst first as the rows.
     pub failing: Vec<(usize, &'a StaleSource)>,
@@ -147,9 +149,15 @@ impl<'a> Fleet<'a> {
             .map(|r| r.agg.as_of)
             .max()
             .unwrap_or(DateTime::UNIX_EPOCH);
+        let incident_at = incidents
+            .iter()
+            .enumerate()
+            .map(|(n, i)| (i.incident.id.as_str(), n))
+            .collect();
         Fleet {
             rows,
             incidents,
+            incident_at,
             services: by_service.into_values().collect(),
             failing,
             as_of,

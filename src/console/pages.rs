@@ -123,6 +123,28 @@ fn console_title(parts: &Parts<'_>, cat: &Catalog) -> String {
     )
 }
 
+/// Active incidents the overview lists (the rest are on the incident list).
+const OVERVIEW_INCIDENTS: usize = 10;
+
+/// The pages of the incident list: page 1 at `incidents/index.html`, the
+/// others in a folder no incident's file can be named (`all/`).
+fn incident_list_path(n: usize) -> String {
+    if n == 1 {
+        "incidents/index.html".into()
+    } else {
+        format!("incidents/all/{n}.html")
+    }
+}
+
+/// The pages of one initial of the A–Z index.
+fn initial_path(key: &str, n: usize) -> String {
+    if n == 1 {
+        format!("az/{key}.html")
+    } else {
+        format!("az/{key}-{n}.html")
+    }
+}
+
 /// The pages of the fleet table: page 1 is the overview.
 fn fleet_page_path(n: usize) -> String {
     if n == 1 {
@@ -229,9 +251,9 @@ impl Locale1<'_, '_> {
                 path == "sources.html",
             ),
             (
-                "customers/index.html",
+                "az/index.html",
                 "console.nav.customers",
-                section == "customers",
+                section == "az" || section == "customers",
             ),
         ]
         .into_iter()
@@ -345,6 +367,14 @@ impl Locale1<'_, '_> {
         self.sources_page()
     }
 
+    fn active_count(&self) -> usize {
+        self.fleet
+            .incidents
+            .iter()
+            .filter(|i| i.incident.is_active())
+            .count()
+    }
+
     fn row_view(&self, row: &Row<'_>, depth: usize) -> RowView {
         RowView {
             customer: self.cell(row, depth),
@@ -384,6 +414,7 @@ impl Locale1<'_, '_> {
             counts: Vec<(Label, String)>,
             total: String,
             active: Vec<IncidentRow>,
+            all_active: String,
             failing: String,
             rows: Vec<RowView>,
             pager: Option<Pager>,
@@ -407,15 +438,24 @@ impl Locale1<'_, '_> {
                 },
                 total: self.count("console.customers", self.fleet.rows.len()),
                 active: if overview {
-                    self.fleet
+                    // The ten that hit the most customers; the rest are a
+                    // link away.
+                    let mut active: Vec<_> = self
+                        .fleet
                         .incidents
                         .iter()
                         .filter(|i| i.incident.is_active())
+                        .collect();
+                    active.sort_by_key(|i| std::cmp::Reverse(i.customers.len()));
+                    active
+                        .into_iter()
+                        .take(OVERVIEW_INCIDENTS)
                         .map(|i| self.incident_row(i, depth))
                         .collect()
                 } else {
                     Vec::new()
                 },
+                all_active: self.count("console.incidents.all_active", self.active_count()),
                 failing: self.count("console.failing_sources", self.fleet.failing.len()),
                 rows: self.fleet.rows[(n - 1) * per..(n * per).min(self.fleet.rows.len())]
                     .iter()
@@ -443,10 +483,19 @@ impl Locale1<'_, '_> {
     /// Links to the first, the last and the two pages either side of
     /// `n`, with gaps between.
     fn pager(&self, n: usize, pages: usize, depth: usize) -> Pager {
-        let href = |k: usize| {
-            let target = fleet_page_path(k);
-            format!("{}{target}", "../".repeat(depth))
-        };
+        self.pager_of(n, pages, depth, &fleet_page_path)
+    }
+
+    /// A pager over `pages` pages whose paths (from the locale folder)
+    /// `path_of` gives, seen from page `n` at `depth`.
+    fn pager_of(
+        &self,
+        n: usize,
+        pages: usize,
+        depth: usize,
+        path_of: &dyn Fn(usize) -> String,
+    ) -> Pager {
+        let href = |k: usize| format!("{}{}", "../".repeat(depth), path_of(k));
         let mut links = Vec::new();
         let mut last = 0;
         for k in 1..=pages {
@@ -505,22 +554,24 @@ impl Locale1<'_, '_> {
             initials: Vec<Initial>,
             heading: Option<String>,
             rows: Vec<RowView>,
+            pager: Option<Pager>,
         }
         let index = IndexData {
             initials: by
                 .iter()
                 .map(|(key, (label, rows))| Initial {
                     label: label.clone(),
-                    href: format!("initial-{key}.html"),
+                    href: format!("{key}.html"),
                     count: self.count("console.customers", rows.len()),
                 })
                 .collect(),
             heading: None,
             rows: Vec::new(),
+            pager: None,
         };
         self.emit(
             "console/customers.html",
-            "customers/index.html",
+            "az/index.html",
             self.cat.t("console.customers.title"),
             &index,
         )?;
@@ -535,25 +586,46 @@ impl Locale1<'_, '_> {
             let heading =
                 self.cat
                     .text_or_key("console.customers.initial", None, &[("initial", label)]);
-            let data = IndexData {
-                initials: index
-                    .initials
-                    .iter()
-                    .map(|i| Initial {
-                        label: i.label.clone(),
-                        href: i.href.clone(),
-                        count: i.count.clone(),
-                    })
-                    .collect(),
-                heading: Some(heading.clone()),
-                rows: rows.iter().map(|r| self.row_view(r, 1)).collect(),
-            };
-            self.emit(
-                "console/customers.html",
-                &format!("customers/initial-{key}.html"),
-                heading,
-                &data,
-            )?;
+            let per = self.parts.config.console.per_page;
+            let pages = rows.len().div_ceil(per).max(1);
+            for n in 1..=pages {
+                let data = IndexData {
+                    initials: index
+                        .initials
+                        .iter()
+                        .map(|i| Initial {
+                            label: i.label.clone(),
+                            href: i.href.clone(),
+                            count: i.count.clone(),
+                        })
+                        .collect(),
+                    heading: Some(heading.clone()),
+                    rows: rows[(n - 1) * per..(n * per).min(rows.len())]
+                        .iter()
+                        .map(|r| self.row_view(r, 1))
+                        .collect(),
+                    pager: (pages > 1)
+                        .then(|| self.pager_of(n, pages, 1, &|k| initial_path(key, k))),
+                };
+                let title = if n == 1 {
+                    heading.clone()
+                } else {
+                    self.cat.text_or_key(
+                        "console.page_title",
+                        None,
+                        &[
+                            ("title", &heading),
+                            ("page", &self.cat.formats.integer(n as i64)),
+                        ],
+                    )
+                };
+                self.emit(
+                    "console/customers.html",
+                    &initial_path(key, n),
+                    title,
+                    &data,
+                )?;
+            }
         }
         Ok(())
     }
@@ -684,10 +756,9 @@ impl Locale1<'_, '_> {
                 let mut r = self.incident_row(&fi, 1);
                 r.customers = self
                     .fleet
-                    .incidents
-                    .iter()
-                    .find(|f| f.incident.id == i.id)
-                    .map_or(1, |f| f.customers.len() as u64);
+                    .incident_at
+                    .get(i.id.as_str())
+                    .map_or(1, |&n| self.fleet.incidents[n].customers.len() as u64);
                 r.affects = self.count("console.affects", r.customers as usize);
                 CustomerIncident {
                     row: r,
@@ -759,34 +830,55 @@ impl Locale1<'_, '_> {
     fn incident_pages(&self) -> Result<(), RenderError> {
         #[derive(Serialize)]
         struct ListData {
+            /// Whether this page holds the start of each part.
+            active_here: bool,
+            recent_here: bool,
             active: Vec<IncidentRow>,
             recent: Vec<IncidentRow>,
             recent_heading: String,
+            pager: Option<Pager>,
         }
         let days = self.parts.config.console.recent_days as usize;
-        let list = ListData {
-            active: self
-                .fleet
-                .incidents
-                .iter()
-                .filter(|i| i.incident.is_active())
-                .map(|i| self.incident_row(i, 1))
-                .collect(),
-            recent: self
-                .fleet
-                .incidents
-                .iter()
-                .filter(|i| !i.incident.is_active())
-                .map(|i| self.incident_row(i, 1))
-                .collect(),
-            recent_heading: self.count("console.incidents.recent", days),
-        };
-        self.emit(
-            "console/incidents.html",
-            "incidents/index.html",
-            self.cat.t("console.incidents.title"),
-            &list,
-        )?;
+        // Active first, then recent (the fleet's order), `per_page` a page.
+        let per = self.parts.config.console.per_page;
+        let all = &self.fleet.incidents;
+        let active = self.active_count();
+        let pages = all.len().div_ceil(per).max(1);
+        for n in 1..=pages {
+            let path = incident_list_path(n);
+            let depth = path.matches('/').count();
+            let (from, to) = ((n - 1) * per, (n * per).min(all.len()));
+            let chunk = &all[from..to];
+            let list = ListData {
+                active_here: from < active || (n == 1 && active == 0),
+                recent_here: to > active || (n == pages && active == all.len()),
+                active: chunk
+                    .iter()
+                    .filter(|i| i.incident.is_active())
+                    .map(|i| self.incident_row(i, depth))
+                    .collect(),
+                recent: chunk
+                    .iter()
+                    .filter(|i| !i.incident.is_active())
+                    .map(|i| self.incident_row(i, depth))
+                    .collect(),
+                recent_heading: self.count("console.incidents.recent", days),
+                pager: (pages > 1).then(|| self.pager_of(n, pages, depth, &incident_list_path)),
+            };
+            let title = if n == 1 {
+                self.cat.t("console.incidents.title")
+            } else {
+                self.cat.text_or_key(
+                    "console.page_title",
+                    None,
+                    &[
+                        ("title", &self.cat.t("console.incidents.title")),
+                        ("page", &self.cat.formats.integer(n as i64)),
+                    ],
+                )
+            };
+            self.emit("console/incidents.html", &path, title, &list)?;
+        }
         #[derive(Serialize)]
         struct Affected {
             cell: CustomerCell,

@@ -38,9 +38,9 @@ function pagesOf(root) {
     add('services', 'services/index.html');
     add('service', `services/${first('services')}`);
     add('sources', 'sources.html');
-    add('customers', 'customers/index.html');
-    add('initial', `customers/${first('customers', (f) => !f.startsWith('initial-'))}`);
-    add('customer', `customers/${first('customers', (f) => f.startsWith('initial-'))}`);
+    add('customers', 'az/index.html');
+    add('initial', `az/${first('az')}`);
+    add('customer', `customers/${first('customers')}`);
   }
   return out;
 }

@@ -311,3 +311,34 @@ fn an_unchanged_fleet_leaves_the_console_as_it_is() {
             .contains("Search was very slow")
     );
 }
+
+#[test]
+fn long_lists_are_split_into_pages_with_a_bounded_pager() {
+    let site = fleet().edit("statusfleet.yaml", |y| {
+        y.replace(
+            "  time_zone: Europe/Paris\n",
+            "  time_zone: Europe/Paris\n  per_page: 1\n",
+        )
+    });
+    site.run(&["build", "--offline"]);
+    // Five customers, one a page: the overview, then fleet/2 … fleet/5.
+    for n in 2..=5 {
+        assert!(
+            site.path(&format!("public-console/en/fleet/{n}.html"))
+                .is_file()
+        );
+    }
+    assert!(!site.path("public-console/en/fleet/6.html").exists());
+    let third = site.read("public-console/en/fleet/3.html");
+    assert!(third.contains("Page 3 of 5") && third.contains(r#"rel="prev""#));
+    // Two incidents, one a page: the active one first, the resolved one on
+    // page 2.
+    let first = support::main_region(&site.read("public-console/en/incidents/index.html"));
+    assert!(first.contains("Mail delivery delays") && !first.contains("Search was slow"));
+    let second = support::main_region(&site.read("public-console/en/incidents/all/2.html"));
+    assert!(
+        second.contains("Search was slow")
+            && second.contains(r#"href="../../incidents/index.html""#)
+    );
+    assert!(site.path("public-console/en/az/a.html").is_file());
+}

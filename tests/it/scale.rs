@@ -192,7 +192,7 @@ fn customers_come_and_go_without_touching_the_others() {
         }
     }
     // The console names the new customer, not the old one.
-    let e = site.read("public-console/en/customers/initial-e.html");
+    let e = site.read("public-console/en/az/e.html");
     assert!(
         e.contains("extra-30.html") && !e.contains("/extra-3.html"),
         "{e}"
