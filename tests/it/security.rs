@@ -441,7 +441,8 @@ fn nothing_is_written_outside_the_output() {
             before.contains(&name)
                 || name.starts_with("public/")
                 || name.starts_with("public-console/")
-                || name == ".public.manifest.json",
+                || name == ".public.manifest.json"
+                || name == ".public-console.fingerprint",
             "written outside the output: {name}"
         );
     }

@@ -676,6 +676,65 @@ fn no_payload_survives_in_any_output() {
     );
 }
 
+/// Every cell of an RFC 4180 CSV text, unquoted.
+fn csv_cells(text: &str) -> Vec<String> {
+    let (mut cells, mut cell, mut quoted, mut at_start) = (Vec::new(), String::new(), false, true);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', false) if at_start => quoted = true,
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            ('"', true) => quoted = false,
+            (',' | '\n', false) => {
+                cells.push(std::mem::take(&mut cell));
+                at_start = true;
+                continue;
+            }
+            ('\r', false) => continue,
+            (c, _) => cell.push(c),
+        }
+        at_start = false;
+    }
+    cells
+}
+
+/// The partner console beside the payload site: its pages are scanned
+/// as the customer pages are, and no export cell starts a spreadsheet
+/// formula.
+#[test]
+fn no_payload_survives_in_the_console() {
+    xss_site();
+    let console = out_dir().with_file_name("public-console");
+    let files = support::files_under(&console);
+    let mut problems = Vec::new();
+    let mut pages = 0;
+    for (name, bytes) in &files {
+        let s = String::from_utf8_lossy(bytes);
+        if name.ends_with(".html") {
+            pages += 1;
+            scan_html(&format!("console/{name}"), &s, &mut problems);
+        } else if name.ends_with(".csv") {
+            for cell in csv_cells(&s) {
+                if cell.starts_with(['=', '@', '\t', '\r']) {
+                    problems.push(format!("console/{name}: a formula cell {cell:?}"));
+                }
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    assert!(pages > 10, "{pages} console pages");
+    assert!(
+        problems.is_empty(),
+        "{} problems, first: {:#?}",
+        problems.len(),
+        &problems[..problems.len().min(20)]
+    );
+}
+
 #[test]
 fn text_fields_read_back_as_text() {
     let (_, p, _) = xss_site();
