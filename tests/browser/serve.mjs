@@ -66,6 +66,10 @@ try {
   writeFileSync(support, readFileSync(support, 'utf8').replace('## Contact the service desk', '## Call us day and night'));
   const edited = await waitFor('the edited page', async () =>
     (await page.locator('h2').allTextContents()).includes('Call us day and night'));
+  // The new document's text can be read before its `load` event fires
+  // (its stylesheet still loading): wait for it before counting loads.
+  await page.waitForLoadState('load');
+  for (const until = Date.now() + 3000; loads < 2 && Date.now() < until;) await new Promise((r) => setTimeout(r, 50));
   if (edited !== null) console.log(`ok   the open page showed the edit after ${edited} ms (loads: ${loads})`);
   if (loads < 2) fail('the page changed without a reload?');
 
