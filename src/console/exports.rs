@@ -169,7 +169,7 @@ pub fn files(parts: &Parts<'_>, fleet: &Fleet<'_>, sink: &(dyn Fn(OutputFile) + 
         let json = IncidentExport {
             id: &r.id,
             title: &r.title,
-            classification: super::pages::classification_key(r),
+            classification: r.classification.key(),
             status: r.status.key(),
             impact: r.impact.key(),
             started_at: t(r.started_at),

@@ -52,6 +52,14 @@ pub fn render(
     pages::all(parts, &fleet, sink)
 }
 
+/// What a path segment or a query value keeps unescaped: RFC 3986's
+/// unreserved characters.
+pub(crate) const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// The relative path from folder `from` to folder `to` (both made
 /// absolute), with a trailing `/`: how the console links the customer
 /// sites when no `site.base_url` is set.

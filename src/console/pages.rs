@@ -173,6 +173,21 @@ impl Locale1<'_, '_> {
         self.label("health", h.key())
     }
 
+    /// `title`, or `title, page n` after the first page.
+    fn paged_title(&self, title: String, n: usize) -> String {
+        if n == 1 {
+            return title;
+        }
+        self.cat.text_or_key(
+            "console.page_title",
+            None,
+            &[
+                ("title", &title),
+                ("page", &self.cat.formats.integer(n as i64)),
+            ],
+        )
+    }
+
     fn count(&self, key: &str, n: usize) -> String {
         self.cat.text_or_key(key, Some(n as u64), &[])
     }
@@ -387,19 +402,19 @@ impl Locale1<'_, '_> {
         }
     }
 
-    fn incident_row(&self, i: &super::fleet::FleetIncident<'_>, depth: usize) -> IncidentRow {
-        let r = i.incident;
+    /// An incident in a list: `r`, hitting `customers` customers.
+    fn incident_row(&self, r: &IncidentRef, customers: usize, depth: usize) -> IncidentRow {
         IncidentRow {
             id: r.id.clone(),
             href: format!("{}incidents/{}.html", "../".repeat(depth), r.file),
             title: r.title.clone(),
             lang: r.lang.clone(),
-            kind: self.label("classification", classification_key(r)),
+            kind: self.label("classification", r.classification.key()),
             status: self.label("incident_status", r.status.key()),
             impact: self.health(r.impact),
             origin: self.origin(r),
-            customers: i.customers.len() as u64,
-            affects: self.count("console.affects", i.customers.len()),
+            customers: customers as u64,
+            affects: self.count("console.affects", customers),
             started: self.time(r.started_at),
             ended: r.ended_at.map(|t| self.time(t)),
         }
@@ -450,7 +465,7 @@ impl Locale1<'_, '_> {
                     active
                         .into_iter()
                         .take(OVERVIEW_INCIDENTS)
-                        .map(|i| self.incident_row(i, depth))
+                        .map(|i| self.incident_row(i.incident, i.customers.len(), depth))
                         .collect()
                 } else {
                     Vec::new()
@@ -463,18 +478,7 @@ impl Locale1<'_, '_> {
                     .collect(),
                 pager: (pages > 1).then(|| self.pager(n, pages, depth)),
             };
-            let title = if overview {
-                self.cat.t("console.fleet.title")
-            } else {
-                self.cat.text_or_key(
-                    "console.page_title",
-                    None,
-                    &[
-                        ("title", &self.cat.t("console.fleet.title")),
-                        ("page", &self.cat.formats.integer(n as i64)),
-                    ],
-                )
-            };
+            let title = self.paged_title(self.cat.t("console.fleet.title"), n);
             self.emit("console/fleet.html", &path, title, &data)?;
         }
         Ok(())
@@ -607,18 +611,7 @@ impl Locale1<'_, '_> {
                     pager: (pages > 1)
                         .then(|| self.pager_of(n, pages, 1, &|k| initial_path(key, k))),
                 };
-                let title = if n == 1 {
-                    heading.clone()
-                } else {
-                    self.cat.text_or_key(
-                        "console.page_title",
-                        None,
-                        &[
-                            ("title", &heading),
-                            ("page", &self.cat.formats.integer(n as i64)),
-                        ],
-                    )
-                };
+                let title = self.paged_title(heading.clone(), n);
                 self.emit(
                     "console/customers.html",
                     &initial_path(key, n),
@@ -636,11 +629,7 @@ impl Locale1<'_, '_> {
         let china = c.cloud == Cloud::China;
         let mut links = Vec::new();
         if let Some(tenant) = &c.tenant_id {
-            let t: String =
-                percent_encoding::utf8_percent_encode(tenant, percent_encoding::NON_ALPHANUMERIC)
-                    .to_string()
-                    .replace("%2D", "-")
-                    .replace("%2E", ".");
+            let t: String = percent_encoding::utf8_percent_encode(tenant, super::SEGMENT).collect();
             let fill = |tpl: &str| tpl.replace("{tenant_id}", &t);
             for (tpl, key) in [
                 (
@@ -749,19 +738,14 @@ impl Locale1<'_, '_> {
             .incidents
             .iter()
             .map(|i| {
-                let fi = super::fleet::FleetIncident {
-                    incident: i,
-                    customers: Vec::new(),
-                };
-                let mut r = self.incident_row(&fi, 1);
-                r.customers = self
+                // This customer's copy, with how many customers it hits.
+                let hits = self
                     .fleet
                     .incident_at
                     .get(i.id.as_str())
-                    .map_or(1, |&n| self.fleet.incidents[n].customers.len() as u64);
-                r.affects = self.count("console.affects", r.customers as usize);
+                    .map_or(1, |&n| self.fleet.incidents[n].customers.len());
                 CustomerIncident {
-                    row: r,
+                    row: self.incident_row(i, hits, 1),
                     site_href: format!(
                         "{site_base}{}/incidents/{}.html",
                         c.default_locale.tag(),
@@ -855,28 +839,17 @@ impl Locale1<'_, '_> {
                 active: chunk
                     .iter()
                     .filter(|i| i.incident.is_active())
-                    .map(|i| self.incident_row(i, depth))
+                    .map(|i| self.incident_row(i.incident, i.customers.len(), depth))
                     .collect(),
                 recent: chunk
                     .iter()
                     .filter(|i| !i.incident.is_active())
-                    .map(|i| self.incident_row(i, depth))
+                    .map(|i| self.incident_row(i.incident, i.customers.len(), depth))
                     .collect(),
                 recent_heading: self.count("console.incidents.recent", days),
                 pager: (pages > 1).then(|| self.pager_of(n, pages, depth, &incident_list_path)),
             };
-            let title = if n == 1 {
-                self.cat.t("console.incidents.title")
-            } else {
-                self.cat.text_or_key(
-                    "console.page_title",
-                    None,
-                    &[
-                        ("title", &self.cat.t("console.incidents.title")),
-                        ("page", &self.cat.formats.integer(n as i64)),
-                    ],
-                )
-            };
+            let title = self.paged_title(self.cat.t("console.incidents.title"), n);
             self.emit("console/incidents.html", &path, title, &list)?;
         }
         #[derive(Serialize)]
@@ -917,7 +890,7 @@ impl Locale1<'_, '_> {
                 })
                 .collect();
             let data = IncidentData {
-                row: self.incident_row(fi, 1),
+                row: self.incident_row(fi.incident, fi.customers.len(), 1),
                 services,
                 csv: format!("../../exports/incidents/{}.csv", r.file),
                 json: format!("../../exports/incidents/{}.json", r.file),
@@ -1056,12 +1029,5 @@ impl Locale1<'_, '_> {
             self.cat.t("console.sources.title"),
             &data,
         )
-    }
-}
-
-pub(super) fn classification_key(r: &IncidentRef) -> &'static str {
-    match r.classification {
-        crate::model::Classification::Incident => "incident",
-        crate::model::Classification::Advisory => "advisory",
     }
 }

@@ -29,6 +29,13 @@ pub(super) fn sibling(out: &Path, tag: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{tag}"))
 }
 
+/// Whether the file at `path` holds exactly `bytes` (the size first, so
+/// most changed files are told without a read).
+pub(super) fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|b| b == bytes)
+}
+
 pub(super) fn check_path(p: &str) -> io::Result<()> {
     let bad = p.is_empty()
         || p.starts_with('/')
@@ -111,9 +118,7 @@ impl WholeFolder {
                 .insert(parent.to_owned());
         }
         let current = self.out.join(&f.path);
-        let same = std::fs::metadata(&current).is_ok_and(|m| m.len() == f.bytes.len() as u64)
-            && std::fs::read(&current).is_ok_and(|b| b == f.bytes);
-        if same && std::fs::hard_link(&current, &dest).is_ok() {
+        if same_bytes(&current, &f.bytes) && std::fs::hard_link(&current, &dest).is_ok() {
             self.unchanged.fetch_add(1, Relaxed);
         } else {
             std::fs::write(&dest, &f.bytes)?;

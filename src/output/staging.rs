@@ -262,9 +262,7 @@ impl Staging {
                 ));
             }
             let current = self.out.join(&f.path);
-            let same = !self.fresh
-                && std::fs::metadata(&current).is_ok_and(|m| m.len() == f.bytes.len() as u64)
-                && std::fs::read(&current).is_ok_and(|b| b == f.bytes);
+            let same = !self.fresh && super::same_bytes(&current, &f.bytes);
             if same && slug.is_none() {
                 // A fleet-level file that did not change stays where it is.
                 unchanged += 1;
