@@ -95,6 +95,7 @@ impl Config {
                 sources: s.sources,
                 support: s.support,
                 indexable: false,
+                subscribers: Vec::new(),
             });
         }
         self.customers.extend(added);

@@ -17,6 +17,7 @@ mod credentials;
 mod discovered;
 mod discovery;
 mod fetch;
+pub mod notify;
 mod paths;
 mod resolve;
 mod sources;
@@ -29,6 +30,7 @@ pub use discovery::{
     PartnerCenterDiscovery, RuleMatch,
 };
 pub use fetch::FetchSettings;
+pub use notify::{NotifyConfig, Subscriber};
 use paths::default_path_secret_env;
 pub use paths::{PathMode, PathScheme};
 pub use resolve::{load, parse};
@@ -52,6 +54,8 @@ pub struct Config {
     pub paths: PathScheme,
     /// The partner console (`console:`).
     pub console: ConsoleConfig,
+    /// Notifications (`notifications:`); `None`: none are sent.
+    pub notifications: Option<NotifyConfig>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -199,6 +203,9 @@ pub struct Customer {
     /// Search engines may index the pages and the customer is listed in
     /// sitemaps. Off by default: pages carry `noindex`.
     pub indexable: bool,
+    /// Subscribers given under the customer in the config (more can be in
+    /// `notifications.subscribers_dir`).
+    pub subscribers: Vec<Subscriber>,
 }
 
 /// Where the customer gets help; used by "next steps".

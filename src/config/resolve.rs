@@ -26,6 +26,8 @@ pub(super) struct RawConfig {
     pub(super) customers: Vec<RawCustomer>,
     #[serde(default)]
     pub(super) console: ConsoleConfig,
+    #[serde(default)]
+    pub(super) notifications: Option<NotifyConfig>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -55,6 +57,8 @@ pub(super) struct RawCustomer {
     pub(super) support: Support,
     #[serde(default)]
     pub(super) indexable: bool,
+    #[serde(default)]
+    pub(super) subscribers: Vec<Subscriber>,
 }
 
 /// Reads and checks `file`. `known_locales` are the locales with a catalog.
@@ -96,6 +100,7 @@ pub(super) fn resolve(
         discovery,
         customers,
         console,
+        notifications,
     } = raw;
     check_fetch_side(
         file,
@@ -107,6 +112,7 @@ pub(super) fn resolve(
     )?;
     check_history(&site, file, text)?;
     check_console(&site, &console, file, text)?;
+    check_notifications(&site, notifications.as_ref(), &customers, file, text)?;
     let paths = path_scheme(&site, file, text)?;
     check_links(&site, &customers, file, text)?;
     check_portals(&clouds, file, text)?;
@@ -126,6 +132,7 @@ pub(super) fn resolve(
         discovery,
         paths,
         console,
+        notifications,
     })
 }
 
@@ -150,6 +157,162 @@ fn check_console(
         ));
     }
     Ok(())
+}
+
+/// Every subscriber in the config checked at once; notifications need
+/// `site.base_url` (their links are absolute), and mail needs a sender
+/// and an unsubscribe address.
+fn check_notifications(
+    site: &Site,
+    notify: Option<&NotifyConfig>,
+    customers: &[RawCustomer],
+    file: &Path,
+    text: &str,
+) -> Result<(), InputErrors> {
+    let mut errors = Vec::new();
+    let any_inline = customers.iter().any(|c| !c.subscribers.is_empty());
+    let Some(n) = notify else {
+        if any_inline {
+            errors.push(InputError::new(
+                file,
+                locate_scalar(text, 1, "subscribers"),
+                "customers have `subscribers:` but there is no `notifications:` section: add one (README, \"Notifications\")",
+            ));
+        }
+        return if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(InputErrors(errors))
+        };
+    };
+    let section = locate_scalar(text, 1, "notifications");
+    let from = section.map_or(1, |p| p.0);
+    if site.base_url.is_none() {
+        errors.push(InputError::new(
+            file,
+            section,
+            "notifications link to the customers' pages, so they need site.base_url (the absolute URL the site is published at, e.g. `base_url: https://status.example.net/`)",
+        ));
+    }
+    for (k, s) in n.partner.iter().enumerate() {
+        let line = nth_list_item(text, "partner", k).unwrap_or(from);
+        errors.extend(s.check(
+            &format!("notifications.partner {}", k + 1),
+            true,
+            file,
+            text,
+            line,
+        ));
+    }
+    for c in customers {
+        let start = locate_scalar(text, 1, c.slug.as_str()).map_or(1, |p| p.0);
+        for (k, s) in c.subscribers.iter().enumerate() {
+            let line = nth_list_item_from(text, start, "subscribers", k).unwrap_or(start);
+            errors.extend(s.check(
+                &format!("customer `{}`: subscriber {}", c.slug, k + 1),
+                false,
+                file,
+                text,
+                line,
+            ));
+        }
+    }
+    let mail = n
+        .partner
+        .iter()
+        .chain(customers.iter().flat_map(|c| &c.subscribers))
+        .any(|s| s.email.is_some());
+    if mail || n.smtp.is_some() {
+        match &n.from {
+            None => errors.push(InputError::new(
+                file,
+                section,
+                "notifications by mail need a sender: expected `from: \"Status <status@partner.example>\"`",
+            )),
+            Some(f) if f.parse::<lettre::message::Mailbox>().is_err() => errors.push(InputError::new(
+                file,
+                locate_scalar(text, from, f),
+                format!("notifications.from `{f}` is not a mailbox (expected `Name <name@domain>` or `name@domain`)"),
+            )),
+            Some(_) => {}
+        }
+        match n.unsubscribe.as_deref() {
+            None => errors.push(InputError::new(
+                file,
+                section,
+                "notifications by mail need `unsubscribe:` (a `mailto:` address or an https URL) for the List-Unsubscribe header",
+            )),
+            Some(u) if !(u.starts_with("https://") || u.starts_with("mailto:") && u.contains('@')) => {
+                errors.push(InputError::new(
+                    file,
+                    locate_scalar(text, from, u),
+                    format!("notifications.unsubscribe `{u}`: expected `mailto:address` or an https:// URL"),
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(smtp) = &n.smtp {
+        if smtp.password_env.is_some() && smtp.password_file.is_some() {
+            errors.push(InputError::new(
+                file,
+                locate_scalar(text, from, "password_file"),
+                "notifications.smtp: `password_env` or `password_file`, not both",
+            ));
+        }
+        if smtp.tls == notify::SmtpTls::None
+            && !matches!(smtp.host.as_str(), "localhost" | "127.0.0.1" | "::1")
+        {
+            errors.push(InputError::new(
+                file,
+                locate_scalar(text, from, "tls"),
+                format!("notifications.smtp: `tls: none` sends the password and the mail in clear; it is only for a relay on this machine, not `{}` (expected `starttls` or `implicit`)", smtp.host),
+            ));
+        }
+    }
+    if n.digest_after == 0 {
+        errors.push(InputError::new(
+            file,
+            locate_scalar(text, from, "digest_after"),
+            "notifications.digest_after must be at least 1",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(InputErrors(errors))
+    }
+}
+
+/// The line of the `n`th `- ` item under the first `key:` at or after
+/// `from`.
+fn nth_list_item_from(text: &str, from: usize, key: &str, n: usize) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let head = (from.saturating_sub(1)..lines.len())
+        .find(|&i| lines[i].trim_start().starts_with(&format!("{key}:")))?;
+    let indent = lines[head].len() - lines[head].trim_start().len();
+    let mut seen = 0;
+    for (i, l) in lines.iter().enumerate().skip(head + 1) {
+        let t = l.trim_start();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let ind = l.len() - t.len();
+        if ind < indent || (ind == indent && !t.starts_with("- ")) {
+            break;
+        }
+        if t.starts_with("- ") && (ind == indent || ind == indent + 2) {
+            if seen == n {
+                return Some(i + 1);
+            }
+            seen += 1;
+        }
+    }
+    None
+}
+
+fn nth_list_item(text: &str, key: &str, n: usize) -> Option<usize> {
+    nth_list_item_from(text, 1, key, n)
 }
 
 fn check_history(site: &Site, file: &Path, text: &str) -> Result<(), InputError> {
@@ -244,6 +407,7 @@ fn resolve_customer(
         sources,
         support,
         indexable,
+        subscribers,
     } = c;
     let not_indexable = if site.base_url.is_none() {
         Some(
@@ -295,5 +459,6 @@ fn resolve_customer(
         sources,
         support,
         indexable,
+        subscribers,
     })
 }

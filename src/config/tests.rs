@@ -154,3 +154,35 @@ fn live_source_mistakes_are_located() {
         assert!(got.starts_with(want), "got:  {got}\nwant: {want}");
     }
 }
+
+#[test]
+fn notification_problems_are_all_reported_at_their_lines() {
+    let text = GOOD.replace(
+        "customers:\n",
+        "notifications:\n  partner:\n    - webhook: http://hooks.example/x\n    - email: not-an-address\ncustomers:\n",
+    ) + "    subscribers:\n      - email: it@contoso.example\n        min_severity: degraded\n      - slack: https://hooks.slack.com/x\n        teams: https://x.webhook.office.com/y\n";
+    let e = err(&text);
+    for want in [
+        "statusfleet.yaml:5:1: notifications link to the customers' pages, so they need site.base_url",
+        "statusfleet.yaml:7:16: notifications.partner 1: `http://hooks.example/x`: expected an https:// URL",
+        "notifications.partner 1: a webhook is signed: expected `secret_env`",
+        "statusfleet.yaml:8:14: notifications.partner 2: `not-an-address` is not a mail address",
+        "customer `contoso`: subscriber 1: `min_severity` is a filter of the partner's subscribers",
+        "customer `contoso`: subscriber 2: a subscriber has one channel, this one has 2",
+        "notifications by mail need a sender",
+        "notifications by mail need `unsubscribe:`",
+    ] {
+        assert!(e.contains(want), "missing {want:?} in:\n{e}");
+    }
+}
+
+#[test]
+fn subscribers_without_a_notifications_section_are_refused() {
+    let text = GOOD.to_owned() + "    subscribers:\n      - email: it@contoso.example\n";
+    assert!(
+        err(&text)
+            .contains("customers have `subscribers:` but there is no `notifications:` section"),
+        "{}",
+        err(&text)
+    );
+}
