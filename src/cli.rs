@@ -90,6 +90,19 @@ pub enum Command {
         #[arg(long, value_parser = ["global", "china"], default_value = "global")]
         cloud: String,
     },
+    /// Queue notifications for what changed since the last run (the first
+    /// run of a customer or subscriber sets a baseline), then send what is
+    /// due: mail, Teams, Slack, signed webhooks. `build` runs it too when
+    /// `notifications.on_build` is on.
+    Notify {
+        /// Write each pending message into DIR (`.eml`, `.json`) instead
+        /// of sending; the outbox is left as it was.
+        #[arg(long, value_name = "DIR")]
+        dry_run: Option<PathBuf>,
+        /// Queue only; send nothing.
+        #[arg(long)]
+        offline: bool,
+    },
     /// Print each customer's slug, folder and URL (tab-separated): the
     /// links to hand each customer, with `site.path: secret` too.
     Paths,

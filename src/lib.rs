@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod ids;
 pub mod locale;
 pub mod model;
+pub mod notify;
 pub mod output;
 pub mod render;
 pub mod sanitize;

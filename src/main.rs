@@ -54,6 +54,7 @@ fn main() -> ExitCode {
             tenant,
             cloud,
         } => cmd::login::run(config, &credentials, tenant.as_deref(), &cloud),
+        Command::Notify { dry_run, offline } => cmd::notify::run(config, dry_run, offline),
         Command::Paths => cmd::paths::run(config),
     }
 }

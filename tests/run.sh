@@ -8,10 +8,12 @@
 #   4. the browser suite (playwright-core + axe-core in Debian's chromium) on
 #      the demo site, and its self-test (tests/browser/suite.mjs); the same
 #      checks on the partner console beside it (tests/browser/console.mjs);
-#   5. a site made by `statusfleet init` (branding, logos): the validators and
+#   5. notifications against a real SMTP server and webhook receivers
+#      (tests/notify/run.sh: aiosmtpd, standardwebhooks, in its own venv);
+#   6. a site made by `statusfleet init` (branding, logos): the validators and
 #      the browser suite; then `statusfleet serve` driven in chromium
 #      (tests/browser/serve.mjs);
-#   6. the README's hosting and scheduling recipes, tried for real
+#   7. the README's hosting and scheduling recipes, tried for real
 #      (tests/recipes/run.sh: installs nginx, caddy, rclone, shellcheck and
 #      a venv with moto, the aws CLI and kubernetes-validate itself).
 # Sets up its Python venv and npm packages itself; system packages (java,
@@ -56,6 +58,9 @@ node tests/browser/suite.mjs "$site" --self-test
 stage "partner console in chromium (axe, links, screenshots)"
 node tests/browser/console.mjs "$site-console"
 node tests/browser/console.mjs "$site-console" --self-test
+
+stage "notifications: aiosmtpd (STARTTLS, AUTH), webhook receivers, standardwebhooks, faults"
+tests/notify/run.sh "$target/debug/statusfleet"
 
 stage "a new site from statusfleet init: validators and browser suite"
 bin="$target/debug/statusfleet"

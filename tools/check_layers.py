@@ -30,6 +30,7 @@ LAYERS = [
     ["console"],
     ["snapshot"],
     ["build"],
+    ["notify"],
     ["scaffold", "serve", "cmd", "cli"],
 ]
 

@@ -39,7 +39,7 @@ pub fn run(config: &Path, args: Args) -> ExitCode {
         config: config.to_owned(),
         out,
         shard,
-        only,
+        only: only.clone(),
         console,
     };
     match statusfleet::build::build(&opts) {
@@ -69,7 +69,20 @@ pub fn run(config: &Path, args: Args) -> ExitCode {
             if offline && let Some(p) = &s.discovery_problem {
                 println!("stale   discovery: {p}");
             }
-            if fetch_degraded || !s.stale.is_empty() || s.discovery_problem.is_some() {
+            // Links in messages lead to the pages just published. Shards
+            // and `--only` builds leave it to one `statusfleet notify`.
+            let mut notify_degraded = false;
+            if shard.is_none() && only.is_none() {
+                match super::notify::after_build(config, offline) {
+                    Ok(d) => notify_degraded = d,
+                    Err(code) => return code,
+                }
+            }
+            if fetch_degraded
+                || notify_degraded
+                || !s.stale.is_empty()
+                || s.discovery_problem.is_some()
+            {
                 ExitCode::from(EXIT_STALE)
             } else {
                 ExitCode::SUCCESS

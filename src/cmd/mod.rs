@@ -5,6 +5,7 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod login;
+pub mod notify;
 pub mod paths;
 
 use std::path::Path;

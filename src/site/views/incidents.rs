@@ -207,7 +207,17 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         m: &IncidentModel,
         summary: IncidentSummary,
     ) -> IncidentDetail {
-        let base = "../";
+        self.incident_detail_at(m, summary, "../")
+    }
+
+    /// [`Self::incident_detail`] with the next steps' links under `base`
+    /// (`../` from the incident page, an absolute URL in a message).
+    pub(super) fn incident_detail_at(
+        &self,
+        m: &IncidentModel,
+        summary: IncidentSummary,
+        base: &str,
+    ) -> IncidentDetail {
         let original_title = (summary.title != m.incident.title).then(|| m.incident.title.clone());
         let note = m
             .notes

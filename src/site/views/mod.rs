@@ -10,6 +10,7 @@ use crate::model::{Incident, Vocabulary};
 
 mod incidents;
 mod next_steps;
+mod notice;
 mod pages;
 mod services;
 mod types;

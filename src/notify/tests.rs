@@ -1,0 +1,54 @@
+use super::deliver::{next_attempt, parse_retry_after, signature, webhook_key};
+use chrono::TimeZone as _;
+
+#[test]
+fn signature_matches_the_standard_webhooks_example() {
+    // The example of the Standard Webhooks specification
+    // (github.com/standard-webhooks/standard-webhooks, spec/standard-webhooks.md).
+    let key = webhook_key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+    let body = r#"{"test": 2432232314}"#;
+    assert_eq!(
+        signature(&key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body),
+        "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+    );
+}
+
+#[test]
+fn retry_after_is_honoured_and_backoff_grows() {
+    let now = chrono::Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).unwrap();
+    assert_eq!(parse_retry_after("120", now).unwrap().as_secs(), 120);
+    assert_eq!(
+        parse_retry_after("Tue, 01 Dec 2026 10:05:00 GMT", now)
+            .unwrap()
+            .as_secs(),
+        300
+    );
+    assert_eq!(
+        next_attempt(now, 1, None),
+        now + chrono::Duration::minutes(1)
+    );
+    assert_eq!(
+        next_attempt(now, 3, None),
+        now + chrono::Duration::minutes(4)
+    );
+    assert_eq!(
+        next_attempt(now, 1, Some(std::time::Duration::from_secs(900))),
+        now + chrono::Duration::minutes(15)
+    );
+    assert_eq!(
+        next_attempt(now, 40, None),
+        now + chrono::Duration::hours(6)
+    );
+}
+
+#[test]
+fn chat_text_is_escaped() {
+    assert_eq!(
+        super::compose::slack_text("<!channel> & <https://x|y>"),
+        "&lt;!channel&gt; &amp; &lt;https://x|y&gt;"
+    );
+    assert_eq!(
+        super::compose::card_text("[a](javascript:x) *b*"),
+        "\\[a\\]\\(javascript:x\\) \\*b\\*"
+    );
+}
