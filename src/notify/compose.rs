@@ -67,7 +67,7 @@ pub struct Draft<'c> {
     pub footer: String,
 }
 
-fn steps_of(steps: Vec<Step>) -> Steps {
+pub fn steps_of(steps: Vec<Step>) -> Steps {
     steps
         .into_iter()
         .map(|s| {

@@ -27,6 +27,20 @@ impl Failure {
     }
 }
 
+/// An error and its causes, each said once (`a: b: c`).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let s_text = s.to_string();
+        if !text.contains(&s_text) {
+            text.push_str(&format!(": {s_text}"));
+        }
+        source = s.source();
+    }
+    text
+}
+
 /// The SMTP connection pool for a run.
 pub fn smtp(
     cfg: &SmtpConfig,
@@ -76,16 +90,7 @@ pub fn send_mail(
                 .status()
                 .map(|c| format!("SMTP {c}: "))
                 .unwrap_or_default();
-            let mut text = format!("{code}{e}");
-            let mut source = std::error::Error::source(&e);
-            while let Some(s) = source {
-                let s_text = s.to_string();
-                if !text.contains(&s_text) {
-                    text.push_str(&format!(": {s_text}"));
-                }
-                source = s.source();
-            }
-            Failure::new(text)
+            Failure::new(format!("{code}{}", chain(&e)))
         })
 }
 
@@ -141,18 +146,10 @@ pub async fn post(
         .ok()
         .and_then(|u| u.host_str().map(str::to_owned))
         .unwrap_or_default();
-    let resp = req.send().await.map_err(|e| {
-        let mut text = format!("POST to {host}: {e}");
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            let s_text = s.to_string();
-            if !text.contains(&s_text) {
-                text.push_str(&format!(": {s_text}"));
-            }
-            source = s.source();
-        }
-        Failure::new(text)
-    })?;
+    let resp = req
+        .send()
+        .await
+        .map_err(|e| Failure::new(format!("POST to {host}: {}", chain(&e))))?;
     let status = resp.status();
     if status.is_success() {
         return Ok(());

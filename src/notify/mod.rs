@@ -530,17 +530,7 @@ fn queue_customer(
             let v = views(inputs, &model, &sub.locale);
             let base = locale_base(config, customer, &sub.locale);
             let line_of = |e: &Event| compose::line(&v, &base, e);
-            let general = || {
-                v.general_next_steps(&base)
-                    .into_iter()
-                    .map(|s| {
-                        (
-                            s.text,
-                            s.links.into_iter().map(|l| (l.label, l.href)).collect(),
-                        )
-                    })
-                    .collect()
-            };
+            let general = || compose::steps_of(v.general_next_steps(&base));
             for m in messages_for(
                 ctx,
                 sub,
@@ -867,12 +857,12 @@ fn read_given(env: Option<&str>, file: Option<&Path>, root: &Path) -> Result<Str
     Err("no secret is configured".to_owned())
 }
 
-enum Transports {
-    Ready {
-        smtp: Option<Result<lettre::SmtpTransport, String>>,
-        http: reqwest::Client,
-        rt: tokio::runtime::Runtime,
-    },
+/// What a run delivers with: the SMTP pool (or why there is none), the
+/// HTTP client and its runtime.
+struct Transports {
+    smtp: Option<Result<lettre::SmtpTransport, String>>,
+    http: reqwest::Client,
+    rt: tokio::runtime::Runtime,
 }
 
 /// Sends every due message of every outbox file, recording each result
@@ -909,7 +899,7 @@ fn deliver_all(
         .user_agent(concat!("statusfleet/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| NotifyError::Setup(format!("HTTP client: {e}")))?;
-    let t = Transports::Ready { smtp, http, rt };
+    let t = Transports { smtp, http, rt };
     let data = config.data_dir();
     let names = outbox::names(&data);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -940,7 +930,7 @@ fn deliver_file(
     data: &Path,
     name: &str,
 ) -> Result<Report, NotifyError> {
-    let Transports::Ready { smtp, http, rt } = t;
+    let Transports { smtp, http, rt } = t;
     let mut report = Report::default();
     let mut ob = outbox::load(data, name)?;
     let give_up = chrono::Duration::hours(i64::from(ctx.n.give_up_after_hours));
