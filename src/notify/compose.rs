@@ -417,6 +417,22 @@ pub fn slack_text(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// [`truncate`] for Slack mrkdwn: never cuts inside an escape (`&amp;`)
+/// or a link (`<url|label>`), which would leave broken markup behind.
+pub(crate) fn truncate_mrkdwn(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+    let open_entity = t.rfind('&').filter(|&a| !t[a..].contains(';'));
+    let open_link = t.rfind('<').filter(|&a| !t[a..].contains('>'));
+    if let Some(cut) = open_entity.into_iter().chain(open_link).min() {
+        t.truncate(cut);
+    }
+    t.push('…');
+    t
+}
+
 fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_owned();
@@ -517,7 +533,7 @@ pub fn slack(d: &Draft<'_>, with_customer: bool) -> Value {
     let cat = d.cat;
     let mut blocks = vec![
         json!({"type": "header", "text": {"type": "plain_text", "text": truncate(&d.subject, 150), "emoji": false}}),
-        json!({"type": "section", "text": {"type": "mrkdwn", "text": truncate(&slack_text(&d.intro), 3000)}}),
+        json!({"type": "section", "text": {"type": "mrkdwn", "text": truncate_mrkdwn(&slack_text(&d.intro), 3000)}}),
     ];
     for l in d.lines.iter().take(15) {
         let mut text = format!("*{}*\n{}", slack_text(&l.heading), slack_text(&l.title));
@@ -546,28 +562,31 @@ pub fn slack(d: &Draft<'_>, with_customer: bool) -> Value {
             text.push_str("\n\n");
             text.push_str(&slack_text(t.trim()));
         }
-        if let Some(h) = href_ok(&l.url) {
-            text.push_str(&format!(
+        // The link survives when a long update is cut.
+        let link = href_ok(&l.url).map_or_else(String::new, |h| {
+            format!(
                 "\n<{}|{}>",
                 h.replace('|', "%7C").replace('>', "%3E"),
                 slack_text(&cat.t("notify.view_page"))
-            ));
-        }
+            )
+        });
+        let mut text = truncate_mrkdwn(&text, 3000 - link.chars().count());
+        text.push_str(&link);
         blocks.push(json!({"type": "divider"}));
-        blocks.push(
-            json!({"type": "section", "text": {"type": "mrkdwn", "text": truncate(&text, 3000)}}),
-        );
+        blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": text}}));
         if !l.steps.is_empty() {
             let steps: Vec<String> = l
                 .steps
                 .iter()
                 .map(|(t, _)| format!("• {}", slack_text(t)))
                 .collect();
-            blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(&steps.join("\n"), 3000)}]}));
+            blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": truncate_mrkdwn(&steps.join("\n"), 3000)}]}));
         }
     }
-    blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(&slack_text(&d.footer), 3000)}]}));
-    json!({"text": truncate(&d.subject, 3000), "blocks": blocks})
+    blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": truncate_mrkdwn(&slack_text(&d.footer), 3000)}]}));
+    // The notification's text is mrkdwn too: escaped like the blocks, so a
+    // title's `<!channel>` pings no one.
+    json!({"text": slack_text(&truncate(&d.subject, 2000)), "blocks": blocks})
 }
 
 /// The generic webhook's JSON (schema [`WEBHOOK_SCHEMA`]).

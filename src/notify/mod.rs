@@ -598,6 +598,10 @@ fn queue_partner(
     let config = &ctx.inputs.config;
     let data = config.data_dir();
     let mut ob = outbox::load(&data, outbox::PARTNER)?;
+    pevents.retain(|p| !ob.taken.contains_key(&p.event.id));
+    for p in &pevents {
+        ob.taken.insert(p.event.id.clone(), ctx.now);
+    }
     let baseline = ob.seen.is_none();
     let mut queued = 0;
     let mut problems = Vec::new();

@@ -48,6 +48,12 @@ pub struct Outbox {
     /// Partner file: the discovery failure seen (its first time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discovery_failing: Option<DateTime<Utc>>,
+    /// Partner file: the customers' events already taken into messages,
+    /// and when. A run killed after the partner's file was written but
+    /// before every customer's copy was cleared finds some of them again:
+    /// they are skipped, never sent a second time under another id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub taken: BTreeMap<String, DateTime<Utc>>,
 }
 
 /// An event with what the partner's messages say of it, in each locale
@@ -167,6 +173,7 @@ impl Outbox {
     pub fn prune(&mut self, now: DateTime<Utc>) {
         let cutoff = now - chrono::Duration::days(SENT_MEMORY_DAYS);
         self.sent.retain(|_, at| *at >= cutoff);
+        self.taken.retain(|_, at| *at >= cutoff);
         self.failed.retain(|m| m.queued_at >= cutoff);
     }
 }

@@ -52,3 +52,16 @@ fn chat_text_is_escaped() {
         "\\[a\\]\\(javascript:x\\) \\*b\\*"
     );
 }
+
+#[test]
+fn slack_text_is_cut_between_escapes_and_links_never_inside() {
+    use super::compose::truncate_mrkdwn;
+    assert_eq!(truncate_mrkdwn("a &amp; b", 100), "a &amp; b");
+    // "x &am" would be left by a plain cut at 5.
+    assert_eq!(truncate_mrkdwn("x &amp; yyyyy", 6), "x …");
+    assert_eq!(
+        truncate_mrkdwn("see <https://s.example/a|page> now", 12),
+        "see …"
+    );
+    assert_eq!(truncate_mrkdwn("abcdef", 4), "abc…");
+}

@@ -329,3 +329,272 @@ fn killed_fetches_lose_no_history() {
         "crash/fetch: {RUNS} kills over {full:?} runs ({kills_mid_write} with some tenants saved and others not); no history lost"
     );
 }
+
+/// A webhook receiver on 127.0.0.1: records the `webhook-id` of every
+/// POST it answers 200, after `delay` (so kills land mid-delivery). Its
+/// accept loop stops when the receiver is dropped.
+struct Receiver {
+    port: u16,
+    ids: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Receiver {
+    fn start(delay: Duration) -> Receiver {
+        use std::io::{BufRead, BufReader, Read, Write};
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let ids = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (ids2, stop2) = (ids.clone(), stop.clone());
+        std::thread::spawn(move || {
+            while !stop2.load(Ordering::Relaxed) {
+                let Ok((stream, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(1));
+                    continue;
+                };
+                stream.set_nonblocking(false).unwrap();
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(5)))
+                    .unwrap();
+                let mut r = BufReader::new(stream);
+                let (mut len, mut id) = (0usize, None);
+                loop {
+                    let mut line = String::new();
+                    if r.read_line(&mut line).unwrap_or(0) == 0 {
+                        break;
+                    }
+                    let l = line.trim_end().to_ascii_lowercase();
+                    if l.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = l.strip_prefix("content-length:") {
+                        len = v.trim().parse().unwrap_or(0);
+                    }
+                    if let Some(v) = l.strip_prefix("webhook-id:") {
+                        id = Some(v.trim().to_owned());
+                    }
+                }
+                let mut body = vec![0; len];
+                if r.read_exact(&mut body).is_err() {
+                    continue; // the sender was killed mid-request
+                }
+                std::thread::sleep(delay);
+                if let Some(id) = id {
+                    ids2.lock().unwrap().push(id);
+                }
+                let _ = r.get_mut().write_all(
+                    b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                );
+            }
+        });
+        Receiver { port, ids, stop }
+    }
+
+    fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.ids.lock().unwrap())
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// The data of customer `k` before (no incident) and after: an incident
+/// every customer shares (as Microsoft's are), one of its own, and a
+/// maintenance window.
+fn notify_snapshot(k: usize, after: bool) -> String {
+    let incident = |id: String, title: String| {
+        json!({
+            "id": id, "title": title, "classification": "incident",
+            "status": "investigating", "services": ["exchange"],
+            "started_at": "2026-11-30T09:00:00Z",
+            "updates": [{"at": "2026-11-30T09:05:00Z", "body": "We're investigating.", "format": "text"}],
+        })
+    };
+    let (incidents, maintenance) = if after {
+        (
+            vec![
+                incident("EX1001".into(), "Mail delayed".into()),
+                incident(format!("OWN{k}"), format!("Customer {k}'s VPN down")),
+            ],
+            vec![json!({
+                "id": format!("MW{k}"), "title": "Upgrade", "services": ["exchange"],
+                "starts_at": "2026-12-05T22:00:00Z", "ends_at": "2026-12-06T02:00:00Z",
+                "status": "scheduled", "body": "Short reconnects.",
+            })],
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    json!({
+        "taken_at": if after { "2026-11-30T09:10:00Z" } else { "2026-11-30T08:00:00Z" },
+        "services": [{"id": "exchange", "name": "Exchange Online", "health": if after { "degraded" } else { "operational" }}],
+        "incidents": incidents,
+        "maintenance": maintenance,
+    })
+    .to_string()
+}
+
+/// The outbox files of `site` (not a killed write's temporary files).
+fn outboxes(site: &SiteTest) -> Vec<String> {
+    tree(&site.path("data/_outbox"))
+        .into_keys()
+        .filter(|n| !n.starts_with('.'))
+        .collect()
+}
+
+/// No kill loses a notification: `statusfleet notify` is killed with
+/// SIGKILL at moments spread over its run (while queueing, and between
+/// sending a message and recording it), then run to completion. Every
+/// message the uninterrupted run sends (learnt from a `--dry-run` of the
+/// same site) arrives at least once; a message that arrives twice does
+/// so under the same `webhook-id` (which receivers deduplicate on), and
+/// no message arrives under an id the uninterrupted run does not have.
+#[test]
+fn killed_notify_loses_no_message() {
+    const SUBS: usize = 3;
+    let rx = Receiver::start(Duration::from_millis(4));
+    let hook = |path: String| {
+        format!(
+            "      - {{ webhook: \"http://127.0.0.1:{}/{path}\", secret_env: NOTIFY_SECRET }}\n",
+            rx.port
+        )
+    };
+    let mut yaml = String::from(
+        "site:\n  title: Status\n  partner: { name: Northwind }\n  base_url: https://status.example.net/\nnotifications:\n  partner:\n",
+    );
+    yaml.push_str(&hook("partner".into()).replacen("      ", "    ", 1));
+    yaml.push_str("customers:\n");
+    for k in 0..CUSTOMERS {
+        yaml.push_str(&format!(
+            "  - slug: c{k}\n    name: Customer {k}\n    sources:\n      - file: {{ path: data-files/c{k}.json }}\n    subscribers:\n"
+        ));
+        for j in 0..SUBS {
+            yaml.push_str(&hook(format!("c{k}/{j}")));
+        }
+    }
+    let env = [
+        ("NOTIFY_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+        ("STATUSFLEET_NOW", "2026-11-30T09:10:00Z"),
+    ];
+    let data = |site: &SiteTest, after: bool| {
+        std::fs::create_dir_all(site.path("data-files")).unwrap();
+        for k in 0..CUSTOMERS {
+            std::fs::write(
+                site.path(&format!("data-files/c{k}.json")),
+                notify_snapshot(k, after),
+            )
+            .unwrap();
+        }
+    };
+    let notify = |site: &SiteTest, args: &[&str]| {
+        let r = site.run_env(&[&["notify"], args].concat(), &env);
+        assert_eq!(r.code, 0, "notify {args:?}:\n{}\n{}", r.stdout, r.stderr);
+        r
+    };
+    let site = SiteTest::with_config(&yaml);
+    data(&site, false);
+    notify(&site, &["--offline"]); // the baseline
+    data(&site, true);
+    // What an uninterrupted run sends: its ids, from a dry run.
+    let review = site.path("review");
+    notify(&site, &["--dry-run", review.to_str().unwrap()]);
+    let expected: BTreeSet<String> = support::files_under(&review)
+        .into_iter()
+        .map(|(name, _)| {
+            let stem = name.rsplit('/').next().unwrap().trim_end_matches(".json");
+            format!("msg_{}", stem.trim_start_matches("webhook-"))
+        })
+        .collect();
+    // Three per subscriber (two incidents, a window), and the partner's.
+    assert!(expected.len() > CUSTOMERS * SUBS * 3, "{}", expected.len());
+    assert!(rx.take().is_empty(), "the dry run sent");
+    // The state every round starts from: the baseline's outboxes.
+    let baseline = tree(&site.path("data/_outbox"));
+    let restore = || {
+        let dir = site.path("data/_outbox");
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, bytes) in &baseline {
+            std::fs::write(dir.join(name), bytes).unwrap();
+        }
+    };
+    let full = timed(&site, &["notify"], &env);
+    let whole = rx.take();
+    assert_eq!(
+        whole.iter().cloned().collect::<BTreeSet<_>>(),
+        expected,
+        "the uninterrupted run"
+    );
+    assert_eq!(
+        whole.len(),
+        expected.len(),
+        "the uninterrupted run sent twice"
+    );
+    let mut rng = Lcg(0x5EED);
+    let (mut duplicates, mut before_any, mut mid) = (0, 0, 0);
+    const ROUNDS: usize = 24;
+    for round in 0..ROUNDS {
+        restore();
+        // One kill or two in a row, then a run to completion.
+        for _ in 0..1 + round % 2 {
+            let at = full.mul_f64(1.2 * (round as f64 + rng.unit()) / ROUNDS as f64);
+            let mut child = spawn(&site, &["notify"], &env);
+            std::thread::sleep(at);
+            let _ = child.kill();
+            child.wait().unwrap();
+            // Every outbox file the kill left parses (a killed write's
+            // temporary file is no outbox file: names start with `.`).
+            for name in outboxes(&site) {
+                let text = std::fs::read_to_string(site.path(&format!("data/_outbox/{name}")));
+                let parsed = serde_json::from_str::<Value>(&text.unwrap());
+                assert!(
+                    parsed.is_ok(),
+                    "round {round} (kill at {at:?}): {name} does not parse"
+                );
+            }
+        }
+        let sent_before_completion = rx.ids.lock().unwrap().len();
+        if sent_before_completion == 0 {
+            before_any += 1;
+        } else if sent_before_completion < expected.len() {
+            mid += 1;
+        }
+        let done = spawn(&site, &["notify"], &env).wait().unwrap();
+        assert_eq!(
+            done.code(),
+            Some(0),
+            "round {round}: the run after the kill"
+        );
+        let got = rx.take();
+        let distinct: BTreeSet<String> = got.iter().cloned().collect();
+        let lost: Vec<&String> = expected.difference(&distinct).collect();
+        assert!(lost.is_empty(), "round {round}: lost {lost:?}");
+        let foreign: Vec<&String> = distinct.difference(&expected).collect();
+        assert!(
+            foreign.is_empty(),
+            "round {round}: sent under ids an uninterrupted run does not use: {foreign:?}"
+        );
+        duplicates += got.len() - distinct.len();
+        for name in outboxes(&site) {
+            let o: Value =
+                serde_json::from_str(&site.read(&format!("data/_outbox/{name}"))).unwrap();
+            let pending = o["pending"].as_array().map_or(0, Vec::len);
+            assert_eq!(
+                pending, 0,
+                "round {round}: {name} still has {pending} pending"
+            );
+        }
+    }
+    assert!(mid > 0, "no kill landed mid-delivery");
+    eprintln!(
+        "crash/notify: {ROUNDS} rounds ({} kills) over {full:?} runs of {} messages: {before_any} rounds killed before any delivery, {mid} mid-delivery; {duplicates} re-sent under their own id, none lost, none under another id",
+        ROUNDS + ROUNDS / 2,
+        expected.len()
+    );
+}

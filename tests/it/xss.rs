@@ -453,6 +453,13 @@ fn scheme_of(url: &str) -> String {
 
 /// Everything dangerous in one HTML (or SVG) document.
 fn scan_html(name: &str, html: &str, problems: &mut Vec<String>) {
+    scan_markup(name, html, false, problems)
+}
+
+/// [`scan_html`], with inline `style` attributes allowed when
+/// `inline_styles` (mail clients drop style sheets, so a mail's HTML part
+/// styles inline) as long as none loads or computes anything.
+fn scan_markup(name: &str, html: &str, inline_styles: bool, problems: &mut Vec<String>) {
     let doc = scraper::Html::parse_document(html);
     let all = scraper::Selector::parse("*").unwrap();
     let chooser = html.contains("http-equiv=\"refresh\"") && name.ends_with("/index.html");
@@ -495,7 +502,20 @@ fn scan_html(name: &str, html: &str, problems: &mut Vec<String>) {
             if a.starts_with("on") {
                 problems.push(format!("{name}: <{tag} {attr}=…>"));
             }
-            if a == "style" || a == "srcdoc" || a == "formaction" || a == "srcset" || a == "ping" {
+            if a == "style" && inline_styles {
+                let v = value.to_ascii_lowercase();
+                if ["url(", "expression", "@import", "\\", "behavior", "binding"]
+                    .iter()
+                    .any(|bad| v.contains(bad))
+                {
+                    problems.push(format!("{name}: <{tag} style={value:?}>"));
+                }
+            } else if a == "style"
+                || a == "srcdoc"
+                || a == "formaction"
+                || a == "srcset"
+                || a == "ping"
+            {
                 problems.push(format!("{name}: <{tag} {attr}=…>"));
             }
             if matches!(
@@ -841,4 +861,289 @@ fn config_refuses_script_urls() {
     }
     eprintln!("config: {refused} URLs refused, {accepted} http(s) URLs accepted");
     assert!(refused >= 100 && accepted >= 2);
+}
+
+/// The decoded parts of a MIME message (`multipart/alternative` of
+/// text and HTML, as the notifications write them): (content type, text).
+fn mime_parts(eml: &str) -> Vec<(String, String)> {
+    use base64::Engine as _;
+    let (head, body) = eml.split_once("\r\n\r\n").expect("headers end");
+    let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
+    let boundary = unfolded
+        .split("boundary=")
+        .nth(1)
+        .expect("a multipart boundary")
+        .trim_matches(|c: char| c == '"' || c.is_whitespace())
+        .split(['"', ';', '\r'])
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut out = Vec::new();
+    for part in body.split(&format!("--{boundary}")).skip(1) {
+        let Some((h, b)) = part.split_once("\r\n\r\n") else {
+            continue; // the closing `--`
+        };
+        let h = h.to_ascii_lowercase();
+        let ctype = h
+            .lines()
+            .find_map(|l| l.strip_prefix("content-type:"))
+            .unwrap_or("")
+            .trim()
+            .to_owned();
+        let text = if h.contains("content-transfer-encoding: base64") {
+            let clean: String = b.chars().filter(|c| !c.is_whitespace()).collect();
+            String::from_utf8(
+                base64::engine::general_purpose::STANDARD
+                    .decode(clean)
+                    .unwrap(),
+            )
+            .unwrap()
+        } else if h.contains("content-transfer-encoding: quoted-printable") {
+            let mut bytes = Vec::new();
+            let raw = b.replace("=\r\n", "");
+            let r = raw.as_bytes();
+            let mut i = 0;
+            while i < r.len() {
+                if r[i] == b'=' && i + 2 < r.len() {
+                    let hex = std::str::from_utf8(&r[i + 1..i + 3]).unwrap();
+                    bytes.push(u8::from_str_radix(hex, 16).unwrap());
+                    i += 3;
+                } else {
+                    bytes.push(r[i]);
+                    i += 1;
+                }
+            }
+            String::from_utf8(bytes).unwrap()
+        } else {
+            b.to_owned()
+        };
+        out.push((ctype, text));
+    }
+    out
+}
+
+/// Every string in a JSON value (keys aside), with its path.
+fn json_strings(v: &Value, path: &str, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::String(s) => out.push((path.to_owned(), s.clone())),
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                json_strings(x, &format!("{path}[{i}]"), out);
+            }
+        }
+        Value::Object(o) => {
+            for (k, x) in o {
+                json_strings(x, &format!("{path}.{k}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Untrusted text through every field a notification carries, on every
+/// channel: every payload as an incident's id, title and latest update
+/// (in each body format), as a window's title and body, as the
+/// customer's, the services' and the partner's names. Messages written by
+/// `notify --dry-run`, then scanned: the mail's HTML part as the pages
+/// are (inline styles allowed, nothing that loads or runs), Adaptive Card
+/// text with no Markdown link or image left unescaped, Slack mrkdwn with
+/// no `<…>` but the links statusfleet writes (no mention, no channel
+/// ping, no link of the payload's), every URL on the site's own origin;
+/// and every field's canaries reached a message.
+#[test]
+fn no_payload_survives_in_any_notification() {
+    let p = payloads();
+    let c = chunks(&p);
+    let all = p.join(" ");
+    let site = SiteTest::with_config(&format!(
+        "site:\n  title: Status\n  partner: {{ name: {} }}\n  base_url: https://status.example.net/\n  locales: [en, ko-KR]\nnotifications:\n  from: \"Status <status@partner.example>\"\n  unsubscribe: \"mailto:unsubscribe@partner.example\"\n  digest_after: 100000\n  partner:\n    - email: helpdesk@partner.example\n    - {{ webhook: \"https://hooks.partner.example/p\", secret_env: XSS_SECRET }}\ncustomers:\n  - slug: xss-notify\n    name: {}\n    locales: [en, ko-KR]\n    sources: [{{ file: {{ path: data-files/x.json }} }}]\n    subscribers:\n      - email: it@customer.example\n      - {{ email: it-ko@customer.example, locale: ko-KR }}\n      - teams: \"https://example.webhook.office.com/webhookb2/x\"\n      - slack: \"https://hooks.slack.com/services/T0/B0/x\"\n      - {{ webhook: \"https://hooks.customer.example/h\", secret_env: XSS_SECRET }}\n",
+        q(&all),
+        q(&c[0])
+    ));
+    let formats = ["html", "text", "markdown"];
+    let services: Vec<Value> = c
+        .iter()
+        .enumerate()
+        .map(|(k, text)| json!({"id": format!("svc-{k}"), "name": text, "health": "operational"}))
+        .collect();
+    let write = |incidents: Vec<Value>, maintenance: Vec<Value>| {
+        std::fs::create_dir_all(site.path("data-files")).unwrap();
+        std::fs::write(
+            site.path("data-files/x.json"),
+            json!({"taken_at": "2026-11-22T12:00:00Z", "services": services, "incidents": incidents, "maintenance": maintenance}).to_string(),
+        )
+        .unwrap();
+    };
+    let env = [
+        ("XSS_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+        ("STATUSFLEET_NOW", "2026-11-22T12:00:00Z"),
+    ];
+    write(Vec::new(), Vec::new());
+    let r = site.run_env(&["notify", "--offline"], &env);
+    assert_eq!(r.code, 0, "baseline: {}{}", r.stdout, r.stderr);
+    let n = p.len();
+    let incidents: Vec<Value> = (0..n)
+        .map(|i| {
+            json!({
+                "id": p[i],
+                "title": tagged(&p, i, "ntitle"),
+                "classification": if i % 2 == 0 { "incident" } else { "advisory" },
+                "status": "investigating",
+                "impact": "degraded",
+                "services": [format!("svc-{}", i / CHUNK)],
+                "started_at": "2026-11-22T10:00:00Z",
+                "updates": [{"at": "2026-11-22T11:00:00Z", "status": "investigating",
+                    "body": tagged(&p, i, &format!("nbody{}", formats[i % 3])), "format": formats[i % 3]}],
+            })
+        })
+        .collect();
+    let maintenance: Vec<Value> = (0..n)
+        .map(|i| {
+            json!({
+                "id": format!("m{i} {}", p[i]),
+                "title": tagged(&p, i, "nmtitle"),
+                "services": [format!("svc-{}", i / CHUNK)],
+                "starts_at": "2026-12-01T00:00:00Z",
+                "ends_at": "2026-12-01T02:00:00Z",
+                "status": "scheduled",
+                "body": tagged(&p, i, "nmbody"),
+                "format": formats[i % 3],
+            })
+        })
+        .collect();
+    write(incidents, maintenance);
+    let review = site.path("review");
+    let r = site.run_env(&["notify", "--dry-run", review.to_str().unwrap()], &env);
+    assert_eq!(r.code, 0, "dry run: {}{}", r.stdout, r.stderr);
+    let files = support::files_under(&review);
+    let mut problems = Vec::new();
+    let mut text = String::new();
+    let (mut mails, mut cards, mut slacks, mut hooks) = (0, 0, 0, 0);
+    let own = |u: &str, what: &str, problems: &mut Vec<String>| {
+        // The site, and the admin portals the next steps name.
+        let hosts = [
+            "https://status.example.net/",
+            "https://admin.microsoft.com/",
+            "https://portal.azure.com/",
+        ];
+        if !hosts.iter().any(|h| u.starts_with(h)) {
+            problems.push(format!("{what}: a link off the site: {u:?}"));
+        }
+    };
+    for (name, bytes) in &files {
+        let s = String::from_utf8(bytes.clone()).unwrap();
+        if name.ends_with(".eml") {
+            mails += 1;
+            let parts = mime_parts(&s);
+            assert_eq!(parts.len(), 2, "{name}: {parts:?}");
+            for (ctype, body) in parts {
+                if ctype.starts_with("text/html") {
+                    scan_markup(name, &body, true, &mut problems);
+                    let doc = scraper::Html::parse_document(&body);
+                    for a in doc.select(&scraper::Selector::parse("a[href]").unwrap()) {
+                        own(a.value().attr("href").unwrap(), name, &mut problems);
+                    }
+                }
+                text.push_str(&body);
+            }
+            continue;
+        }
+        let v: Value = serde_json::from_str(&s).unwrap();
+        let mut strings = Vec::new();
+        json_strings(&v, "", &mut strings);
+        if name.contains("teams-") {
+            cards += 1;
+            for (path, t) in &strings {
+                if path.ends_with(".url") {
+                    own(t, name, &mut problems);
+                } else if path.ends_with(".text") || path.ends_with(".value") {
+                    // Markdown a card renders: a link `[…](…)` or an image
+                    // `![…](…)` needs an unescaped `](`.
+                    let b = t.as_bytes();
+                    for i in 1..b.len() {
+                        if b[i] == b'(' && b[i - 1] == b']' && (i < 2 || b[i - 2] != b'\\') {
+                            problems.push(format!("{name}{path}: markdown link in {t:?}"));
+                        }
+                    }
+                }
+            }
+        } else if name.contains("slack-") {
+            slacks += 1;
+            // The notification text and every block but the header
+            // (`plain_text`, shown as it is) are mrkdwn.
+            let mut mrkdwn = vec![(".text".to_owned(), v["text"].as_str().unwrap().to_owned())];
+            for (k, b) in v["blocks"].as_array().unwrap().iter().enumerate() {
+                if b["type"] != "header" {
+                    json_strings(b, &format!(".blocks[{k}]"), &mut mrkdwn);
+                }
+            }
+            for (path, t) in &mrkdwn {
+                // mrkdwn (and the notification text): `<…>` only as the
+                // links statusfleet writes.
+                let mut rest = t.as_str();
+                while let Some(at) = rest.find('<') {
+                    let tail = &rest[at + 1..];
+                    let end = tail.find('>').unwrap_or(tail.len());
+                    let inner = &tail[..end];
+                    if !(inner.starts_with("https://status.example.net/") && inner.contains('|')) {
+                        problems.push(format!("{name}{path}: <{inner}> in mrkdwn"));
+                    }
+                    rest = &tail[end.min(tail.len())..];
+                }
+            }
+        } else {
+            hooks += 1;
+            for (path, t) in &strings {
+                if path.ends_with(".url") || path.ends_with(".href") || path == ".status_url" {
+                    own(t, name, &mut problems);
+                }
+            }
+        }
+        text.push_str(
+            &strings
+                .into_iter()
+                .map(|(_, t)| t)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+    }
+    problems.sort();
+    problems.dedup();
+    assert!(
+        problems.is_empty(),
+        "{} problems, first: {:#?}",
+        problems.len(),
+        &problems[..problems.len().min(20)]
+    );
+    // Every field reached a message: its canaries are there.
+    let found = canaries_in(&text);
+    let mut missing = Vec::new();
+    for field in [
+        "ntitle",
+        "nbodyhtml",
+        "nbodytext",
+        "nbodymarkdown",
+        "nmtitle",
+        "nmbody",
+    ] {
+        for i in 0..n {
+            if field.starts_with("nbody") && !field.ends_with(formats[i % 3]) {
+                continue;
+            }
+            if !found.contains(&canary(i, field)) {
+                missing.push(canary(i, field));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} canaries missing: {:?}",
+        missing.len(),
+        &missing[..missing.len().min(20)]
+    );
+    assert!(mails >= 4 * n && cards >= 2 * n && slacks >= 2 * n && hooks >= 2 * n);
+    eprintln!(
+        "xss/notify: {n} payloads through {} messages ({mails} mails, {cards} Teams cards, {slacks} Slack messages, {hooks} webhooks) scanned",
+        files.len()
+    );
 }
