@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub mod deliveries;
+
 use crate::config::SourceConfig;
 use crate::model::SourceData;
 use crate::model::{Incident, Maintenance, Service, StaleSource, Update};

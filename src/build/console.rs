@@ -36,9 +36,23 @@ pub(super) fn stage(
     staging: &Staging,
     shard: Option<(u32, u32)>,
 ) -> Result<Option<Staged>, BuildError> {
+    let next = staging.next_manifest();
+    stage_from(inputs, plan, &next.customers, shard)
+}
+
+/// [`stage`] from the entries of a manifest (the one being made, or the
+/// published site's).
+pub(super) fn stage_from(
+    inputs: &Inputs,
+    plan: &Plan<'_>,
+    entries: &std::collections::BTreeMap<String, crate::output::CustomerEntry>,
+    shard: Option<(u32, u32)>,
+) -> Result<Option<Staged>, BuildError> {
     let Some(dir) = &plan.console else {
         return Ok(None);
     };
+    let data = inputs.config.data_dir();
+    let deliveries = crate::history::deliveries::load(&data).map_err(BuildError::Store)?;
     let write_error = |source| BuildError::Write {
         path: dir.clone(),
         source,
@@ -47,7 +61,6 @@ pub(super) fn stage(
         Some(u) => u.as_str().to_owned(),
         None => crate::console::relative_href(dir, &plan.out),
     };
-    let next = staging.next_manifest();
     let mut h = ring::digest::Context::new(&ring::digest::SHA256);
     for part in [
         inputs.fingerprint.as_str(),
@@ -55,13 +68,14 @@ pub(super) fn stage(
         &sites,
         &format!("{shard:?}"),
         inputs.discovery_problem.as_deref().unwrap_or(""),
+        &serde_json::to_string(&deliveries).expect("problems serialize"),
     ] {
         h.update(part.as_bytes());
         h.update(b"\n");
     }
     let mut aggregates: Vec<Option<&Aggregate>> = Vec::with_capacity(plan.customers.len());
     for c in &plan.customers {
-        let entry = next.customers.get(&c.folder);
+        let entry = entries.get(&c.folder);
         h.update(c.folder.as_bytes());
         h.update(entry.map_or("", |e| e.fingerprint.as_str()).as_bytes());
         h.update(b"\n");
@@ -73,7 +87,12 @@ pub(super) fn stage(
         return Ok(None);
     }
     let folder = WholeFolder::begin(dir).map_err(write_error)?;
-    render(inputs, &plan.customers, &aggregates, shard, sites, &|f| {
+    let parts = ConsoleParts {
+        shard,
+        sites,
+        deliveries: &deliveries,
+    };
+    render(inputs, &plan.customers, &aggregates, parts, &|f| {
         folder.write(f)
     })?;
     Ok(Some(Staged {
@@ -101,17 +120,31 @@ impl Staged {
     }
 }
 
+/// What the console is made from besides the inputs and the fleet.
+pub(super) struct ConsoleParts<'a> {
+    /// `--shard K/N`: the console covers that shard only.
+    pub shard: Option<(u32, u32)>,
+    /// How the console links the customer sites' root.
+    pub sites: String,
+    pub deliveries: &'a [crate::history::deliveries::DeliveryProblem],
+}
+
 /// The partner console's files for `customers` (each with its aggregate,
 /// in the same order).
 pub(super) fn render(
     inputs: &Inputs,
     customers: &[&Customer],
     aggregates: &[Option<&Aggregate>],
-    shard: Option<(u32, u32)>,
-    sites: String,
+    console: ConsoleParts<'_>,
     sink: &(dyn Fn(crate::output::OutputFile) + Sync),
 ) -> Result<(), BuildError> {
+    let ConsoleParts {
+        shard,
+        sites,
+        deliveries,
+    } = console;
     let parts = crate::console::Parts {
+        deliveries,
         config: &inputs.config,
         catalogs: &inputs.catalogs,
         renderer: &inputs.renderer,

@@ -77,6 +77,8 @@ pub enum BuildError {
     Render(#[from] RenderError),
     #[error("customer `{slug}`: {source}")]
     Customer { slug: String, source: RenderError },
+    #[error("{0}")]
+    Store(#[from] crate::history::StoreError),
     #[error("no customer `{0}` in the config")]
     UnknownCustomer(String),
     #[error("writing {path}: {source}")]
@@ -159,7 +161,12 @@ pub fn check_all(inputs: &Inputs) -> Result<usize, BuildError> {
         console.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     };
     let aggregates: Vec<Option<&Aggregate>> = aggregates.iter().map(Option::as_ref).collect();
-    console::render(inputs, &customers, &aggregates, None, String::new(), &count)?;
+    let parts = console::ConsoleParts {
+        shard: None,
+        sites: String::new(),
+        deliveries: &[],
+    };
+    console::render(inputs, &customers, &aggregates, parts, &count)?;
     Ok(files + root_files(inputs)?.len() + console.into_inner())
 }
 
@@ -241,6 +248,29 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         phase("publish the console", || console.publish())?;
     }
     Ok(plan.summary(&inputs, published, start.elapsed()))
+}
+
+/// Brings the partner console of the published site up to date with
+/// what changed since its build outside the customers' inputs (what
+/// `statusfleet notify` delivered or failed to): rendered and swapped in
+/// whole, or left alone when its inputs are those it was made from.
+/// Whether it was rewritten.
+pub fn refresh_console(opts: &BuildOptions) -> Result<bool, BuildError> {
+    let inputs = load_inputs(&opts.config)?;
+    let plan = Plan::new(&inputs, opts)?;
+    // Only a console of a built site: its customers' entries are in the
+    // site's manifest.
+    let Some(manifest) = crate::output::Manifest::published(&plan.out) else {
+        return Ok(false);
+    };
+    if plan.console.as_ref().is_none_or(|c| !c.is_dir()) {
+        return Ok(false);
+    }
+    let shard = opts.shard.map(|s| (s.k, s.n));
+    match console::stage_from(&inputs, &plan, &manifest.customers, shard)? {
+        Some(staged) => staged.publish().map(|()| true),
+        None => Ok(false),
+    }
 }
 
 /// What this build covers: where it writes and which customers.

@@ -73,7 +73,12 @@ pub fn run(config: &Path, args: Args) -> ExitCode {
             // and `--only` builds leave it to one `statusfleet notify`.
             let mut notify_degraded = false;
             if shard.is_none() && only.is_none() {
-                match super::notify::after_build(config, offline) {
+                match super::notify::after_build(
+                    config,
+                    offline,
+                    opts.out.clone(),
+                    opts.console.clone(),
+                ) {
                     Ok(d) => notify_degraded = d,
                     Err(code) => return code,
                 }

@@ -17,6 +17,11 @@ pub fn run(config: &Path, dry_run: Option<PathBuf>, offline: bool) -> ExitCode {
     match statusfleet::notify::run(&opts) {
         Ok(r) => {
             print(&r, &opts);
+            if r.problems_changed
+                && let Err(code) = refresh_console(config)
+            {
+                return code;
+            }
             if r.degraded() {
                 ExitCode::from(EXIT_STALE)
             } else {
@@ -27,10 +32,30 @@ pub fn run(config: &Path, dry_run: Option<PathBuf>, offline: bool) -> ExitCode {
     }
 }
 
+/// The partner console lists failing deliveries: once they changed, the
+/// console in place is brought up to date (the pages are not touched).
+fn refresh_console(config: &Path) -> Result<(), ExitCode> {
+    let opts = statusfleet::build::BuildOptions {
+        config: config.to_owned(),
+        ..Default::default()
+    };
+    match statusfleet::build::refresh_console(&opts) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(super::report(&e)),
+    }
+}
+
 /// The notification phase of `build`; `Ok(degraded)`, or the exit code
 /// of a failure. Without `notifications:` (or with `on_build: false`) it
-/// does nothing.
-pub fn after_build(config: &Path, offline: bool) -> Result<bool, ExitCode> {
+/// does nothing. The console `build` just wrote is brought up to date
+/// with what this phase delivered or failed to (`out` and `console`:
+/// where that build wrote).
+pub fn after_build(
+    config: &Path,
+    offline: bool,
+    out: Option<PathBuf>,
+    console: Option<PathBuf>,
+) -> Result<bool, ExitCode> {
     let opts = NotifyOptions {
         config: config.to_owned(),
         dry_run: None,
@@ -40,6 +65,15 @@ pub fn after_build(config: &Path, offline: bool) -> Result<bool, ExitCode> {
     match statusfleet::notify::run(&opts) {
         Ok(r) => {
             print(&r, &opts);
+            if r.problems_changed {
+                let opts = statusfleet::build::BuildOptions {
+                    config: config.to_owned(),
+                    out,
+                    console,
+                    ..Default::default()
+                };
+                statusfleet::build::refresh_console(&opts).map_err(|e| super::report(&e))?;
+            }
             Ok(r.degraded())
         }
         Err(NotifyError::Off(_)) => Ok(false),

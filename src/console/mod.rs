@@ -32,6 +32,8 @@ pub struct Parts<'a> {
     /// The theme's static files (its stylesheets are the console's too).
     pub statics: &'a [(String, Vec<u8>)],
     pub stylesheets: &'a [String],
+    /// Notifications whose last attempt failed, or that were given up.
+    pub deliveries: &'a [crate::history::deliveries::DeliveryProblem],
     /// Why the last customer discovery failed, if it did.
     pub discovery_problem: Option<&'a str>,
     /// `--shard K/N`: the console covers that shard only.

@@ -7,6 +7,7 @@ use super::Parts;
 use super::fleet::{Fleet, Row, initial};
 use super::views::*;
 use crate::config::{Cloud, Customer};
+use crate::history::deliveries::DeliveryProblem;
 use crate::i18n::Catalog;
 use crate::locale::Locale;
 use crate::model::{Health, Platform};
@@ -431,6 +432,8 @@ impl Locale1<'_, '_> {
             active: Vec<IncidentRow>,
             all_active: String,
             failing: String,
+            /// Failing notification deliveries, when there are any.
+            deliveries: Option<String>,
             rows: Vec<RowView>,
             pager: Option<Pager>,
         }
@@ -472,6 +475,8 @@ impl Locale1<'_, '_> {
                 },
                 all_active: self.count("console.incidents.all_active", self.active_count()),
                 failing: self.count("console.failing_sources", self.fleet.failing.len()),
+                deliveries: (!self.parts.deliveries.is_empty())
+                    .then(|| self.count("console.failing_deliveries", self.parts.deliveries.len())),
                 rows: self.fleet.rows[(n - 1) * per..(n * per).min(self.fleet.rows.len())]
                     .iter()
                     .map(|r| self.row_view(r, depth))
@@ -811,6 +816,29 @@ impl Locale1<'_, '_> {
         }
     }
 
+    /// A failing notification delivery, on the sources page.
+    fn delivery_row(&self, d: &DeliveryProblem) -> DeliveryRow {
+        let row = d
+            .customer
+            .as_deref()
+            .and_then(|slug| self.fleet.rows.iter().find(|r| r.slug() == slug));
+        DeliveryRow {
+            customer: row.map(|r| self.cell(r, 0)),
+            // The partner's own subscribers; or a customer no longer in
+            // the fleet, by its folder name.
+            who: match &d.customer {
+                None => self.cat.t("console.deliveries.partner"),
+                Some(slug) => slug.clone(),
+            },
+            to: d.to.clone(),
+            subject: d.subject.clone(),
+            attempts: self.cat.formats.integer(i64::from(d.attempts)),
+            error: d.error.clone(),
+            queued: self.time(d.queued_at),
+            next: d.next_attempt.map(|t| self.time(t)),
+        }
+    }
+
     fn incident_pages(&self) -> Result<(), RenderError> {
         #[derive(Serialize)]
         struct ListData {
@@ -1002,6 +1030,7 @@ impl Locale1<'_, '_> {
             discovery: String,
             discovery_failed: bool,
             rows: Vec<SourceRow>,
+            deliveries: Vec<DeliveryRow>,
         }
         let (discovery, discovery_failed) =
             match (&self.parts.config.discovery, self.parts.discovery_problem) {
@@ -1021,6 +1050,12 @@ impl Locale1<'_, '_> {
                 .failing
                 .iter()
                 .map(|(n, s)| self.source_row(&self.fleet.rows[*n], s, 0))
+                .collect(),
+            deliveries: self
+                .parts
+                .deliveries
+                .iter()
+                .map(|d| self.delivery_row(d))
                 .collect(),
         };
         self.emit(

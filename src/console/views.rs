@@ -128,3 +128,19 @@ pub struct SourceRow {
     pub error: String,
     pub advice: Option<String>,
 }
+
+/// A notification that could not be delivered (sources page).
+#[derive(Serialize)]
+pub struct DeliveryRow {
+    /// The customer, linked; `None`: the partner's own subscribers or a
+    /// customer no longer configured (`who` names them).
+    pub customer: Option<CustomerCell>,
+    pub who: String,
+    pub to: String,
+    pub subject: String,
+    pub attempts: String,
+    pub error: String,
+    pub queued: TimeView,
+    /// `None`: given up.
+    pub next: Option<TimeView>,
+}

@@ -23,6 +23,7 @@ use crate::config::notify::{Channel, Delivery, EventKind, Given, NotifyConfig, S
 use crate::config::{Config, Customer};
 use crate::error::{InputError, InputErrors};
 use crate::history::StoreError;
+use crate::history::deliveries::DeliveryProblem;
 use crate::locale::Locale;
 use crate::site::views::{Brand, LocaleViews};
 use compose::{Draft, Line};
@@ -58,6 +59,11 @@ pub struct Report {
     pub waiting: usize,
     /// Files written by `--dry-run`.
     pub written: usize,
+    /// Every message whose last attempt failed or that was given up, as
+    /// this run left them (what the partner console lists).
+    pub problems: Vec<DeliveryProblem>,
+    /// Whether `problems` differ from what the last run left.
+    pub problems_changed: bool,
     pub elapsed: Duration,
 }
 
@@ -923,7 +929,17 @@ fn deliver_all(
         report.waiting += r.waiting;
         report.retrying.extend(r.retrying);
         report.given_up.extend(r.given_up);
+        report.problems.extend(r.problems);
     }
+    report.problems.sort_by(|a, b| {
+        (&a.customer, a.queued_at, &a.to, &a.subject).cmp(&(
+            &b.customer,
+            b.queued_at,
+            &b.to,
+            &b.subject,
+        ))
+    });
+    report.problems_changed = crate::history::deliveries::save(&data, &report.problems)?;
     Ok(())
 }
 
@@ -1041,6 +1057,23 @@ fn deliver_file(
         }
         outbox::save(data, name, &ob)?;
     }
+    let problem = |m: &Message, next_attempt| DeliveryProblem {
+        customer: m.customer.clone(),
+        channel: m.channel.clone(),
+        to: m.to.clone(),
+        subject: m.subject.clone(),
+        attempts: m.attempts,
+        error: m.last_error.clone().unwrap_or_default(),
+        queued_at: m.queued_at,
+        next_attempt,
+    };
+    report.problems = ob
+        .pending
+        .iter()
+        .filter(|m| m.last_error.is_some())
+        .map(|m| problem(m, m.next_attempt))
+        .chain(ob.failed.iter().map(|m| problem(m, None)))
+        .collect();
     Ok(report)
 }
 

@@ -49,6 +49,20 @@ pub struct CustomerEntry {
 
 pub(super) const MANIFEST_SCHEMA: u32 = 4;
 
+impl Manifest {
+    /// The manifest of the site published at `out`, if there is one this
+    /// version wrote.
+    pub fn published(out: &Path) -> Option<Manifest> {
+        if !out.is_dir() {
+            return None;
+        }
+        std::fs::read(super::sibling(out, "manifest.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+            .filter(|m| m.schema == MANIFEST_SCHEMA)
+    }
+}
+
 pub(super) fn write_manifest(path: &Path, m: &impl serde::Serialize) -> io::Result<()> {
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
     std::fs::write(&tmp, serde_json::to_vec(m).map_err(io::Error::other)?)?;

@@ -342,3 +342,68 @@ fn long_lists_are_split_into_pages_with_a_bounded_pager() {
     );
     assert!(site.path("public-console/en/az/a.html").is_file());
 }
+
+/// What `statusfleet notify` could not deliver reaches the console's
+/// sources page (and a count on the overview), the next build after it
+/// changed; never a customer's site.
+#[test]
+fn failing_deliveries_reach_the_console_and_no_customer_file() {
+    let site = fleet();
+    let r = site.run(&["build", "--offline"]);
+    assert_eq!(r.code, 4, "{}\n{}", r.stdout, r.stderr);
+    let sources = site.read("public-console/en/sources.html");
+    assert!(sources.contains("Every notification was delivered at its last attempt."));
+    assert!(!site.read("public-console/en/index.html").contains("failing deliver"));
+    std::fs::create_dir_all(site.path("data")).unwrap();
+    std::fs::write(
+        site.path("data/_deliveries.json"),
+        serde_json::json!([
+            {"customer": "alpha", "channel": "email", "to": "email it@alpha.example",
+             "subject": "Alphaquill: Mail delayed (New update)", "attempts": 3,
+             "error": "SMTP 451 PLANTED-SMTP-9931 try again later",
+             "queued_at": "2026-11-30T09:10:00Z", "next_attempt": "2026-11-30T09:18:00Z"},
+            {"channel": "webhook", "to": "webhook hooks.partner.example",
+             "subject": "Mail delayed (3 customers)", "attempts": 40,
+             "error": "HTTP 500 PLANTED-HOOK-9932", "queued_at": "2026-11-27T09:10:00Z"}
+        ])
+        .to_string(),
+    )
+    .unwrap();
+    let r = site.run(&["build", "--offline"]);
+    assert_eq!(r.code, 4, "{}\n{}", r.stdout, r.stderr);
+    let sources = site.read("public-console/en/sources.html");
+    let doc = scraper::Html::parse_document(&sources);
+    let rows: Vec<Vec<String>> = doc
+        .select(&scraper::Selector::parse("section[aria-labelledby=deliveries] tbody tr").unwrap())
+        .map(|tr| {
+            tr.select(&scraper::Selector::parse("th, td").unwrap())
+                .map(|c| c.text().collect::<String>())
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 2, "{sources}");
+    assert_eq!(rows[0][0], "Alphaquill Ltd");
+    assert_eq!(rows[0][1], "email it@alpha.example");
+    assert_eq!(rows[0][3], "3");
+    assert!(rows[0][4].contains("PLANTED-SMTP-9931"));
+    assert!(!rows[0][6].contains("Given up"), "{:?}", rows[0]);
+    assert_eq!(rows[1][0], "Your helpdesk");
+    assert_eq!(rows[1][6], "Given up");
+    assert!(sources.contains(r#"<a href="customers/alpha.html""#));
+    let overview = site.read("public-console/en/index.html");
+    assert!(
+        overview.contains(r#"<a href="sources.html#deliveries">2 failing deliveries</a>"#),
+        "{overview}"
+    );
+    assert!(
+        site.read("public-console/fr-FR/index.html")
+            .contains("2 envois en échec")
+    );
+    for (path, bytes) in site.files("public") {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("PLANTED-SMTP") && !text.contains("PLANTED-HOOK"),
+            "public/{path}"
+        );
+    }
+}

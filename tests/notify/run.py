@@ -391,6 +391,17 @@ check("HTTP 429" in p.stdout, "the 429 is not reported")
 check(re.search(r"slack.*(refused|connect)", p.stdout, re.I) is not None, "the refused connection is not reported")
 mails, hooks = take()
 check(not mails, "mail sent while the server refused")
+# The partner console lists what could not be delivered, with the error,
+# as soon as `notify` has tried (the console in place is brought up to date).
+console_sources = site / "public-console" / "en" / "sources.html"
+listed = console_sources.read_text()
+check("451" in listed and "email it-fr@contoso.example" in listed and "HTTP 429" in listed,
+      "the console does not list the failing deliveries")
+check("6 failing deliveries" in (site / "public-console" / "en" / "index.html").read_text(),
+      "the console's overview does not count the failing deliveries")
+for f in out.rglob("*"):
+    if f.is_file() and f.suffix in (".html", ".json", ".atom", ".ics"):
+        check("451 4.3.0" not in f.read_text(errors="replace"), f"a delivery error in the customer file {f}")
 pending = json.loads(outbox.read_text())["pending"]
 check(len(pending) == 6, f"{len(pending)} pending after the failures, expected 6 (4 mails, webhook, slack)")
 ids = {m["id"] for m in pending}
@@ -418,6 +429,8 @@ got_ids = {re.sub(r"[<>]|@.*", "", m["Message-ID"]) for _, m in mails}
 got_ids |= {json.loads(b)["id"].removeprefix("msg_") for p_, _, b in hooks + early_hooks if p_ == "/hook"}
 check(ids <= got_ids | {m["id"] for m in pending if m["channel"] in ("slack", "teams")}, "ids changed between attempts")
 check(json.loads(outbox.read_text())["pending"] == [], "messages left pending after recovery")
+check("Every notification was delivered at its last attempt." in console_sources.read_text(),
+      "the console still lists failing deliveries after recovery")
 
 # Isolation: fabrikam's subscribers heard nothing of contoso's incident.
 fab = json.loads((site / "data" / "_outbox" / "fabrikam.json").read_text())
