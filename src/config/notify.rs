@@ -40,6 +40,11 @@ pub struct NotifyConfig {
     /// Seconds one delivery may take.
     #[serde(default = "default_timeout")]
     pub timeout_seconds: u64,
+    /// Deliveries in flight at once (and SMTP connections at most): each
+    /// waits on its server's answers, so a fleet-wide incident is sent in
+    /// minutes, not hours.
+    #[serde(default = "default_concurrency")]
+    pub concurrency: usize,
     /// A folder of `<slug>.yaml` files, each a list of one customer's
     /// subscribers (relative to the site folder).
     #[serde(default = "default_subscribers_dir")]
@@ -63,6 +68,9 @@ fn default_digest_after() -> usize {
 }
 fn default_timeout() -> u64 {
     20
+}
+fn default_concurrency() -> usize {
+    16
 }
 fn default_subscribers_dir() -> PathBuf {
     PathBuf::from("subscribers")

@@ -204,7 +204,9 @@ fn check_notifications(
             line,
         ));
     }
-    for c in customers {
+    // Located only for customers with subscribers: a search of the whole
+    // text per customer is quadratic in a fleet of thousands.
+    for c in customers.iter().filter(|c| !c.subscribers.is_empty()) {
         let start = locate_scalar(text, 1, c.slug.as_str()).map_or(1, |p| p.0);
         for (k, s) in c.subscribers.iter().enumerate() {
             let line = nth_list_item_from(text, start, "subscribers", k).unwrap_or(start);
@@ -269,6 +271,16 @@ fn check_notifications(
                 format!("notifications.smtp: `tls: none` sends the password and the mail in clear; it is only for a relay on this machine, not `{}` (expected `starttls` or `implicit`)", smtp.host),
             ));
         }
+    }
+    if !(1..=256).contains(&n.concurrency) {
+        errors.push(InputError::new(
+            file,
+            locate_scalar(text, from, "concurrency"),
+            format!(
+                "notifications.concurrency {}: expected 1 to 256 (the default is 16)",
+                n.concurrency
+            ),
+        ));
     }
     if n.digest_after == 0 {
         errors.push(InputError::new(

@@ -159,14 +159,15 @@ fn live_source_mistakes_are_located() {
 fn notification_problems_are_all_reported_at_their_lines() {
     let text = GOOD.replace(
         "customers:\n",
-        "notifications:\n  partner:\n    - webhook: http://hooks.example/x\n    - email: not-an-address\ncustomers:\n",
+        "notifications:\n  concurrency: 0\n  partner:\n    - webhook: http://hooks.example/x\n    - email: not-an-address\ncustomers:\n",
     ) + "    subscribers:\n      - email: it@contoso.example\n        min_severity: degraded\n      - slack: https://hooks.slack.com/x\n        teams: https://x.webhook.office.com/y\n";
     let e = err(&text);
     for want in [
         "statusfleet.yaml:5:1: notifications link to the customers' pages, so they need site.base_url",
-        "statusfleet.yaml:7:16: notifications.partner 1: `http://hooks.example/x`: expected an https:// URL",
+        "statusfleet.yaml:8:16: notifications.partner 1: `http://hooks.example/x`: expected an https:// URL",
         "notifications.partner 1: a webhook is signed: expected `secret_env`",
-        "statusfleet.yaml:8:14: notifications.partner 2: `not-an-address` is not a mail address",
+        "statusfleet.yaml:9:14: notifications.partner 2: `not-an-address` is not a mail address",
+        "statusfleet.yaml:6:3: notifications.concurrency 0: expected 1 to 256 (the default is 16)",
         "customer `contoso`: subscriber 1: `min_severity` is a filter of the partner's subscribers",
         "customer `contoso`: subscriber 2: a subscriber has one channel, this one has 2",
         "notifications by mail need a sender",

@@ -48,6 +48,81 @@ pub struct Line {
     pub url: String,
     /// What to do, each step with its links (label, absolute href).
     pub steps: Steps,
+    /// A partner's message: every customer the subject hits (name, their
+    /// page), when it hits more than one; the message says the subject
+    /// once and lists them (see [`fold_customers`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub customers: Vec<(String, String)>,
+}
+
+/// How many customers a partner's mail lists by name under one subject
+/// (chat messages: [`CHAT_CUSTOMERS`]); the rest are counted. A Microsoft
+/// incident can hit every customer of the fleet: listed whole, the mail
+/// grows past what mail servers accept (about 2.7 KB a customer).
+pub const MAIL_CUSTOMERS: usize = 50;
+/// The most events one partner webhook carries (about 1.3 KB each): a
+/// subject that hits more customers is sent in several messages, each
+/// well under the 1 MB a web server accepts by default (nginx's
+/// `client_max_body_size`).
+pub const WEBHOOK_EVENTS: usize = 500;
+pub const CHAT_CUSTOMERS: usize = 20;
+
+/// A partner's lines with the same incident or window in several
+/// customers folded into one, which lists the customers: a Microsoft
+/// incident that hits the whole fleet is said once. Source lines stay
+/// apart (each customer's failure has its own error).
+pub fn fold_customers(lines: Vec<Line>) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::new();
+    for l in lines {
+        let same = |o: &&mut Line| {
+            o.subject_type != "source"
+                && o.subject_type == l.subject_type
+                && o.subject_id == l.subject_id
+                && o.title == l.title
+        };
+        match out.iter_mut().find(same) {
+            Some(o) => {
+                if o.customers.is_empty() {
+                    o.customers.push((o.customer_name.clone(), o.url.clone()));
+                }
+                o.customers.push((l.customer_name, l.url));
+            }
+            None => out.push(l),
+        }
+    }
+    out
+}
+
+/// The customer names a line lists, at most `max`, and how many more.
+fn customer_names(l: &Line, max: usize) -> (Vec<&str>, usize) {
+    let names: Vec<&str> = l.customers.iter().take(max).map(|c| c.0.as_str()).collect();
+    let more = l.customers.len() - names.len();
+    (names, more)
+}
+
+/// "A, B, C and 12 more", for the chat channels and mail's text part.
+fn customers_text(cat: &Catalog, l: &Line, max: usize) -> String {
+    let (names, more) = customer_names(l, max);
+    let mut text = names.join(", ");
+    if more > 0 {
+        text.push_str(", ");
+        text.push_str(&cat.text_or_key("notify.customers_more", Some(more as u64), &[]));
+    }
+    text
+}
+
+/// The label and value that say whom a partner's line is about.
+fn customer_fact(cat: &Catalog, l: &Line, max: usize) -> (String, String) {
+    if l.customers.len() > 1 {
+        let label = format!(
+            "{} ({})",
+            cat.t("notify.customers"),
+            cat.formats.integer(l.customers.len() as i64)
+        );
+        (label, customers_text(cat, l, max))
+    } else {
+        (cat.t("notify.customer"), l.customer_name.clone())
+    }
 }
 
 /// Next steps: each a sentence with its links (label, absolute href).
@@ -148,6 +223,7 @@ pub fn line(views: &LocaleViews<'_, '_>, base: &str, event: &Event) -> Option<Li
                 latest: latest.map(|u| crate::sanitize::html_to_text(&u.html)),
                 url: d.summary.href.clone(),
                 steps: steps_of(d.next_steps),
+                customers: Vec::new(),
             })
         }
         EventKind::MaintenanceNew
@@ -179,6 +255,7 @@ pub fn line(views: &LocaleViews<'_, '_>, base: &str, event: &Event) -> Option<Li
                 )),
                 url: format!("{base}maintenance.html#{}", m.anchor),
                 steps: Vec::new(),
+                customers: Vec::new(),
             })
         }
         EventKind::SourceFailing | EventKind::SourceRecovered => {
@@ -200,6 +277,7 @@ pub fn line(views: &LocaleViews<'_, '_>, base: &str, event: &Event) -> Option<Li
                 latest: stale.and_then(|s| s.advice.clone()),
                 url: format!("{base}index.html"),
                 steps: Vec::new(),
+                customers: Vec::new(),
             })
         }
         EventKind::DiscoveryFailing | EventKind::DiscoveryRecovered => None,
@@ -210,10 +288,8 @@ pub fn line(views: &LocaleViews<'_, '_>, base: &str, event: &Event) -> Option<Li
 fn line_text(out: &mut String, cat: &Catalog, l: &Line, with_customer: bool) {
     out.push_str(&format!("== {}: {}\n", l.heading, l.title));
     if with_customer {
-        out.push_str(&format!(
-            "{}\n",
-            cat.label_value(&cat.t("notify.customer"), &l.customer_name)
-        ));
+        let (label, value) = customer_fact(cat, l, MAIL_CUSTOMERS);
+        out.push_str(&format!("{}\n", cat.label_value(&label, &value)));
     }
     if !l.status.is_empty() {
         out.push_str(&format!(
@@ -335,7 +411,7 @@ pub fn mail_html(d: &Draft<'_>, with_customer: bool) -> String {
                 escape(value)
             ));
         };
-        if with_customer {
+        if with_customer && l.customers.len() <= 1 {
             fact(&cat.t("notify.customer"), &l.customer_name);
         }
         if !l.status.is_empty() {
@@ -349,6 +425,31 @@ pub fn mail_html(d: &Draft<'_>, with_customer: bool) -> String {
             fact(&cat.t("notify.services"), &names.join(", "));
         }
         out.push_str("</dl>");
+        if with_customer && l.customers.len() > 1 {
+            let (label, _) = customer_fact(cat, l, MAIL_CUSTOMERS);
+            let (names, more) = customer_names(l, MAIL_CUSTOMERS);
+            out.push_str(&format!(
+                "<p style=\"margin:8px 0 0;font-weight:600\">{}</p><ul style=\"margin:0\">",
+                escape(&label)
+            ));
+            for (name, (_, url)) in names.iter().zip(&l.customers) {
+                match href_ok(url) {
+                    Some(h) => out.push_str(&format!(
+                        "<li><a href=\"{}\">{}</a></li>",
+                        escape(&h),
+                        escape(name)
+                    )),
+                    None => out.push_str(&format!("<li>{}</li>", escape(name))),
+                }
+            }
+            if more > 0 {
+                out.push_str(&format!(
+                    "<li>{}</li>",
+                    escape(&cat.text_or_key("notify.customers_more", Some(more as u64), &[]))
+                ));
+            }
+            out.push_str("</ul>");
+        }
         if !l.when.is_empty() {
             out.push_str(&format!(
                 "<p style=\"margin:4px 0\">{}</p>",
@@ -463,9 +564,8 @@ pub fn teams(d: &Draft<'_>, with_customer: bool) -> Value {
         );
         let mut facts = Vec::new();
         if with_customer {
-            facts.push(
-                json!({"title": cat.t("notify.customer"), "value": card_text(&l.customer_name)}),
-            );
+            let (label, value) = customer_fact(cat, l, CHAT_CUSTOMERS);
+            facts.push(json!({"title": label, "value": card_text(&value)}));
         }
         if !l.status.is_empty() {
             facts.push(json!({"title": cat.t("notify.status"), "value": card_text(&l.status)}));
@@ -539,7 +639,8 @@ pub fn slack(d: &Draft<'_>, with_customer: bool) -> Value {
         let mut text = format!("*{}*\n{}", slack_text(&l.heading), slack_text(&l.title));
         let mut fields = Vec::new();
         if with_customer {
-            fields.push(cat.label_value(&cat.t("notify.customer"), &l.customer_name));
+            let (label, value) = customer_fact(cat, l, CHAT_CUSTOMERS);
+            fields.push(cat.label_value(&label, &value));
         }
         if !l.status.is_empty() {
             fields.push(cat.label_value(&cat.t("notify.status"), &l.status));

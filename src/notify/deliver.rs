@@ -47,6 +47,7 @@ pub fn smtp(
     password: Option<String>,
     ca: Option<Vec<u8>>,
     timeout: Duration,
+    connections: usize,
 ) -> Result<lettre::SmtpTransport, String> {
     let mut tls = TlsParameters::builder(cfg.host.clone());
     if let Some(pem) = ca {
@@ -68,7 +69,9 @@ pub fn smtp(
     if let (Some(user), Some(pass)) = (&cfg.username, password) {
         b = b.credentials(Credentials::new(user.clone(), pass));
     }
-    Ok(b.build())
+    let pool = lettre::transport::smtp::PoolConfig::new()
+        .max_size(u32::try_from(connections).unwrap_or(u32::MAX));
+    Ok(b.pool_config(pool).build())
 }
 
 pub fn send_mail(

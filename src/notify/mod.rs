@@ -220,10 +220,14 @@ where
 /// Groups of events by subject, in the order they first appear.
 fn groups<'e>(events: &[&'e Event]) -> Vec<Vec<&'e Event>> {
     let mut out: Vec<Vec<&Event>> = Vec::new();
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for e in events {
-        match out.iter_mut().find(|g| g[0].subject == e.subject) {
-            Some(g) => g.push(e),
-            None => out.push(vec![e]),
+        match at.get(e.subject.as_str()) {
+            Some(&k) => out[k].push(e),
+            None => {
+                at.insert(&e.subject, out.len());
+                out.push(vec![e]);
+            }
         }
     }
     out
@@ -232,17 +236,19 @@ fn groups<'e>(events: &[&'e Event]) -> Vec<Vec<&'e Event>> {
 /// The newest line of each subject, in order: what a person reads.
 fn shown(lines: &[Line]) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::new();
+    let mut at: std::collections::HashMap<(&str, &str), usize> = std::collections::HashMap::new();
     for l in lines {
-        match out
-            .iter_mut()
-            .find(|o| o.subject_id == l.subject_id && o.customer == l.customer)
-        {
+        let key = (l.subject_id.as_str(), l.customer.as_str());
+        match at.get(&key).map(|&k| &mut out[k]) {
             Some(o) => {
                 let heading = format!("{} · {}", o.heading, l.heading);
                 *o = l.clone();
                 o.heading = heading;
             }
-            None => out.push(l.clone()),
+            None => {
+                at.insert(key, out.len());
+                out.push(l.clone());
+            }
         }
     }
     for o in &mut out {
@@ -281,6 +287,12 @@ fn message(
     let event_ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
     let id = crate::ids::stable_uuid(&["message", &sub.id, &event_ids.join(",")]).replace('-', "");
     let visible = shown(&lines);
+    // The partner hears of a subject once, with the customers it hits.
+    let visible = if customer.is_none() {
+        compose::fold_customers(visible)
+    } else {
+        visible
+    };
     let subject = match (&customer, digest, visible.first()) {
         (Some((c, _)), false, Some(l)) => cat.text_or_key(
             "notify.subject",
@@ -443,38 +455,46 @@ fn messages_for(
     let evs: Vec<&Event> = with_lines.iter().map(|(e, _)| *e).collect();
     let gs = groups(&evs);
     let digest = sub.s.delivery == Delivery::Digest || gs.len() > ctx.n.digest_after;
+    let line_at: std::collections::HashMap<&str, &Line> =
+        with_lines.iter().map(|(e, l)| (e.id.as_str(), l)).collect();
     let lines_of = |g: &[&Event]| -> Vec<Line> {
         g.iter()
-            .filter_map(|e| {
-                with_lines
-                    .iter()
-                    .find(|(x, _)| x.id == e.id)
-                    .map(|(_, l)| l.clone())
-            })
+            .filter_map(|e| line_at.get(e.id.as_str()).map(|l| (*l).clone()))
             .collect()
     };
-    if digest {
-        let lines = lines_of(&evs);
-        vec![message(
-            ctx,
-            sub,
-            cat,
-            customer,
-            &evs,
-            lines,
-            true,
-            general_steps(),
-        )]
+    // A partner's webhook carries every customer's event: a subject that
+    // hits more customers than one body should hold goes in several.
+    let chunk = if customer.is_none() && sub.channel == Channel::Webhook {
+        compose::WEBHOOK_EVENTS
     } else {
-        gs.iter()
-            .map(|g| {
+        usize::MAX
+    };
+    if digest {
+        evs.chunks(chunk)
+            .map(|part| {
                 message(
                     ctx,
                     sub,
                     cat,
                     customer.clone(),
-                    g,
-                    lines_of(g),
+                    part,
+                    lines_of(part),
+                    true,
+                    general_steps(),
+                )
+            })
+            .collect()
+    } else {
+        gs.iter()
+            .flat_map(|g| g.chunks(chunk))
+            .map(|part| {
+                message(
+                    ctx,
+                    sub,
+                    cat,
+                    customer.clone(),
+                    part,
+                    lines_of(part),
                     false,
                     Vec::new(),
                 )
@@ -487,7 +507,9 @@ fn messages_for(
 struct CustomerRun {
     queued: usize,
     baseline: bool,
-    /// Pending after queueing (for `--dry-run`).
+    /// Pending after queueing: how many, and (for `--dry-run` only) the
+    /// messages; otherwise they stay in their files, not in memory.
+    pending_count: usize,
     pending: Vec<Message>,
     partner_events: Vec<PartnerEvent>,
     problems: Vec<String>,
@@ -513,6 +535,7 @@ fn queue_customer(
     let mut run = CustomerRun {
         queued: 0,
         baseline: ob.seen.is_none(),
+        pending_count: 0,
         pending: Vec::new(),
         partner_events: Vec::new(),
         problems: Vec::new(),
@@ -588,7 +611,10 @@ fn queue_customer(
     if persist {
         outbox::save(&data, slug, &ob)?;
     }
-    run.pending = ob.pending;
+    run.pending_count = ob.pending.len();
+    if !persist {
+        run.pending = ob.pending;
+    }
     run.partner_events = ob.partner_events;
     Ok(run)
 }
@@ -604,10 +630,8 @@ fn queue_partner(
     let config = &ctx.inputs.config;
     let data = config.data_dir();
     let mut ob = outbox::load(&data, outbox::PARTNER)?;
-    pevents.retain(|p| !ob.taken.contains_key(&p.event.id));
-    for p in &pevents {
-        ob.taken.insert(p.event.id.clone(), ctx.now);
-    }
+    pevents.retain(|p| !ob.taken.contains(&p.event.id));
+    ob.taken.extend(pevents.iter().map(|p| p.event.id.clone()));
     let baseline = ob.seen.is_none();
     let mut queued = 0;
     let mut problems = Vec::new();
@@ -658,6 +682,7 @@ fn queue_partner(
                     latest: None,
                     url: String::new(),
                     steps: Vec::new(),
+                    customers: Vec::new(),
                 },
             );
         }
@@ -692,9 +717,11 @@ fn queue_partner(
             }
             let evs: Vec<&Event> = mine.iter().map(|p| &p.event).collect();
             let tag = sub.locale.tag();
+            let by_id: std::collections::HashMap<&str, &PartnerEvent> =
+                mine.iter().map(|p| (p.event.id.as_str(), *p)).collect();
             let line_of = |e: &Event| {
-                mine.iter()
-                    .find(|p| p.event.id == e.id)
+                by_id
+                    .get(e.id.as_str())
                     .and_then(|p| p.lines.get(tag).cloned())
             };
             let cat = ctx.inputs.catalogs.get(&sub.locale);
@@ -772,6 +799,7 @@ pub fn run_with(
     let mut report = Report::default();
     let mut errors = Vec::new();
     let mut pending: Vec<Message> = Vec::new();
+    let mut waiting = 0;
     let mut pevents = Vec::new();
     let mut with_partner_events = Vec::new();
     let mut problems = Vec::new();
@@ -780,6 +808,7 @@ pub fn run_with(
             Ok(run) => {
                 report.queued += run.queued;
                 report.baselines += usize::from(run.baseline);
+                waiting += run.pending_count;
                 pending.extend(run.pending);
                 if !run.partner_events.is_empty() {
                     with_partner_events.push(c.slug.as_str());
@@ -810,14 +839,23 @@ pub fn run_with(
     }
     report.queued += queued;
     report.baselines += usize::from(baseline);
+    waiting += partner_pending.len();
     pending.extend(partner_pending);
-    // The partner's events are in its outbox now: the customers' copies go.
+    // The partner's events are in its outbox now: the customers' copies
+    // go, then the partner's note of what it took from them.
     if persist {
         let data = config.data_dir();
-        for slug in with_partner_events {
-            let mut ob = outbox::load(&data, slug)?;
-            ob.partner_events.clear();
-            outbox::save(&data, slug, &ob)?;
+        with_partner_events
+            .par_iter()
+            .try_for_each(|slug| -> Result<(), StoreError> {
+                let mut ob = outbox::load(&data, slug)?;
+                ob.partner_events.clear();
+                outbox::save(&data, slug, &ob)
+            })?;
+        let mut ob = outbox::load(&data, outbox::PARTNER)?;
+        if !ob.taken.is_empty() {
+            ob.taken.clear();
+            outbox::save(&data, outbox::PARTNER, &ob)?;
         }
     }
     if let Some(dir) = &opts.dry_run {
@@ -831,7 +869,7 @@ pub fn run_with(
             .collect();
         deliver_all(&ctx, &subs, &mut report)?;
     } else {
-        report.waiting = pending.len();
+        report.waiting = waiting;
     }
     report.elapsed = start.elapsed();
     Ok(report)
@@ -897,7 +935,7 @@ fn deliver_all(
             ),
             None => None,
         };
-        deliver::smtp(s, password, ca, timeout)
+        deliver::smtp(s, password, ca, timeout, n.concurrency)
     });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -913,7 +951,7 @@ fn deliver_all(
     let data = config.data_dir();
     let names = outbox::names(&data);
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(8)
+        .num_threads(n.concurrency)
         .build()
         .map_err(|e| NotifyError::Setup(e.to_string()))?;
     let results: Vec<Result<Report, NotifyError>> = pool.install(|| {

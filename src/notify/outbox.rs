@@ -48,12 +48,13 @@ pub struct Outbox {
     /// Partner file: the discovery failure seen (its first time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discovery_failing: Option<DateTime<Utc>>,
-    /// Partner file: the customers' events already taken into messages,
-    /// and when. A run killed after the partner's file was written but
-    /// before every customer's copy was cleared finds some of them again:
-    /// they are skipped, never sent a second time under another id.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub taken: BTreeMap<String, DateTime<Utc>>,
+    /// Partner file: the customers' events taken into messages by a run
+    /// that has not yet cleared every customer's copy. A run killed in
+    /// between finds some of them again: they are skipped, never sent a
+    /// second time under another id. Emptied once the copies are gone, so
+    /// it holds one run's events at most.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub taken: BTreeSet<String>,
 }
 
 /// An event with what the partner's messages say of it, in each locale
@@ -173,7 +174,6 @@ impl Outbox {
     pub fn prune(&mut self, now: DateTime<Utc>) {
         let cutoff = now - chrono::Duration::days(SENT_MEMORY_DAYS);
         self.sent.retain(|_, at| *at >= cutoff);
-        self.taken.retain(|_, at| *at >= cutoff);
         self.failed.retain(|m| m.queued_at >= cutoff);
     }
 }

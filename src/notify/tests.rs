@@ -65,3 +65,44 @@ fn slack_text_is_cut_between_escapes_and_links_never_inside() {
     );
     assert_eq!(truncate_mrkdwn("abcdef", 4), "abc…");
 }
+
+#[test]
+fn a_subject_across_customers_is_folded_for_the_partner_but_sources_are_not() {
+    use super::compose::{Line, fold_customers};
+    let line = |customer: &str, ty: &str, id: &str| Line {
+        customer: customer.to_lowercase(),
+        customer_name: customer.into(),
+        subject_type: ty.into(),
+        subject_id: id.into(),
+        heading: "New incident or advisory".into(),
+        title: format!("title of {id}"),
+        status: "Investigating".into(),
+        status_key: None,
+        classification: None,
+        impact: None,
+        services: Vec::new(),
+        when: String::new(),
+        latest_at: None,
+        latest: None,
+        url: format!("https://s.example/{customer}/{id}"),
+        steps: Vec::new(),
+        customers: Vec::new(),
+    };
+    let folded = fold_customers(vec![
+        line("A", "incident", "EX1"),
+        line("B", "incident", "EX1"),
+        line("A", "source", "Graph"),
+        line("B", "source", "Graph"),
+        line("C", "incident", "EX1"),
+        line("C", "maintenance", "MC1"),
+    ]);
+    let shape: Vec<(&str, usize)> = folded
+        .iter()
+        .map(|l| (l.subject_id.as_str(), l.customers.len()))
+        .collect();
+    assert_eq!(shape, [("EX1", 3), ("Graph", 0), ("Graph", 0), ("MC1", 0)]);
+    assert_eq!(
+        folded[0].customers[2],
+        ("C".to_owned(), "https://s.example/C/EX1".to_owned())
+    );
+}

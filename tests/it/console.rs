@@ -353,7 +353,11 @@ fn failing_deliveries_reach_the_console_and_no_customer_file() {
     assert_eq!(r.code, 4, "{}\n{}", r.stdout, r.stderr);
     let sources = site.read("public-console/en/sources.html");
     assert!(sources.contains("Every notification was delivered at its last attempt."));
-    assert!(!site.read("public-console/en/index.html").contains("failing deliver"));
+    assert!(
+        !site
+            .read("public-console/en/index.html")
+            .contains("failing deliver")
+    );
     std::fs::create_dir_all(site.path("data")).unwrap();
     std::fs::write(
         site.path("data/_deliveries.json"),

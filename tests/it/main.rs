@@ -14,6 +14,7 @@ mod errors;
 mod fetch;
 mod init;
 mod live_demo;
+mod notify;
 mod outputs;
 mod properties;
 mod scale;

@@ -171,3 +171,62 @@ pub fn book_block(book: &str, path: &str) -> String {
     let body = &body[body.find('\n').unwrap() + 1..];
     body[..body.find("```").unwrap()].to_owned()
 }
+
+/// The decoded parts of a MIME message (`multipart/alternative` of
+/// text and HTML, as the notifications write them): (content type, text).
+pub fn mime_parts(eml: &str) -> Vec<(String, String)> {
+    use base64::Engine as _;
+    let (head, body) = eml.split_once("\r\n\r\n").expect("headers end");
+    let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
+    let boundary = unfolded
+        .split("boundary=")
+        .nth(1)
+        .expect("a multipart boundary")
+        .trim_matches(|c: char| c == '"' || c.is_whitespace())
+        .split(['"', ';', '\r'])
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut out = Vec::new();
+    for part in body.split(&format!("--{boundary}")).skip(1) {
+        let Some((h, b)) = part.split_once("\r\n\r\n") else {
+            continue; // the closing `--`
+        };
+        let h = h.to_ascii_lowercase();
+        let ctype = h
+            .lines()
+            .find_map(|l| l.strip_prefix("content-type:"))
+            .unwrap_or("")
+            .trim()
+            .to_owned();
+        let text = if h.contains("content-transfer-encoding: base64") {
+            let clean: String = b.chars().filter(|c| !c.is_whitespace()).collect();
+            String::from_utf8(
+                base64::engine::general_purpose::STANDARD
+                    .decode(clean)
+                    .unwrap(),
+            )
+            .unwrap()
+        } else if h.contains("content-transfer-encoding: quoted-printable") {
+            let mut bytes = Vec::new();
+            let raw = b.replace("=\r\n", "");
+            let r = raw.as_bytes();
+            let mut i = 0;
+            while i < r.len() {
+                if r[i] == b'=' && i + 2 < r.len() {
+                    let hex = std::str::from_utf8(&r[i + 1..i + 3]).unwrap();
+                    bytes.push(u8::from_str_radix(hex, 16).unwrap());
+                    i += 3;
+                } else {
+                    bytes.push(r[i]);
+                    i += 1;
+                }
+            }
+            String::from_utf8(bytes).unwrap()
+        } else {
+            b.to_owned()
+        };
+        out.push((ctype, text));
+    }
+    out
+}
