@@ -9,7 +9,8 @@
 #      the demo site, and its self-test (tests/browser/suite.mjs); the same
 #      checks on the partner console beside it (tests/browser/console.mjs);
 #   5. notifications against a real SMTP server and webhook receivers
-#      (tests/notify/run.sh: aiosmtpd, standardwebhooks, in its own venv);
+#      (tests/notify/run.sh: aiosmtpd, standardwebhooks, slack-sdk in its own
+#      venv; Teams cards parsed by the adaptivecards npm package);
 #   6. a site made by `statusfleet init` (branding, logos): the validators and
 #      the browser suite; then `statusfleet serve` driven in chromium
 #      (tests/browser/serve.mjs);
@@ -36,7 +37,7 @@ if [ -z "$site" ]; then
   cargo run --locked -q -- build --offline --out "$site"
 fi
 if [ ! -d tests/node_modules/playwright-core ] || [ ! -d tests/node_modules/axe-core ] \
-  || [ ! -f tests/node_modules/vnu-jar/build/dist/vnu.jar ]; then
+  || [ ! -f tests/node_modules/vnu-jar/build/dist/vnu.jar ] || [ ! -d tests/node_modules/adaptivecards ]; then
   echo "== npm ci (tests/package-lock.json)"
   (cd tests && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 fi

@@ -618,7 +618,9 @@ pub fn teams(d: &Draft<'_>, with_customer: bool) -> Value {
                 "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
                 "type": "AdaptiveCard",
                 "version": "1.4",
-                "lang": cat.locale.tag(),
+                // The card schema's `lang` is a bare ISO 639 language
+                // ("fr", not "fr-FR").
+                "lang": cat.locale.tag().split('-').next().unwrap_or("en"),
                 "rtl": cat.dir() == "rtl",
                 "body": body,
                 "actions": actions,

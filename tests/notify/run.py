@@ -35,6 +35,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 import ssl
 import standardwebhooks
+from slack_sdk.models.blocks import Block
 
 BIN = sys.argv[1]
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -257,6 +258,7 @@ mails, hooks = take()
 check(not mails and not hooks, f"baseline sent {len(mails)} mails, {len(hooks)} posts")
 
 threads = {}
+card_files = []
 steps = [
     ("new incident", "2026-11-30T09:10:00Z",
      incident("investigating", [("2026-11-30T09:05:00Z", "We're investigating <img src=x onerror=alert(1)> delays.")]),
@@ -337,6 +339,7 @@ for name, taken, inc, kind in steps:
                 check(e["customer"]["slug"] == "contoso", f"{name}: event of {e['customer']['slug']}")
                 check(page_exists(e["subject"]["url"]), f"{name}: {path}: url {e['subject']['url']}")
         elif path == "/teams":
+            card_files.append(body)
             check(data["type"] == "message" and len(data["attachments"]) == 1, f"{name}: teams envelope")
             card = data["attachments"][0]
             check(card["contentType"] == "application/vnd.microsoft.card.adaptive", f"{name}: teams contentType")
@@ -349,6 +352,12 @@ for name, taken, inc, kind in steps:
             check("<script" not in json.dumps(c) or "\\\\<script" in json.dumps(c), f"{name}: card text unescaped")
         elif path == "/slack":
             check(isinstance(data["text"], str) and data["blocks"], f"{name}: slack text/blocks")
+            # Slack's own SDK parses the blocks and checks their limits.
+            for b in Block.parse_all(data["blocks"]):
+                try:
+                    b.validate_json()
+                except Exception as e:
+                    check(False, f"{name}: slack-sdk refuses a {b.type} block: {e}")
             check(len(data["blocks"]) <= 50, f"{name}: more than 50 blocks")
             for b in data["blocks"]:
                 check(b["type"] in ("header", "section", "divider", "context"), f"{name}: block {b['type']}")
@@ -357,6 +366,25 @@ for name, taken, inc, kind in steps:
                 if b["type"] == "section":
                     check(len(b["text"]["text"]) <= 3000, f"{name}: section over 3000")
                     check("<script" not in b["text"]["text"], f"{name}: slack mrkdwn unescaped")
+# Microsoft's Adaptive Cards library parses every card Teams received.
+cards_dir = tmp / "teams-cards"
+cards_dir.mkdir()
+for i, b in enumerate(card_files):
+    (cards_dir / f"card-{i}.json").write_bytes(b)
+check(len(card_files) == len(steps), f"{len(card_files)} Teams cards for {len(steps)} steps")
+p = subprocess.run(["node", str(Path(__file__).parent / "cards.mjs"), str(cards_dir)], capture_output=True, text=True)
+print(p.stdout.strip())
+check(p.returncode == 0, f"adaptivecards: {p.stdout}{p.stderr}")
+# ... and the checker fails a card the library does not understand.
+bad_dir = tmp / "bad-cards"
+bad_dir.mkdir()
+bad = json.loads(card_files[0])
+bad["attachments"][0]["content"]["lang"] = "fr-FR"
+bad["attachments"][0]["content"]["body"].append({"type": "Carousel3D"})
+(bad_dir / "bad.json").write_text(json.dumps(bad))
+p = subprocess.run(["node", str(Path(__file__).parent / "cards.mjs"), str(bad_dir)], capture_output=True, text=True)
+check(p.returncode == 1 and "lang" in p.stdout and "Carousel3D" in p.stdout,
+      f"the card checker passed a broken card: {p.stdout}")
 # One thread per subscriber for the whole incident.
 for r, refs in threads.items():
     check(len(refs) == 1, f"{r}: the incident's mails are in {len(refs)} threads")
