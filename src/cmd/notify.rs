@@ -146,6 +146,6 @@ fn print(r: &Report, opts: &NotifyOptions) {
         );
     }
     for (who, why) in &r.given_up {
-        println!("failed  {who}: {why} (given up after notifications.give_up_after_hours)");
+        println!("failed  {who}: {why}");
     }
 }

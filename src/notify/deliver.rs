@@ -16,13 +16,18 @@ use crate::config::notify::{SmtpConfig, SmtpTls};
 pub struct Failure {
     pub error: String,
     pub retry_after: Option<Duration>,
+    /// The receiver refused the message for good (SMTP 5xx, HTTP 410
+    /// Gone): given up at once, as a mail server bounces, not retried for
+    /// days.
+    pub permanent: bool,
 }
 
 impl Failure {
-    fn new(error: impl Into<String>) -> Failure {
+    pub fn new(error: impl Into<String>) -> Failure {
         Failure {
             error: error.into(),
             retry_after: None,
+            permanent: false,
         }
     }
 }
@@ -93,7 +98,10 @@ pub fn send_mail(
                 .status()
                 .map(|c| format!("SMTP {c}: "))
                 .unwrap_or_default();
-            Failure::new(format!("{code}{}", chain(&e)))
+            Failure {
+                permanent: e.is_permanent(),
+                ..Failure::new(format!("{code}{}", chain(&e)))
+            }
         })
 }
 
@@ -172,6 +180,8 @@ pub async fn post(
     Err(Failure {
         error: format!("POST to {host}: HTTP {}: {}", status.as_u16(), text.trim()),
         retry_after,
+        // Slack and Teams answer 410 for a webhook that was removed.
+        permanent: status == reqwest::StatusCode::GONE,
     })
 }
 

@@ -1013,21 +1013,12 @@ fn deliver_file(
         };
         let result = match sub.channel {
             Channel::Email => match (smtp, &ctx.from, &sub.given) {
-                (None, _, _) => Err(deliver::Failure {
-                    error: "notifications.smtp is not set".into(),
-                    retry_after: None,
-                }),
-                (Some(Err(e)), _, _) => Err(deliver::Failure {
-                    error: e.clone(),
-                    retry_after: None,
-                }),
+                (None, _, _) => Err(deliver::Failure::new("notifications.smtp is not set")),
+                (Some(Err(e)), _, _) => Err(deliver::Failure::new(e.clone())),
                 (Some(Ok(tr)), Some(from), Given::Value(to)) => {
                     deliver::send_mail(tr, from, to, &m.body)
                 }
-                _ => Err(deliver::Failure {
-                    error: "notifications.from is not set".into(),
-                    retry_after: None,
-                }),
+                _ => Err(deliver::Failure::new("notifications.from is not set")),
             },
             channel => {
                 let url = match &sub.given {
@@ -1061,10 +1052,7 @@ fn deliver_file(
                             Utc::now(),
                         ))
                     }
-                    (Err(e), _) | (_, Err(e)) => Err(deliver::Failure {
-                        error: e,
-                        retry_after: None,
-                    }),
+                    (Err(e), _) | (_, Err(e)) => Err(deliver::Failure::new(e)),
                 }
             }
         };
@@ -1082,9 +1070,14 @@ fn deliver_file(
                 let entry = &mut ob.pending[pos];
                 entry.attempts += 1;
                 entry.last_error = Some(f.error.clone());
-                if ctx.now - entry.queued_at >= give_up {
+                if f.permanent || ctx.now - entry.queued_at >= give_up {
                     let dead = ob.pending.remove(pos);
-                    report.given_up.push((who, f.error));
+                    let why = if f.permanent {
+                        "refused for good: not retried"
+                    } else {
+                        "given up after notifications.give_up_after_hours"
+                    };
+                    report.given_up.push((who, format!("{} ({why})", f.error)));
                     ob.failed.push(dead);
                 } else {
                     let next = deliver::next_attempt(ctx.now, entry.attempts, f.retry_after);

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -62,6 +63,13 @@ class Handler:
     def __init__(self):
         self.mails = []
         self.fail = False
+        self.refuse = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return f"550 5.1.1 <{address}>: mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.fail:
@@ -99,6 +107,7 @@ controller.start()
 # --- HTTP ---------------------------------------------------------------
 posts = []
 flaky = {"n": 0, "on": False}
+slow = {"on": False}
 
 
 class Receiver(http.server.BaseHTTPRequestHandler):
@@ -107,6 +116,8 @@ class Receiver(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("content-length", 0)))
+        if self.path == "/teams" and slow["on"]:
+            time.sleep(4)  # past notifications.timeout_seconds
         if self.path == "/hook" and flaky["on"]:
             flaky["n"] += 1
             if flaky["n"] == 1:
@@ -152,6 +163,7 @@ def config(ca=True, fabrikam_hook="/fab"):
   base_url: {BASE}
   locales: [en]
 notifications:
+  timeout_seconds: 2
   from: "Northwind Status <status@northwind.example>"
   unsubscribe: "mailto:unsubscribe@northwind.example"
   smtp:
@@ -405,11 +417,14 @@ for f in (review / "contoso").glob("*.eml"):
     m = email.message_from_bytes(f.read_bytes(), policy=email.policy.default)
     check(m["Subject"] and m.get_body(("plain",)) is not None, f"{f.name}: not a mail")
 
-# Faults: SMTP 451, then an untrusted certificate; webhook 429 (Retry-After),
-# 500; connection refused. Then all recover: everything arrives once more
-# under the same ids.
+# Faults: SMTP 451, SMTP 550 (a refusal for good), then an untrusted
+# certificate; webhook 429 (Retry-After), 500; a receiver slower than
+# timeout_seconds; connection refused. Then all recover: everything arrives
+# once more under the same ids, but the refused mail, given up at once.
 handler.fail = True
+handler.refuse = {"it-zh@contoso.example"}
 flaky["on"] = True
+slow["on"] = True
 slack_httpd.shutdown()
 slack_httpd.server_close()
 p = run("notify", now="2026-11-30T13:10:00Z", expect=4)
@@ -417,6 +432,11 @@ check("4 to retry" in p.stdout + p.stderr or "to retry" in p.stdout, "the summar
 check("451" in p.stdout, "the SMTP 451 is not reported")
 check("HTTP 429" in p.stdout, "the 429 is not reported")
 check(re.search(r"slack.*(refused|connect)", p.stdout, re.I) is not None, "the refused connection is not reported")
+check(re.search(r"teams.*(timed out|timeout)", p.stdout, re.I) is not None, "the timeout is not reported")
+check(re.search(r"failed  contoso: email it-zh@contoso.example: SMTP 550.*refused for good", p.stdout) is not None,
+      "the SMTP 550 is not given up at once")
+check("1 given up" in p.stdout, "the summary does not count what was given up")
+slow["on"] = False
 mails, hooks = take()
 check(not mails, "mail sent while the server refused")
 # The partner console lists what could not be delivered, with the error,
@@ -425,13 +445,16 @@ console_sources = site / "public-console" / "en" / "sources.html"
 listed = console_sources.read_text()
 check("451" in listed and "email it-fr@contoso.example" in listed and "HTTP 429" in listed,
       "the console does not list the failing deliveries")
-check("6 failing deliveries" in (site / "public-console" / "en" / "index.html").read_text(),
+check("Given up" in listed, "the console does not say what was given up")
+check("7 failing deliveries" in (site / "public-console" / "en" / "index.html").read_text(),
       "the console's overview does not count the failing deliveries")
 for f in out.rglob("*"):
     if f.is_file() and f.suffix in (".html", ".json", ".atom", ".ics"):
         check("451 4.3.0" not in f.read_text(errors="replace"), f"a delivery error in the customer file {f}")
 pending = json.loads(outbox.read_text())["pending"]
-check(len(pending) == 6, f"{len(pending)} pending after the failures, expected 6 (4 mails, webhook, slack)")
+check(len(pending) == 6, f"{len(pending)} pending after the failures, expected 6 (3 mails, webhook, slack, teams)")
+check([m["to"] for m in json.loads(outbox.read_text())["failed"]] == ["email it-zh@contoso.example"],
+      "the refused mail is not among the given up")
 ids = {m["id"] for m in pending}
 hook_msg = [m for m in pending if m["channel"] == "webhook"][0]
 check(hook_msg["next_attempt"] >= "2026-11-30T13:12:00", f"Retry-After not honoured: next {hook_msg['next_attempt']}")
@@ -452,13 +475,16 @@ _, early_hooks = take()
 slack_httpd = serve(slack_port)
 p = run("notify", now="2026-11-30T18:00:00Z", expect=0)
 mails, hooks = take()
-check(len(mails) == 4, f"{len(mails)} mails after recovery, expected 4")
+check(len(mails) == 3, f"{len(mails)} mails after recovery, expected 3 (the refused one given up)")
 got_ids = {re.sub(r"[<>]|@.*", "", m["Message-ID"]) for _, m in mails}
 got_ids |= {json.loads(b)["id"].removeprefix("msg_") for p_, _, b in hooks + early_hooks if p_ == "/hook"}
 check(ids <= got_ids | {m["id"] for m in pending if m["channel"] in ("slack", "teams")}, "ids changed between attempts")
 check(json.loads(outbox.read_text())["pending"] == [], "messages left pending after recovery")
-check("Every notification was delivered at its last attempt." in console_sources.read_text(),
-      "the console still lists failing deliveries after recovery")
+listed = console_sources.read_text()
+check("it-zh@contoso.example" in listed and "email it-fr@contoso.example" not in listed,
+      "after recovery the console lists other than the given-up mail")
+check("1 failing delivery" in (site / "public-console" / "en" / "index.html").read_text(),
+      "the console's overview does not count the given-up mail")
 
 # Isolation: fabrikam's subscribers heard nothing of contoso's incident.
 fab = json.loads((site / "data" / "_outbox" / "fabrikam.json").read_text())
