@@ -74,6 +74,10 @@ pub struct Site {
     /// Incidents per history page.
     #[serde(default = "default_per_page")]
     pub history_per_page: usize,
+    /// For how long after the last incident was resolved the overview
+    /// keeps what to do ("if the problem persists…") near the top.
+    #[serde(default = "default_next_steps_hours")]
+    pub next_steps_after_resolved_hours: u32,
     /// Default for customers that name none.
     #[serde(default = "default_time_zone")]
     pub time_zone: TimeZone,
@@ -282,6 +286,10 @@ impl<'de> Deserialize<'de> for TimeZone {
 
 fn default_theme() -> String {
     "default".to_owned()
+}
+
+fn default_next_steps_hours() -> u32 {
+    24
 }
 
 fn default_history_days() -> u32 {

@@ -3,7 +3,7 @@
 
 use super::*;
 use super::{IncidentModel, Origin};
-use crate::model::Incident;
+use crate::model::{Incident, Platform};
 
 /// `P3DT4H35M`: an HTML valid duration string (days, hours, minutes;
 /// seconds only under a minute).
@@ -202,6 +202,36 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         .collect()
     }
 
+    /// Where an incident came from, in words: the partner, or each
+    /// platform of its services (a third-party service by its name).
+    pub(super) fn origin(&self, m: &IncidentModel) -> String {
+        let cat = self.cat;
+        if m.origin == Origin::Partner {
+            let partner = &self.config.site.partner.name;
+            return cat.text_or_key("origin.partner", None, &[("partner", partner)]);
+        }
+        let mut parts = Vec::new();
+        for p in self.platforms_of(&m.incident.services) {
+            match p {
+                Platform::Microsoft365 => parts.push(cat.t("origin.microsoft365")),
+                Platform::Azure => parts.push(cat.t("origin.azure")),
+                Platform::Other => {
+                    for s in self.model.services.iter().filter(|s| {
+                        s.service.platform == Platform::Other
+                            && m.incident.services.iter().any(|r| r.0 == s.service.id)
+                    }) {
+                        let name = self.picked(&s.service.name).0;
+                        parts.push(cat.text_or_key("origin.other", None, &[("name", &name)]));
+                    }
+                }
+            }
+        }
+        if parts.is_empty() {
+            return cat.t("origin.unknown");
+        }
+        cat.formats.list(&parts)
+    }
+
     pub(super) fn incident_detail(
         &self,
         m: &IncidentModel,
@@ -267,6 +297,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 })
                 .collect(),
             next_steps: self.incident_next_steps(m, base),
+            origin: self.origin(m),
             summary,
         }
     }

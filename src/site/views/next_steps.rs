@@ -155,11 +155,77 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         steps
     }
 
-    pub(super) fn overview_next_steps(&self, base: &str, any_active: bool) -> Vec<Step> {
+    /// Whether one of `incidents` was resolved within
+    /// `site.next_steps_after_resolved_hours` of the data's time.
+    pub(super) fn recently_resolved<'i>(
+        &self,
+        incidents: impl Iterator<Item = &'i IncidentModel>,
+    ) -> bool {
+        let window =
+            chrono::Duration::hours(i64::from(self.config.site.next_steps_after_resolved_hours));
+        let now = self.model.now;
+        incidents
+            .filter(|m| !m.is_active())
+            .filter_map(|m| m.incident.ended_at)
+            .any(|end| end <= now && now - end <= window)
+    }
+
+    /// A service page's steps, by its state: while an incident touches it,
+    /// as an incident page says them (known, updates, its admin portal);
+    /// just after one ended, what to do if the problem persists; else
+    /// how to report a problem that is not listed.
+    pub(super) fn service_next_steps(
+        &self,
+        s: &crate::site::ServiceModel,
+        active: bool,
+        recently_resolved: bool,
+        base: &str,
+    ) -> Vec<Step> {
+        let mut steps = Vec::new();
+        let portal = self.portal(s.service.platform);
+        if active {
+            steps.push(Step::new(self.cat.t("next.active_known"), vec![]));
+            steps.push(Step::new(self.cat.t("next.regular_updates"), vec![]));
+            if let Some(link) = portal.clone() {
+                steps.push(Step::inline(
+                    self.cat,
+                    "next.follow_in_portal",
+                    "portal",
+                    link,
+                ));
+            }
+        } else if recently_resolved {
+            steps.push(self.persists_step(base));
+        } else {
+            steps.push(Step::new(
+                self.cat.t("next.not_listed"),
+                self.request_link(base).into_iter().collect(),
+            ));
+        }
+        steps.extend(self.support_steps(base));
+        if !active && let Some(link) = portal {
+            steps.push(Step::inline(
+                self.cat,
+                "service.admin_portal",
+                "portal",
+                link,
+            ));
+        }
+        steps
+    }
+
+    pub(super) fn overview_next_steps(
+        &self,
+        base: &str,
+        any_active: bool,
+        recently_resolved: bool,
+    ) -> Vec<Step> {
         let mut steps = Vec::new();
         if any_active {
             steps.push(Step::new(self.cat.t("next.active_known"), vec![]));
             steps.push(Step::new(self.cat.t("next.regular_updates"), vec![]));
+            steps.push(self.persists_step(base));
+        } else if recently_resolved {
             steps.push(self.persists_step(base));
         } else {
             steps.push(Step::new(

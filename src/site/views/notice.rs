@@ -32,6 +32,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
     /// links under `base`.
     pub fn general_next_steps(&self, base: &str) -> Vec<Step> {
         let any_active = self.model.incidents.iter().any(|m| m.is_active());
-        self.overview_next_steps(base, any_active)
+        let recently = self.recently_resolved(self.model.incidents.iter());
+        self.overview_next_steps(base, any_active, recently)
     }
 }

@@ -207,6 +207,8 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
 
     fn overview_page(&self, shared: &Shared) -> PageBody {
         let cat = self.cat;
+        let any_active = shared.summaries.iter().any(|s| s.active);
+        let recently_resolved = self.recently_resolved(self.model.incidents.iter());
         PageBody {
             template: "overview.html",
             page: self.meta(
@@ -226,7 +228,8 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                     .take(5)
                     .cloned()
                     .collect(),
-                next_steps: self.overview_next_steps("", shared.summaries.iter().any(|s| s.active)),
+                next_steps: self.overview_next_steps("", any_active, recently_resolved),
+                next_first: any_active || recently_resolved,
             },
         }
     }
@@ -237,16 +240,22 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         for (s, row) in model.services.iter().zip(&shared.rows) {
             let touches =
                 |refs: &[crate::model::ServiceRef]| refs.iter().any(|r| r.0 == s.service.id);
-            let history: Vec<IncidentSummary> = model
+            let (active, history): (Vec<IncidentSummary>, Vec<IncidentSummary>) = model
                 .incidents
                 .iter()
                 .zip(&shared.summaries)
                 .filter(|(m, _)| touches(&m.incident.services))
                 .map(|(_, sum)| sum.clone())
-                .collect();
-            let portal = self
-                .portal(s.service.platform)
-                .map(|link| Step::inline(cat, "service.admin_portal", "portal", link));
+                .partition(|sum| sum.active);
+            let recently_resolved = self.recently_resolved(
+                model
+                    .incidents
+                    .iter()
+                    .filter(|m| touches(&m.incident.services)),
+            );
+            // One folder down, as incident pages are.
+            let next_steps =
+                self.service_next_steps(s, !active.is_empty(), recently_resolved, "../");
             out.push(PageBody {
                 template: "service.html",
                 page: self.meta(
@@ -258,7 +267,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 data: PageData::Service {
                     service: Box::new(row.clone()),
                     description: s.service.description.as_ref().map(|d| self.picked(d).0),
-                    active: history.iter().filter(|h| h.active).cloned().collect(),
+                    active,
                     upcoming: model
                         .maintenance
                         .iter()
@@ -268,7 +277,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                         .collect(),
                     history,
                     no_incidents: cat.text_or_key("service.no_incidents", Some(shared.days), &[]),
-                    portal,
+                    next_steps,
                 },
             });
         }

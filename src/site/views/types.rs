@@ -149,6 +149,9 @@ pub struct IncidentDetail {
     pub note: Option<NoteView>,
     pub updates: Vec<UpdateView>,
     pub update_count: String,
+    /// Where it came from, in words: Microsoft 365 or Azure service
+    /// health, a third-party service by name, or the partner.
+    pub origin: String,
     pub links: Vec<LinkView>,
     pub next_steps: Vec<Step>,
     /// Feature, feature group, mitigation, level, impact type, additional
@@ -321,15 +324,22 @@ pub enum PageData {
         upcoming: Vec<MaintView>,
         recent: Vec<IncidentSummary>,
         next_steps: Vec<Step>,
+        /// Something is active, or was resolved within
+        /// `site.next_steps_after_resolved_hours`: what to do comes right
+        /// after the active incidents, not at the bottom.
+        next_first: bool,
     },
     Service {
         service: Box<ServiceRow>,
         description: Option<String>,
         active: Vec<IncidentSummary>,
         upcoming: Vec<MaintView>,
+        /// Resolved incidents that touched it (the active ones are in
+        /// `active`).
         history: Vec<IncidentSummary>,
         no_incidents: String,
-        portal: Option<Step>,
+        /// What to do, by the service's state (as on an incident page).
+        next_steps: Vec<Step>,
     },
     Incident {
         incident: Box<IncidentDetail>,
