@@ -8,14 +8,19 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "statusfleet",
     version,
-    about = "Static status sites for every customer of an IT partner"
+    about = "Static status sites for every customer of an IT partner",
+    // Help fits an 80-column terminal (and is wrapped there when read
+    // from a pipe).
+    max_term_width = 80
 )]
 pub struct Cli {
-    /// The site's configuration file (every command but `init`).
+    /// The site's configuration file (all but `init`)
     #[arg(long, global = true, default_value = "statusfleet.yaml")]
     pub config: PathBuf,
-    /// Say more: `-v` logs each build phase with its time (as does
-    /// `RUST_LOG=statusfleet=debug`).
+    /// Say more: each build phase with its time
+    ///
+    /// `-v` logs each build phase with its time and memory, as does
+    /// `RUST_LOG=statusfleet=debug`.
     #[arg(long, short, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
     #[command(subcommand)]
@@ -24,10 +29,12 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Make a new site in DIR (default: the current folder) that builds at
-    /// once: a commented config with an example of every source, one demo
-    /// customer, a support page per locale. Never overwrites a file.
+    /// Make a new site that builds at once (never overwrites a file)
+    ///
+    /// A commented config with an example of every source, one demo
+    /// customer, a support page per locale.
     Init {
+        /// The folder to make it in
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
@@ -57,12 +64,15 @@ pub enum Command {
     },
     /// Fetch every customer's live sources into the history store (data/).
     Fetch {
+        /// No per-customer progress lines.
         #[arg(long, short)]
         quiet: bool,
     },
-    /// Preview: build (offline) into a temporary folder, serve it on
-    /// 127.0.0.1, rebuild when config, content, i18n, theme or data change,
-    /// and reload open pages; a failed build shows its errors in the page.
+    /// Preview on 127.0.0.1, rebuilt and reloaded as you edit
+    ///
+    /// Builds (offline) into a temporary folder, serves it on 127.0.0.1,
+    /// rebuilds when config, content, i18n, theme or data change, and
+    /// reloads open pages; a failed build shows its errors in the page.
     Serve {
         /// Port on 127.0.0.1 (0: any free port).
         #[arg(long, short, default_value_t = 8040)]
@@ -75,9 +85,11 @@ pub enum Command {
         #[arg(long)]
         online: bool,
     },
-    /// Sign in a partner user (device code flow, with MFA) and save the
-    /// refresh token of a credential set to its refresh_token_file, for
-    /// delegated access to customer tenants (GDAP).
+    /// Sign in a partner user for delegated access (GDAP)
+    ///
+    /// Device code flow, with MFA; saves the refresh token of a credential
+    /// set to its refresh_token_file, for delegated access to customer
+    /// tenants (GDAP).
     Login {
         /// The credential set under `credentials:`.
         #[arg(long)]
@@ -90,8 +102,10 @@ pub enum Command {
         #[arg(long, value_parser = ["global", "china"], default_value = "global")]
         cloud: String,
     },
-    /// Queue notifications for what changed since the last run (the first
-    /// run of a customer or subscriber sets a baseline), then send what is
+    /// Queue notifications for what changed, then send what is due
+    ///
+    /// Queues notifications for what changed since the last run (the first
+    /// run of a customer or subscriber sets a baseline), then sends what is
     /// due: mail, Teams, Slack, signed webhooks. `build` runs it too when
     /// `notifications.on_build` is on.
     Notify {
@@ -103,7 +117,8 @@ pub enum Command {
         #[arg(long)]
         offline: bool,
     },
-    /// Print each customer's slug, folder and URL (tab-separated): the
-    /// links to hand each customer, with `site.path: secret` too.
+    /// Print each customer's slug, folder and URL (tab-separated)
+    ///
+    /// The links to hand each customer, with `site.path: secret` too.
     Paths,
 }

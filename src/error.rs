@@ -95,7 +95,7 @@ impl From<InputError> for InputErrors {
 /// Finds where a YAML scalar `value` first appears at or after `from_line`
 /// (1-based), as a whole token. Used to place errors that are found after
 /// parsing (a reference that names nothing); serde gives no spans.
-pub(crate) fn locate_scalar(text: &str, from_line: usize, value: &str) -> Option<(usize, usize)> {
+pub fn locate_scalar(text: &str, from_line: usize, value: &str) -> Option<(usize, usize)> {
     let is_delim = |c: Option<char>| {
         c.is_none_or(|c| {
             c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}' | ':' | '"' | '\'')
@@ -115,6 +115,71 @@ pub(crate) fn locate_scalar(text: &str, from_line: usize, value: &str) -> Option
         }
     }
     None
+}
+
+/// The candidate nearest to `word`, when one is close enough to be what
+/// was meant (a typo: at most a third of the word's letters differ, by
+/// optimal string alignment distance, ignoring case): for "did you mean".
+pub fn nearest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let w: Vec<char> = word.to_lowercase().chars().collect();
+    let limit = (w.len() / 3).max(1);
+    candidates
+        .into_iter()
+        .filter(|c| !c.eq_ignore_ascii_case(word))
+        .map(|c| {
+            (
+                osa_distance(&w, &c.to_lowercase().chars().collect::<Vec<_>>()),
+                c,
+            )
+        })
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`.
+fn osa_distance(a: &[char], b: &[char]) -> usize {
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[n][m]
+}
+
+/// "did you mean `x`?" for serde's "unknown field `y`, expected one of
+/// `a`, `b`" (and unknown variants), appended to its message.
+pub fn suggest_field(message: &str) -> Option<String> {
+    let unknown = message
+        .split("unknown field `")
+        .nth(1)
+        .or_else(|| message.split("unknown variant `").nth(1))?;
+    let word = unknown.split('`').next()?;
+    let expected = message
+        .split("expected one of ")
+        .nth(1)
+        .or_else(|| message.split("expected ").nth(1))?;
+    let candidates: Vec<&str> = expected
+        .split('`')
+        .enumerate()
+        .filter(|(k, _)| k % 2 == 1)
+        .map(|(_, s)| s)
+        .collect();
+    nearest(word, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
 #[cfg(test)]

@@ -325,9 +325,9 @@ impl DiscoveryRecord {
         let error = self.error.as_deref()?;
         Some(match self.fetched_at {
             Some(t) => format!(
-                "customer discovery (Partner Center): {error}; using the list of {} ({} customer(s))",
+                "customer discovery (Partner Center): {error}; using the list of {} ({})",
                 t.format("%Y-%m-%d %H:%M UTC"),
-                self.customers.len()
+                crate::text::counted(self.customers.len(), "customer", "customers")
             ),
             None => format!(
                 "customer discovery (Partner Center): {error}; no customer list yet: only the customers under `customers:` are built"

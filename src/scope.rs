@@ -9,7 +9,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Scope {
     /// Service ids that references may name; `None` = not checked.
     pub services: Option<BTreeSet<String>>,
@@ -62,6 +62,19 @@ pub(crate) fn check_locale(tag: &str) -> Result<(), String> {
     SCOPE.with(|s| match s.borrow().as_ref().map(|s| (&s.locales, s.cldr_covers)) {
         Some((Some(known), covers)) if !known.contains(tag) => {
             let covered = covers.is_none_or(|f| f(tag));
+            // `fr` for `fr-FR`: the tag with the same language, else a typo's.
+            let language = tag.split(['-', '_']).next().unwrap_or(tag);
+            let near = known
+                .iter()
+                .find(|k| k.split('-').next() == Some(language) && k.as_str() != tag)
+                .map(String::as_str)
+                .or_else(|| crate::error::nearest(tag, known.iter().map(String::as_str)));
+            if let Some(near) = near {
+                return Err(format!(
+                    "no catalog for locale `{tag}`: did you mean `{near}`? (expected one of {})",
+                    list(known)
+                ));
+            }
             Err(if covered {
                 format!(
                     "no catalog for locale `{tag}`: expected one of {} (add i18n/{tag}.yaml to support it)",

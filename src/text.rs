@@ -128,6 +128,12 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
+/// "1 customer", "3 customers": a count in an operator's message (the
+/// command line speaks English; pages use the catalogs' plural rules).
+pub fn counted(n: usize, one: &str, other: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { other })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,11 +12,22 @@ pub fn run(config: &Path, online: bool) -> ExitCode {
     match statusfleet::build::load_inputs(config) {
         Ok(inputs) => match statusfleet::build::check_all(&inputs) {
             Ok(files) => {
+                let warnings = unset_variables(&inputs.config);
                 println!(
-                    "ok: {} customers, {} files would be written",
-                    inputs.config.customers.len(),
-                    files
+                    "ok: {}, {} would be written",
+                    statusfleet::text::counted(
+                        inputs.config.customers.len(),
+                        "customer",
+                        "customers"
+                    ),
+                    statusfleet::text::counted(files, "file", "files")
                 );
+                if warnings > 0 {
+                    println!(
+                        "{}: `fetch`, `build` without --offline and `notify` need them",
+                        statusfleet::text::counted(warnings, "warning", "warnings")
+                    );
+                }
                 if online {
                     check_online(&inputs.config)
                 } else {
@@ -27,6 +38,27 @@ pub fn run(config: &Path, online: bool) -> ExitCode {
         },
         Err(e) => report(&BuildError::Input(e)),
     }
+}
+
+/// Warns, at its line, of every environment variable the config names for
+/// a secret that is not set here: `check` itself needs none of them (it
+/// writes and fetches nothing), the commands that sign in or send do.
+fn unset_variables(config: &statusfleet::config::Config) -> usize {
+    let text = std::fs::read_to_string(&config.file).unwrap_or_default();
+    let mut n = 0;
+    for (key, var) in config.secret_variables() {
+        if std::env::var_os(&var).is_some() {
+            continue;
+        }
+        let at = statusfleet::error::locate_scalar(&text, 1, &var);
+        let place = match at {
+            Some((l, c)) => format!("{}:{l}:{c}", config.file.display()),
+            None => config.file.display().to_string(),
+        };
+        println!("warning: {place}: {key}: the environment variable {var} is not set");
+        n += 1;
+    }
+    n
 }
 
 /// `check --online`: a table of every live source's one cheap call.
@@ -53,9 +85,9 @@ fn check_online(config: &statusfleet::config::Config) -> ExitCode {
                 println!("{:<w1$}  {:<w2$}  {text}", r.customer, r.source);
             }
             println!(
-                "{} of {} source(s) work; nothing was written",
+                "{} of {} work; nothing was written",
                 rows.len() - failed,
-                rows.len()
+                statusfleet::text::counted(rows.len(), "source", "sources")
             );
             if failed > 0 {
                 ExitCode::from(EXIT_STALE)

@@ -89,12 +89,19 @@ fn print_summary(r: &FetchReport) {
     );
     if r.offline_only > 0 {
         println!(
-            "{} customer(s) have only file sources; nothing to fetch",
-            r.offline_only
+            "{} only file sources; nothing to fetch",
+            if r.offline_only == 1 {
+                "1 customer has".to_owned()
+            } else {
+                format!("{} customers have", r.offline_only)
+            }
         );
     }
     if r.discovered > 0 {
-        println!("{} customer(s) from Partner Center", r.discovered);
+        println!(
+            "{} from Partner Center",
+            statusfleet::text::counted(r.discovered, "customer", "customers")
+        );
     }
     if let Some(p) = &r.discovery_problem {
         println!("stale   discovery: {p}");
@@ -125,7 +132,10 @@ pub fn report(e: &BuildError) -> ExitCode {
             for err in &errors.0 {
                 eprintln!("error: {err}");
             }
-            eprintln!("{} problem(s) found; nothing was written", errors.0.len());
+            eprintln!(
+                "{} found; nothing was written",
+                statusfleet::text::counted(errors.0.len(), "problem", "problems")
+            );
             ExitCode::from(EXIT_INVALID_INPUT)
         }
         BuildError::UnknownCustomer(_) => {

@@ -174,3 +174,55 @@ impl CredentialConfig {
 
 /// Every credential set, by name.
 pub type Credentials = BTreeMap<String, CredentialConfig>;
+
+impl super::Config {
+    /// Every environment variable the config names for a secret, with the
+    /// key that names it (`credentials.app.client_secret_env`), for
+    /// `check` to say which are not set.
+    pub fn secret_variables(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (name, c) in &self.credentials {
+            for (key, var) in [
+                ("client_id_env", &c.client_id_env),
+                ("client_secret_env", &c.client_secret_env),
+                (
+                    "client_certificate_password_env",
+                    &c.client_certificate_password_env,
+                ),
+                ("client_assertion_env", &c.client_assertion_env),
+                ("refresh_token_env", &c.refresh_token_env),
+            ] {
+                if let Some(v) = var {
+                    out.push((format!("credentials.{name}.{key}"), v.clone()));
+                }
+            }
+        }
+        if let Some(n) = &self.notifications {
+            if let Some(v) = n.smtp.as_ref().and_then(|s| s.password_env.clone()) {
+                out.push(("notifications.smtp.password_env".into(), v));
+            }
+            let subs = n
+                .partner
+                .iter()
+                .map(|s| ("notifications.partner".to_owned(), s))
+                .chain(self.customers.iter().flat_map(|c| {
+                    c.subscribers
+                        .iter()
+                        .map(move |s| (format!("customer `{}`: subscriber", c.slug), s))
+                }));
+            for (whose, s) in subs {
+                for (key, var) in [
+                    ("teams_env", &s.teams_env),
+                    ("slack_env", &s.slack_env),
+                    ("webhook_env", &s.webhook_env),
+                    ("secret_env", &s.secret_env),
+                ] {
+                    if let Some(v) = var {
+                        out.push((format!("{whose} {key}"), v.clone()));
+                    }
+                }
+            }
+        }
+        out
+    }
+}

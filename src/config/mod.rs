@@ -278,7 +278,11 @@ impl<'de> Deserialize<'de> for TimeZone {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::scope::parse_str(d, "an IANA time zone name", |s| {
             s.parse::<chrono_tz::Tz>().map(TimeZone).map_err(|_| {
-                format!("unknown time zone `{s}`: expected an IANA name such as Europe/Paris or Asia/Seoul")
+                let names = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
+                match crate::error::nearest(s, names) {
+                    Some(near) => format!("unknown time zone `{s}`: did you mean `{near}`?"),
+                    None => format!("unknown time zone `{s}`: expected an IANA name such as Europe/Paris or Asia/Seoul"),
+                }
             })
         })
     }

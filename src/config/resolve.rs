@@ -78,12 +78,151 @@ pub fn parse(
         slugs: Some(BTreeSet::new()),
         ..Default::default()
     };
-    let raw: RawConfig = crate::scope::with(scope, || serde_yaml::from_str(text))
-        .map_err(|e| InputError::from_yaml(file, &e, 0))?;
+    let mut errors = comment_traps(file, text);
+    let (raw, more) = parse_every_problem(file, text, &scope);
+    errors.extend(more);
+    // With the lines in error set aside, the rest is still checked.
+    let Some(raw) = raw else {
+        return Err(InputErrors(errors));
+    };
     // Empty for a config in the current folder, so paths in messages read
     // `demo/x.yaml`, not `./demo/x.yaml`.
     let root = file.parent().unwrap_or(Path::new("")).to_owned();
-    resolve(raw, root, file, text)
+    match resolve(raw, root, file, text) {
+        Ok(config) if errors.is_empty() => Ok(config),
+        Ok(_) => Err(InputErrors(errors)),
+        Err(more) => {
+            errors.extend(more.0);
+            Err(InputErrors(errors))
+        }
+    }
+}
+
+/// The typed reading of the config, with every problem it has rather than
+/// the first: after each error the line it points at (and the block under
+/// it) is set aside, keeping every other line where it is, and the text is
+/// read again, up to 50 times. Stops at a syntax error (what follows it
+/// cannot be trusted) and at a field missing only because its line was set
+/// aside.
+fn parse_every_problem(
+    file: &Path,
+    text: &str,
+    scope: &crate::scope::Scope,
+) -> (Option<RawConfig>, Vec<InputError>) {
+    let mut work: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut errors: Vec<InputError> = Vec::new();
+    let mut set_aside: Vec<String> = Vec::new();
+    let newline = if text.ends_with('\n') { "\n" } else { "" };
+    for round in 0..50 {
+        // The text itself first (an error's place is exactly the file's).
+        let joined = if round == 0 {
+            text.to_owned()
+        } else {
+            work.join("\n") + newline
+        };
+        let e = match crate::scope::with(scope.clone(), || {
+            serde_yaml::from_str::<RawConfig>(&joined)
+        }) {
+            Ok(raw) => return (Some(raw), errors),
+            Err(e) => e,
+        };
+        let message = e.to_string();
+        if let Some(field) = message
+            .split("missing field `")
+            .nth(1)
+            .and_then(|r| r.split('`').next())
+            && set_aside.iter().any(|k| k == field)
+        {
+            break;
+        }
+        let mut err = InputError::from_yaml(file, &e, 0);
+        if let Some(hint) = crate::error::suggest_field(&err.message) {
+            err.message = format!("{}; {hint}", err.message);
+        }
+        let line = err.position.map(|p| p.0);
+        errors.push(err);
+        let syntax = [
+            "while scanning",
+            "while parsing",
+            "did not find expected",
+            "cannot start any token",
+            "mapping values are not allowed",
+            "unexpected end of stream",
+            "could not find expected",
+        ]
+        .iter()
+        .any(|s| message.contains(s));
+        match line {
+            Some(l) if !syntax && l >= 1 && l <= work.len() && !work[l - 1].trim().is_empty() => {
+                set_aside.extend(set_aside_line(&mut work, l - 1));
+            }
+            _ => break,
+        }
+    }
+    (None, errors)
+}
+
+/// Empties line `at` and, when its key opens a block, the lines indented
+/// under it; gives the key it held.
+fn set_aside_line(lines: &mut [String], at: usize) -> Option<String> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let line = lines[at].clone();
+    let own = indent(&line);
+    let body = line.trim_start().trim_start_matches("- ");
+    let key = body
+        .split_once(':')
+        .map(|(k, _)| k.trim().trim_matches(['"', '\'']).to_owned());
+    let opens_block = body
+        .split_once(':')
+        .is_some_and(|(_, v)| v.trim().is_empty() || v.trim().starts_with('#'));
+    // A sequence item keeps its dash, so the list keeps its shape.
+    lines[at] = if line.trim_start().starts_with("- ") {
+        format!("{}- {{}}", " ".repeat(own))
+    } else {
+        String::new()
+    };
+    if opens_block {
+        for l in lines.iter_mut().skip(at + 1) {
+            if l.trim().is_empty() || indent(l) > own {
+                l.clear();
+            } else {
+                break;
+            }
+        }
+    }
+    key
+}
+
+/// `accent: #2f5b9c`: YAML reads everything from `#` as a comment, so the
+/// key is empty; said at its line, with the quoted value to write.
+fn comment_traps(file: &Path, text: &str) -> Vec<InputError> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let Some((key, rest)) = line.split_once(':') else {
+            continue;
+        };
+        let k = key.trim().trim_start_matches("- ");
+        let v = rest.trim();
+        let hex = v.strip_prefix('#').unwrap_or("");
+        let looks_like_colour = matches!(hex.len(), 3 | 4 | 6 | 8)
+            && hex.chars().all(|c| c.is_ascii_hexdigit())
+            && rest.starts_with(char::is_whitespace);
+        if looks_like_colour
+            && !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            out.push(InputError::new(
+                file,
+                Some((
+                    n + 1,
+                    line.len() - rest.len() + 1 + (rest.len() - rest.trim_start().len()),
+                )),
+                format!("`{k}` is empty: YAML reads `{v}` as a comment; quote it: `{k}: \"{v}\"`"),
+            ));
+        }
+    }
+    out
 }
 
 pub(super) fn resolve(
@@ -102,25 +241,44 @@ pub(super) fn resolve(
         console,
         notifications,
     } = raw;
-    check_fetch_side(
+    // Every check runs, so `check` lists every problem at once.
+    let mut errors: Vec<InputError> = Vec::new();
+    let mut one = |r: Result<(), InputError>| errors.extend(r.err());
+    one(check_fetch_side(
         file,
         text,
         &fetch,
         &credentials,
         discovery.as_ref(),
         &customers,
-    )?;
-    check_history(&site, file, text)?;
-    check_console(&site, &console, file, text)?;
-    check_notifications(&site, notifications.as_ref(), &customers, file, text)?;
-    let paths = path_scheme(&site, file, text)?;
-    check_links(&site, &customers, file, text)?;
-    check_portals(&clouds, file, text)?;
-    check_inputs(&site, &customers, &root, file, text)?;
-    let resolved = customers
-        .into_iter()
-        .map(|c| resolve_customer(c, &site, &paths, file, text))
-        .collect::<Result<Vec<_>, _>>()?;
+    ));
+    one(check_history(&site, file, text));
+    one(check_console(&site, &console, file, text));
+    one(check_portals(&clouds, file, text));
+    errors.extend(check_inputs(&site, &customers, &root, file, text));
+    for more in [
+        check_notifications(&site, notifications.as_ref(), &customers, file, text),
+        check_links(&site, &customers, file, text),
+    ] {
+        errors.extend(more.err().into_iter().flat_map(|e| e.0));
+    }
+    let paths = match path_scheme(&site, file, text) {
+        Ok(p) => p,
+        Err(e) => {
+            errors.push(e);
+            return Err(InputErrors(errors));
+        }
+    };
+    let mut resolved = Vec::with_capacity(customers.len());
+    for c in customers {
+        match resolve_customer(c, &site, &paths, file, text) {
+            Ok(c) => resolved.push(c),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(InputErrors(errors));
+    }
     Ok(Config {
         root,
         file: file.to_owned(),
@@ -346,7 +504,40 @@ fn check_history(site: &Site, file: &Path, text: &str) -> Result<(), InputError>
 /// What the build reads stays inside the site folder (logos, file
 /// sources); logos are images; colours are colours; the theme names a
 /// folder.
+/// The files the config names (logos, snapshot files, the theme): each
+/// problem at the line that names the file.
 fn check_inputs(
+    site: &Site,
+    customers: &[RawCustomer],
+    root: &Path,
+    file: &Path,
+    text: &str,
+) -> Vec<InputError> {
+    let mut errors = Vec::new();
+    for c in customers {
+        for s in &c.sources {
+            if let SourceConfig::File { path } = s
+                && confined(root, path, "", file, text).is_ok()
+                && !root.join(path).is_file()
+            {
+                let from = locate_scalar(text, 1, c.slug.as_str()).map_or(1, |p| p.0);
+                let shown = path.display().to_string();
+                errors.push(InputError::new(
+                    file,
+                    locate_scalar(text, from, &shown),
+                    format!(
+                        "customer `{}`: the file source `{shown}` does not exist (paths are relative to the config's folder)",
+                        c.slug
+                    ),
+                ));
+            }
+        }
+    }
+    errors.extend(check_input_paths(site, customers, root, file, text).err());
+    errors
+}
+
+fn check_input_paths(
     site: &Site,
     customers: &[RawCustomer],
     root: &Path,

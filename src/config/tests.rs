@@ -187,3 +187,15 @@ fn subscribers_without_a_notifications_section_are_refused() {
         err(&text)
     );
 }
+
+#[test]
+fn the_nearest_valid_value_is_suggested_only_when_close() {
+    use crate::error::nearest;
+    let keys = ["time_zone", "title", "theme", "locales"];
+    assert_eq!(nearest("time_zon", keys), Some("time_zone"));
+    assert_eq!(nearest("tiem_zone", keys), Some("time_zone"), "a swap");
+    assert_eq!(nearest("Locales", keys), None, "the same, but for case");
+    assert_eq!(nearest("colour", keys), None, "nothing close");
+    let zones = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
+    assert_eq!(nearest("Europe/Londn", zones), Some("Europe/London"));
+}

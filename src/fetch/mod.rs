@@ -291,8 +291,8 @@ async fn fetch_customer(shared: &Shared, customer: &Customer) -> CustomerOutcome
                 what: source.label(),
                 seconds: deadline.as_secs_f64(),
                 done: format!(
-                    "{} request(s) made; nothing of this run is kept",
-                    counters.get().0
+                    "{} made; nothing of this run is kept",
+                    crate::text::counted(counters.get().0 as usize, "request", "requests")
                 ),
             }),
         };

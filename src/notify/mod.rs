@@ -825,16 +825,16 @@ pub fn run_with(
     }
     if let Some(p) = problems.first() {
         return Err(NotifyError::Setup(format!(
-            "{} message(s) could not be made: {p}",
-            problems.len()
+            "{} could not be made: {p}",
+            crate::text::counted(problems.len(), "message", "messages")
         )));
     }
     let (queued, baseline, partner_pending, problems) =
         queue_partner(&ctx, &partner, pevents, persist)?;
     if let Some(p) = problems.first() {
         return Err(NotifyError::Setup(format!(
-            "{} message(s) could not be made: {p}",
-            problems.len()
+            "{} could not be made: {p}",
+            crate::text::counted(problems.len(), "message", "messages")
         )));
     }
     report.queued += queued;

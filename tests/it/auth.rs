@@ -695,7 +695,7 @@ fn check_online_prints_what_works_and_writes_nothing() {
     );
     assert!(
         r.stdout
-            .contains("1 of 2 source(s) work; nothing was written"),
+            .contains("1 of 2 sources work; nothing was written"),
         "{}",
         r.stdout
     );

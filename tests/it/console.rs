@@ -69,7 +69,7 @@ fn fleet() -> SiteTest {
                     "last_attempt": "2026-11-22T13:40:00Z",
                     "last_success": "2026-11-22T10:00:00Z",
                     "failing_since": "2026-11-22T11:00:00Z",
-                    "error": "cannot reach status.fake-host-4417.invalid: PLANTED-ERR-4417 connection refused (4 attempt(s))",
+                    "error": "cannot reach status.fake-host-4417.invalid: PLANTED-ERR-4417 connection refused (4 attempts)",
                     "advice": "check DNS, the firewall and any proxy between this machine and status.fake-host-4417.invalid",
                     "services": [],
                     "incidents": {},

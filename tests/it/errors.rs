@@ -312,3 +312,83 @@ fn admin_portal_links_come_from_the_clouds_config() {
         "error: statusfleet.yaml:15:28: clouds.china.azure_service_health: `javascript:alert(1)` is not a link a page can carry: expected an absolute http or https URL",
     );
 }
+
+/// `check` lists every problem of the config at once, each at its
+/// file:line:col, with the nearest valid key, locale or time zone.
+#[test]
+fn check_lists_every_problem_with_a_suggestion() {
+    let site = SiteTest::with_config(
+        "site:\n  title: Status\n  partner:\n    name: Northwind\n    colors:\n      accent: #2f5b9c\n  time_zon: UTC\ncustomers:\n  - slug: contoso\n    name: Contoso\n    locales: [en, fr]\n    time_zone: Europe/Londn\n    sources:\n      - file: { path: snap/missing.yaml }\n",
+    );
+    let r = site.run(&["check"]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.stderr,
+        "\
+error: statusfleet.yaml:6:15: `accent` is empty: YAML reads `#2f5b9c` as a comment; quote it: `accent: \"#2f5b9c\"`
+error: statusfleet.yaml:7:3: site: unknown field `time_zon`, expected one of `title`, `partner`, `theme`, `history_days`, `history_per_page`, `next_steps_after_resolved_hours`, `time_zone`, `default_locale`, `locales`, `output_dir`, `fleet_index`, `base_url`, `path`, `path_secret_env`; did you mean `time_zone`?
+error: statusfleet.yaml:11:19: customers[0].locales[1]: no catalog for locale `fr`: did you mean `fr-FR`? (expected one of ar-SA, en, fr-FR, ja-JP, ko-KR, zh-CN)
+error: statusfleet.yaml:12:16: customers[0].time_zone: unknown time zone `Europe/Londn`: did you mean `Europe/London`?
+error: statusfleet.yaml:14:23: customer `contoso`: the file source `snap/missing.yaml` does not exist (paths are relative to the config's folder)
+5 problems found; nothing was written
+"
+    );
+}
+
+/// `check` warns of a secret's environment variable that is not set
+/// (it signs in nowhere itself), at the line that names it.
+#[test]
+fn check_warns_of_an_unset_secret_variable() {
+    let site = SiteTest::from_fixture("small").edit("statusfleet.yaml", |s| {
+        s + "credentials:\n  app:\n    client_id: 00000000-aaaa-bbbb-cccc-000000000001\n    client_secret_env: STATUSFLEET_TEST_UNSET_42\n"
+    });
+    let r = site.run(&["check"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("warning: statusfleet.yaml:16:24: credentials.app.client_secret_env: the environment variable STATUSFLEET_TEST_UNSET_42 is not set"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("ok: 1 customer, "), "{}", r.stdout);
+    assert!(r.stdout.contains("1 warning: "), "{}", r.stdout);
+}
+
+/// Every flag and argument says what it does, and help fits 80 columns.
+#[test]
+fn help_fits_80_columns_and_every_flag_has_help() {
+    let bin = env!("CARGO_BIN_EXE_statusfleet");
+    for cmd in [
+        "", "init", "build", "fetch", "serve", "check", "login", "notify", "paths",
+    ] {
+        for flag in ["-h", "--help"] {
+            let mut c = std::process::Command::new(bin);
+            if !cmd.is_empty() {
+                c.arg(cmd);
+            }
+            let out = c.arg(flag).output().unwrap();
+            let text = String::from_utf8(out.stdout).unwrap();
+            for line in text.lines() {
+                assert!(
+                    line.chars().count() <= 80,
+                    "`statusfleet {cmd} {flag}`: a line of {} columns: {line}",
+                    line.chars().count()
+                );
+            }
+            if flag == "-h" {
+                // In the short form, an option's help follows it on its
+                // line, or on the next when the option is long.
+                let lines: Vec<&str> = text.lines().collect();
+                for (k, line) in lines.iter().enumerate() {
+                    if !line.trim_start().starts_with('-') || line.trim().contains("  ") {
+                        continue;
+                    }
+                    let next = lines.get(k + 1).copied().unwrap_or("");
+                    assert!(
+                        next.starts_with("          ") && !next.trim_start().starts_with('-'),
+                        "`statusfleet {cmd} -h`: no help for {line}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -9,7 +9,7 @@ use reqwest::Url;
 /// and never contain a secret or a token.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum FetchError {
-    #[error("HTTP {status} from {host} after {attempts} attempt(s){detail}")]
+    #[error("HTTP {status} from {host} after {}{detail}", crate::text::counted(*.attempts as usize, "attempt", "attempts"))]
     Status {
         status: u16,
         host: String,
@@ -28,7 +28,7 @@ pub enum FetchError {
         page: usize,
         reason: String,
     },
-    #[error("{host}: {phase} within {seconds:.0} s ({attempts} attempt(s))")]
+    #[error("{host}: {phase} within {seconds:.0} s ({}))", crate::text::counted(*.attempts as usize, "attempt", "attempts"))]
     Timeout {
         host: String,
         phase: TimeoutPhase,
@@ -44,7 +44,7 @@ pub enum FetchError {
         /// What was under way when it fired.
         done: String,
     },
-    #[error("cannot reach {host}: {reason} ({attempts} attempt(s))")]
+    #[error("cannot reach {host}: {reason} ({}))", crate::text::counted(*.attempts as usize, "attempt", "attempts"))]
     Network {
         host: String,
         reason: String,

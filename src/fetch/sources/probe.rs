@@ -23,7 +23,10 @@ pub async fn probe(ctx: &Ctx<'_>, source: &SourceConfig) -> Result<String, Fetch
             ))?;
             let body = get_authed(ctx, a, &ep.graph, &ep.graph_scope, &u, &[]).await?;
             let page: graph::Page<serde_json::Value> = parse_json("service health", &u, &body)?;
-            Ok(format!("ok: {} service(s)", page.value.len()))
+            Ok(format!(
+                "ok: {}",
+                crate::text::counted(page.value.len(), "service", "services")
+            ))
         }
         SourceConfig::Azure {
             credentials,
@@ -45,21 +48,33 @@ pub async fn probe(ctx: &Ctx<'_>, source: &SourceConfig) -> Result<String, Fetch
                 .filter(|s| !visible.contains(&s.to_lowercase()))
                 .collect();
             if missing.is_empty() {
-                Ok(format!("ok: {} subscription(s) visible", visible.len()))
+                Ok(format!(
+                    "ok: {} visible",
+                    crate::text::counted(visible.len(), "subscription", "subscriptions")
+                ))
             } else {
                 Err(FetchError::Unsupported(format!(
-                    "subscription(s) {} not visible to the app: give it Reader on them",
+                    "{} {} not visible to the app: give it Reader on {}",
+                    if missing.len() == 1 {
+                        "subscription"
+                    } else {
+                        "subscriptions"
+                    },
                     missing
                         .iter()
                         .map(|s| s.as_str())
                         .collect::<Vec<_>>()
-                        .join(", ")
+                        .join(", "),
+                    if missing.len() == 1 { "it" } else { "them" }
                 )))
             }
         }
         SourceConfig::Statuspage { url: base, .. } => {
             let raw = statuspage_answers(ctx, base).await?;
-            Ok(format!("ok: {} component(s)", raw.summary.components.len()))
+            Ok(format!(
+                "ok: {}",
+                crate::text::counted(raw.summary.components.len(), "component", "components")
+            ))
         }
     }
 }
