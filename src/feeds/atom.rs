@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
-use super::{Links, stable_uuid, update_statuses, utc, xml_escape};
+use super::{Links, Scope, stable_uuid, update_statuses, utc, xml_escape};
 use crate::model::{IncidentStatus, Update};
 use crate::sanitize::escape;
 use crate::site::IncidentModel;
@@ -23,29 +23,53 @@ struct Entry {
     html: String,
 }
 
-pub fn feed(v: &LocaleViews, links: &Links) -> String {
+pub fn feed(v: &LocaleViews, links: &Links, scope: Scope<'_>) -> String {
     let mut entries = Vec::new();
-    for m in &v.model.incidents {
-        incident_entries(v, links, m, &mut entries);
+    for m in v
+        .model
+        .incidents
+        .iter()
+        .filter(|m| scope.holds(&m.incident.services))
+    {
+        incident_entries(v, links, scope, m, &mut entries);
     }
-    maintenance_entries(v, links, &mut entries);
+    maintenance_entries(v, links, scope, &mut entries);
     entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
-    write_feed(v, links, &entries)
+    write_feed(v, links, scope, &entries)
 }
 
 /// The feed's head (id, title, links, author), then its entries, newest
 /// first.
-fn write_feed(v: &LocaleViews, links: &Links, entries: &[Entry]) -> String {
+fn write_feed(v: &LocaleViews, links: &Links, scope: Scope<'_>, entries: &[Entry]) -> String {
     let model = v.model;
     let cat = v.cat;
     let slug = model.customer.slug.as_str();
     let tag = cat.locale.tag();
     let updated = entries.first().map_or(model.now, |e| e.updated);
-    let title = cat.text_or_key(
-        "feed.title",
-        None,
-        &[("customer", &v.picked(&model.customer.name).0)],
-    );
+    let customer = v.picked(&model.customer.name).0;
+    let title = match scope {
+        Scope::Customer => cat.text_or_key("feed.title", None, &[("customer", &customer)]),
+        Scope::Service(s) => cat.text_or_key(
+            "feed.service_title",
+            None,
+            &[
+                ("customer", &customer),
+                ("service", &v.picked(&s.service.name).0),
+            ],
+        ),
+    };
+    let feed_id = match scope {
+        Scope::Customer => stable_uuid(&["atom", slug, tag]),
+        Scope::Service(s) => stable_uuid(&["atom", slug, tag, "service", &s.service.id.0]),
+    };
+    let up = scope.up();
+    let (self_path, home_path) = match scope {
+        Scope::Customer => ("feed.atom".to_owned(), "index.html".to_owned()),
+        Scope::Service(s) => (
+            format!("services/{}.atom", s.file),
+            format!("services/{}.html", s.file),
+        ),
+    };
     let partner = &v.config.site.partner;
 
     let mut x = String::with_capacity(4096 + entries.len() * 2048);
@@ -55,19 +79,16 @@ fn write_feed(v: &LocaleViews, links: &Links, entries: &[Entry]) -> String {
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
         xml_escape(tag)
     );
-    let _ = writeln!(
-        x,
-        "  <id>urn:uuid:{}</id>",
-        stable_uuid(&["atom", slug, tag])
-    );
+    let _ = writeln!(x, "  <id>urn:uuid:{feed_id}</id>");
     let _ = writeln!(x, "  <title type=\"text\">{}</title>", xml_escape(&title));
     let _ = writeln!(x, "  <updated>{}</updated>", utc(updated));
+    // Relative links are relative to the feed's own place.
     let self_href = links
-        .absolute(&format!("{tag}/feed.atom"))
-        .unwrap_or_else(|| "feed.atom".into());
+        .absolute(&format!("{tag}/{self_path}"))
+        .unwrap_or_else(|| format!("{up}{self_path}"));
     let home = links
-        .absolute(&format!("{tag}/index.html"))
-        .unwrap_or_else(|| "index.html".into());
+        .absolute(&format!("{tag}/{home_path}"))
+        .unwrap_or_else(|| format!("{up}{home_path}"));
     let _ = writeln!(
         x,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
@@ -99,14 +120,20 @@ fn write_feed(v: &LocaleViews, links: &Links, entries: &[Entry]) -> String {
 
 /// The entries of one incident: one per update, or one for the incident
 /// itself while it has none.
-fn incident_entries(v: &LocaleViews, links: &Links, m: &IncidentModel, entries: &mut Vec<Entry>) {
+fn incident_entries(
+    v: &LocaleViews,
+    links: &Links,
+    scope: Scope<'_>,
+    m: &IncidentModel,
+    entries: &mut Vec<Entry>,
+) {
     let cat = v.cat;
     let slug = v.model.customer.slug.as_str();
     let tag = cat.locale.tag();
     let s = v.summary(m);
     let link = links
         .absolute(&format!("{tag}/{}", s.href))
-        .unwrap_or_else(|| s.href.clone());
+        .unwrap_or_else(|| format!("{}{}", scope.up(), s.href));
     let services = super::service_names(&s.services);
     let mut head = String::new();
     if !services.is_empty() {
@@ -215,18 +242,22 @@ fn update_html(
 }
 
 /// The entries of the maintenance windows: one per milestone reached.
-fn maintenance_entries(v: &LocaleViews, links: &Links, entries: &mut Vec<Entry>) {
+fn maintenance_entries(v: &LocaleViews, links: &Links, scope: Scope<'_>, entries: &mut Vec<Entry>) {
     let model = v.model;
     let cat = v.cat;
     let slug = model.customer.slug.as_str();
     let tag = cat.locale.tag();
     let maint_label = cat.t("nav.maintenance");
-    for item in &model.maintenance {
+    for item in model
+        .maintenance
+        .iter()
+        .filter(|i| scope.holds(&i.maintenance.services))
+    {
         let (mt, now_status, body) = (&item.maintenance, &item.status, &item.html);
         let view = v.maint(item);
         let link = match links.absolute(&format!("{tag}/maintenance.html")) {
             Some(abs) => format!("{abs}#{}", view.anchor),
-            None => format!("maintenance.html#{}", view.anchor),
+            None => format!("{}maintenance.html#{}", scope.up(), view.anchor),
         };
         let milestones = super::milestones(mt, *now_status, model.now);
         let services = super::service_names(&view.services);

@@ -9,20 +9,27 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
-use super::{Links, stable_uuid};
+use super::{Links, Scope, stable_uuid};
 use crate::model::MaintenanceStatus;
 use crate::site::views::LocaleViews;
 
-pub fn calendar(v: &LocaleViews, links: &Links) -> String {
+pub fn calendar(v: &LocaleViews, links: &Links, scope: Scope<'_>) -> String {
     let model = v.model;
     let cat = v.cat;
     let slug = model.customer.slug.as_str();
     let tag = cat.locale.tag();
-    let name = cat.text_or_key(
-        "calendar.name",
-        None,
-        &[("customer", &v.picked(&model.customer.name).0)],
-    );
+    let customer = v.picked(&model.customer.name).0;
+    let name = match scope {
+        Scope::Customer => cat.text_or_key("calendar.name", None, &[("customer", &customer)]),
+        Scope::Service(s) => cat.text_or_key(
+            "calendar.service_name",
+            None,
+            &[
+                ("customer", &customer),
+                ("service", &v.picked(&s.service.name).0),
+            ],
+        ),
+    };
     let mut out = Ics::default();
     out.line("BEGIN:VCALENDAR");
     out.line("VERSION:2.0");
@@ -37,7 +44,11 @@ pub fn calendar(v: &LocaleViews, links: &Links) -> String {
     out.line("REFRESH-INTERVAL;VALUE=DURATION:PT1H");
     out.line("X-PUBLISHED-TTL:PT1H");
     let category = cat.t("nav.maintenance");
-    for item in &model.maintenance {
+    for item in model
+        .maintenance
+        .iter()
+        .filter(|i| scope.holds(&i.maintenance.services))
+    {
         let (m, status, html) = (&item.maintenance, &item.status, &item.html);
         let view = v.maint(item);
         out.line("BEGIN:VEVENT");

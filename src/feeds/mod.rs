@@ -51,18 +51,64 @@ impl Links {
     }
 }
 
-/// The files of one locale: `feed.atom`, `maintenance.ics`, `badge.svg`.
+/// What a feed or calendar covers: the customer, or one of its services
+/// (its own files beside its page, `services/<file>.atom` and `.ics`).
+#[derive(Clone, Copy)]
+pub enum Scope<'s> {
+    Customer,
+    Service(&'s crate::site::ServiceModel),
+}
+
+impl Scope<'_> {
+    /// Whether something affecting `services` belongs.
+    pub fn holds(&self, services: &[crate::model::ServiceRef]) -> bool {
+        match self {
+            Scope::Customer => true,
+            Scope::Service(s) => services.iter().any(|r| r.0 == s.service.id),
+        }
+    }
+
+    /// The file's path under the locale folder, without its extension.
+    pub fn stem(&self, customer: &str) -> String {
+        match self {
+            Scope::Customer => customer.to_owned(),
+            Scope::Service(s) => format!("services/{}", s.file),
+        }
+    }
+
+    /// How a relative link from the file reaches the locale folder.
+    pub fn up(&self) -> &'static str {
+        match self {
+            Scope::Customer => "",
+            Scope::Service(_) => "../",
+        }
+    }
+}
+
+/// The files of one locale: `feed.atom`, `maintenance.ics`, `badge.svg`,
+/// and each service's feed and calendar.
 pub fn locale_files(views: &LocaleViews, links: &Links, files: &mut Vec<OutputFile>) {
     let slug = views.model.customer.folder.as_str();
     let tag = views.cat.locale.tag();
     files.push(OutputFile {
         path: format!("{slug}/{tag}/feed.atom"),
-        bytes: atom::feed(views, links).into_bytes(),
+        bytes: atom::feed(views, links, Scope::Customer).into_bytes(),
     });
     files.push(OutputFile {
         path: format!("{slug}/{tag}/maintenance.ics"),
-        bytes: ics::calendar(views, links).into_bytes(),
+        bytes: ics::calendar(views, links, Scope::Customer).into_bytes(),
     });
+    for s in &views.model.services {
+        let scope = Scope::Service(s);
+        files.push(OutputFile {
+            path: format!("{slug}/{tag}/services/{}.atom", s.file),
+            bytes: atom::feed(views, links, scope).into_bytes(),
+        });
+        files.push(OutputFile {
+            path: format!("{slug}/{tag}/services/{}.ics", s.file),
+            bytes: ics::calendar(views, links, scope).into_bytes(),
+        });
+    }
     files.push(OutputFile {
         path: format!("{slug}/{tag}/badge.svg"),
         bytes: badge::svg(views).into_bytes(),

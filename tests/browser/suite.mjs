@@ -140,6 +140,46 @@ async function checkPage(ctx, noJs, base, p, shots) {
   });
   for (const b of colourOnly) fail(where, `status shown by colour alone: ${b}`);
 
+  // 8. Uptime days with incidents are links that keyboard and touch reach
+  // on a phone: each at least 8 px wide at 375 px, and tabbing lands on it.
+  const dayLinks = await page.$$('a.day');
+  if (dayLinks.length) {
+    await page.setViewportSize({ width: 375, height: 800 });
+    const narrow = await page.$$eval('a.day', (as) => as.filter((a) => a.getBoundingClientRect().width < 8).length);
+    if (narrow) fail(where, `${narrow} uptime day link(s) narrower than 8 px at 375 px`);
+    const first = await page.$eval('a.day', (a) => a.getAttribute('href'));
+    let reached = false;
+    await page.evaluate(() => document.activeElement && document.activeElement.blur());
+    for (let k = 0; k < 400 && !reached; k++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate((href) => {
+        const el = document.activeElement;
+        return !!el && el.classList.contains('day') && el.getAttribute('href') === href;
+      }, first);
+    }
+    if (!reached) fail(where, 'no uptime day link is reached with Tab');
+    else count('uptime day links reached by keyboard at 375 px');
+    const target = await page.$eval('a.day', (a) => { const r = a.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; });
+    const hit = await page.evaluate(({ x, y }) => { const el = document.elementFromPoint(x, y); return !!el && el.classList.contains('day'); }, target);
+    if (!hit) fail(where, 'an uptime day link is covered where a finger would touch it');
+  }
+
+  // 9. Printed, an incident page is a report: no navigation chrome.
+  if (p.type === 'incident') {
+    await page.emulateMedia({ media: 'print' });
+    const shown = await page.evaluate(() => ['nav.langs', 'nav.sections', 'footer.site', '.skip', '.subscribe']
+      .filter((sel) => [...document.querySelectorAll(sel)].some((el) => getComputedStyle(el).display !== 'none')));
+    if (shown.length) fail(where, `printed with navigation chrome: ${shown.join(', ')}`);
+    const timeline = await page.evaluate(() => { const t = document.querySelector('ol.timeline'); return !t || getComputedStyle(t).display !== 'none'; });
+    if (!timeline) fail(where, 'printed without its timeline');
+    if (shots && p.customer === shots.first && p.locale === shots.firstLocale) {
+      await page.pdf({ path: join(shots.dir, `${p.customer}-${p.locale}-incident-print.pdf`), format: 'A4' });
+      count('print PDFs');
+    }
+    await page.emulateMedia({ media: 'screen' });
+    count('print layouts checked');
+  }
+
   // 4. The language switcher.
   if (p.locale) {
     const lang = await page.evaluate(() => document.documentElement.lang);
@@ -310,6 +350,7 @@ async function run(root, { shots, only } = {}) {
     if (shots) {
       shots.first = pages[0].customer;
       shots.firstLocales = new Set(pages.filter((p) => p.customer === shots.first).map((p) => p.locale));
+      shots.firstLocale = shots.firstLocales.has('en') ? 'en' : [...shots.firstLocales][0];
     }
     // Two pages at a time: the machine has two cores.
     let next = 0;

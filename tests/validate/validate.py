@@ -133,8 +133,10 @@ def check_json(site, customer, schema):
     return data
 
 
-def check_feed(site, customer, tag, api):
-    path = os.path.join(customer, tag, "feed.atom")
+def check_feed(site, customer, tag, api, path=None):
+    """A feed: the locale's (cross-checked against the JSON API), or a
+    service's (`path`; its entries must be among the locale feed's)."""
+    path = path or os.path.join(customer, tag, "feed.atom")
     where = os.path.relpath(path, site.root)
     d = feedparser.parse(path)
     if d.bozo:
@@ -155,11 +157,11 @@ def check_feed(site, customer, tag, api):
         site.check_link(where, e.link, path)
     count("Atom entries", len(d.entries))
     if api is None:
-        return
+        return set(ids)
     incidents = api["incidents.json"]["incidents"]
     maints = api["scheduled-maintenances.json"]["scheduled_maintenances"]
     if len(incidents) >= 50 or len(maints) >= 50:
-        return  # the API lists the 50 most recent; the feed has all
+        return set(ids)  # the API lists the 50 most recent; the feed has all
     by_page = {}
     for e in d.entries:
         by_page.setdefault(urlparse(urldefrag(e.link)[0]).path.rsplit("/", 1)[-1], []).append(e)
@@ -176,6 +178,25 @@ def check_feed(site, customer, tag, api):
         fail(where, f"{got} maintenance entries, expected {want}")
     if len(d.entries) != sum(max(1, len(i["incident_updates"])) for i in incidents) + want:
         fail(where, "entries that match no incident or maintenance")
+    return set(ids)
+
+
+def check_service_files(site, customer, tag, feed_ids, calendar_uids):
+    """Each service's feed and calendar (beside its page): they parse as the
+    locale's do, and hold only entries and events of the locale's."""
+    folder = os.path.join(customer, tag, "services")
+    pages = sorted(f[:-5] for f in os.listdir(folder) if f.endswith(".html")) if os.path.isdir(folder) else []
+    for stem in pages:
+        for ext in ("atom", "ics"):
+            if not os.path.isfile(os.path.join(folder, f"{stem}.{ext}")):
+                fail(os.path.relpath(os.path.join(folder, stem), site.root), f"a service page without its .{ext}")
+        ids = check_feed(site, customer, tag, None, os.path.join(folder, f"{stem}.atom"))
+        if ids is not None and feed_ids is not None and not ids <= feed_ids:
+            fail(os.path.relpath(os.path.join(folder, f"{stem}.atom"), site.root), "entries the locale's feed does not have")
+        uids = check_ics(site, os.path.join(folder, f"{stem}.ics"), None)
+        if uids is not None and calendar_uids is not None and not set(uids) <= set(calendar_uids):
+            fail(os.path.relpath(os.path.join(folder, f"{stem}.ics"), site.root), "events the locale's calendar does not have")
+        count("service feeds and calendars checked")
 
 
 def ical_events(data):
@@ -335,8 +356,9 @@ def run(site_dir, vnu=None, only=None):
             fail(os.path.relpath(c, site.root), "no locale has a feed.atom")
         uids = {}
         for tag in locales:
-            check_feed(site, c, tag, api)
+            feed_ids = check_feed(site, c, tag, api)
             uids[tag] = check_ics(site, os.path.join(c, tag, "maintenance.ics"), api)
+            check_service_files(site, c, tag, feed_ids, uids[tag])
             check_badge(site, os.path.join(c, tag, "badge.svg"))
         uids["root"] = check_ics(site, os.path.join(c, "maintenance.ics"), api)
         check_badge(site, os.path.join(c, "badge.svg"))

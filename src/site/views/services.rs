@@ -1,7 +1,7 @@
 //! Service rows with their uptime bars, and maintenance.
 
 use super::*;
-use super::{MaintenanceModel, ServiceModel};
+use super::{IncidentModel, MaintenanceModel, ServiceModel};
 use crate::model::Platform;
 
 impl<'m, 'a> LocaleViews<'m, 'a> {
@@ -35,16 +35,33 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         let days: Vec<DayView> = s
             .days
             .iter()
-            .map(|d| DayView {
-                health: d.health.key(),
-                title: self.cat.label_value(
-                    &self.cat.formats.month_day(d.date),
-                    &if d.incidents.is_empty() {
-                        self.cat.t("uptime.day_ok")
-                    } else {
-                        self.cat.t(&format!("health.{}", d.health.key()))
-                    },
-                ),
+            .map(|d| {
+                // The day's incidents, worst first (as the bar's colour).
+                let mut found: Vec<&IncidentModel> = d
+                    .incidents
+                    .iter()
+                    .filter_map(|id| self.model.incidents.iter().find(|m| &m.incident.id == id))
+                    .collect();
+                found.sort_by_key(|m| std::cmp::Reverse(m.incident.effective_impact()));
+                DayView {
+                    health: d.health.key(),
+                    title: self.cat.label_value(
+                        &self.cat.formats.month_day(d.date),
+                        &if d.incidents.is_empty() {
+                            self.cat.t("uptime.day_ok")
+                        } else {
+                            self.cat.t(&format!("health.{}", d.health.key()))
+                        },
+                    ),
+                    href: found.first().map(|m| format!("incidents/{}.html", m.file)),
+                    incidents: found
+                        .iter()
+                        .map(|m| LinkView {
+                            href: format!("incidents/{}.html", m.file),
+                            label: self.title_of(m).0,
+                        })
+                        .collect(),
+                }
             })
             .collect();
         let n = self.config.site.history_days as u64;
@@ -82,6 +99,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                     .cat
                     .text_or_key("uptime.days_ago", Some(n.saturating_sub(1)), &[]),
                 end: self.cat.t("uptime.today"),
+                any_incidents: bad_days > 0,
                 days,
             },
         }

@@ -50,7 +50,13 @@ pub struct Fact {
 #[derive(Debug, Clone, Serialize)]
 pub struct DayView {
     pub health: &'static str,
+    /// "Nov 20: Partial outage": the day's tooltip and accessible name.
     pub title: String,
+    /// A day with incidents: the page of its worst one (relative to the
+    /// locale folder), so the day is a link keyboard and touch reach.
+    pub href: Option<String>,
+    /// Every incident of the day, for the list that says the bars in text.
+    pub incidents: Vec<LinkView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -61,6 +67,8 @@ pub struct UptimeView {
     pub start: String,
     pub end: String,
     pub days: Vec<DayView>,
+    /// Whether any day has incidents (the text list is shown).
+    pub any_incidents: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
