@@ -8,39 +8,7 @@ use super::Parts;
 use super::fleet::{Fleet, Row};
 use crate::output::OutputFile;
 
-/// One CSV field: quoted when it holds a separator, a quote or a line
-/// break (RFC 4180); a value a spreadsheet would run as a formula
-/// (`=`, `@`, a `+` or `-` not starting a number) is prefixed with `'`.
-/// Customer names can come from Partner Center, so from customers.
-fn field(s: &str) -> String {
-    let formula = match s.chars().next() {
-        Some('=' | '@' | '\t' | '\r') => true,
-        Some('+' | '-') => !s[1..]
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '(' | ')' | '-' | '.')),
-        _ => false,
-    };
-    let s = if formula {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
-fn line(fields: &[&str]) -> String {
-    let mut l = fields
-        .iter()
-        .map(|f| field(f))
-        .collect::<Vec<_>>()
-        .join(",");
-    l.push_str("\r\n");
-    l
-}
+use crate::feeds::csv::line;
 
 #[derive(Serialize)]
 struct CustomerExport<'a> {
@@ -194,18 +162,4 @@ pub fn files(parts: &Parts<'_>, fleet: &Fleet<'_>, sink: &(dyn Fn(OutputFile) + 
         path: "exports/customers.csv".into(),
         bytes: csv(&rows),
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::field;
-
-    #[test]
-    fn csv_fields_are_quoted_and_never_formulas() {
-        assert_eq!(field("Contoso, Ltd"), "\"Contoso, Ltd\"");
-        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(field("+1 555 0100"), "+1 555 0100");
-        assert_eq!(field("-cmd"), "'-cmd");
-    }
 }

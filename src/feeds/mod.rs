@@ -6,6 +6,7 @@
 
 mod atom;
 mod badge;
+pub mod csv;
 mod ics;
 mod json;
 mod sitemap;
@@ -131,6 +132,7 @@ pub fn customer_files(views: &LocaleViews, links: &Links, files: &mut Vec<Output
             });
         }
     }
+    files.push(csv::history_file(views, links));
     for (name, bytes) in json::api(views, links) {
         files.push(OutputFile {
             path: format!("{slug}/api/v2/{name}"),

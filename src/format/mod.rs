@@ -33,6 +33,7 @@ pub struct Formats {
     datetime: FixedCalendarDateTimeFormatter<Gregorian, ZonedYmdt>,
     date: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::YMD>,
     month_day: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::MD>,
+    year_month: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::YM>,
     zone_generic: NoCalendarFormatter<zone::GenericLong>,
     zone_long: NoCalendarFormatter<zone::SpecificLong>,
     decimal: DecimalFormatter,
@@ -112,6 +113,11 @@ impl Formats {
                 fieldsets::MD::medium(),
             )
             .map_err(|e| err("date", &e))?,
+            year_month: FixedCalendarDateTimeFormatter::try_new(
+                (&icu).into(),
+                fieldsets::YM::long(),
+            )
+            .map_err(|e| err("date", &e))?,
             zone_generic: NoCalendarFormatter::try_new((&icu).into(), zone::GenericLong)
                 .map_err(|e| err("time zone", &e))?,
             zone_long: NoCalendarFormatter::try_new((&icu).into(), zone::SpecificLong)
@@ -158,6 +164,13 @@ impl Formats {
     pub fn date(&self, t: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
         let (date, _) = icu_date_time(&t.with_timezone(&tz));
         self.date.format(&date).to_string()
+    }
+
+    /// `November 2026`, `novembre 2026`, `2026년 11월`: the month of `t`
+    /// in `tz`, for history's month headings.
+    pub fn year_month(&self, t: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+        let (date, _) = icu_date_time(&t.with_timezone(&tz));
+        self.year_month.format(&date).to_string()
     }
 
     /// `22 nov.`: a short day label for uptime bars.

@@ -181,6 +181,41 @@ def check_feed(site, customer, tag, api, path=None):
     return set(ids)
 
 
+def check_history_csv(site, customer, api):
+    """`<customer>/history.csv`: strict RFC 4180 as Python's csv reads it,
+    the documented columns, UTC times, no formula cell, and every incident
+    of the JSON API in it."""
+    path = os.path.join(customer, "history.csv")
+    where = os.path.relpath(path, site.root)
+    if not os.path.isfile(path):
+        fail(where, "missing")
+        return
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f, strict=True))
+    header = ["id", "title", "classification", "status", "impact", "started_at", "ended_at",
+              "duration_minutes", "services", "origin", "page"]
+    if not rows or rows[0] != header:
+        fail(where, f"header {rows[:1]}")
+        return
+    for r in rows[1:]:
+        if len(r) != len(header):
+            fail(where, f"a row of {len(r)} cells")
+            continue
+        for k in ("started_at", "ended_at"):
+            v = r[header.index(k)]
+            if v and not (len(v) == 20 and v[4] == "-" and v[10] == "T" and v.endswith("Z")):
+                fail(where, f"{k} {v!r} is not a UTC RFC 3339 time")
+        if any(c[:1] in ("=", "@", "\t", "\r") for c in r):
+            fail(where, f"a formula cell in {r}")
+        site.check_link(where, r[-1], path)
+    count("history CSV rows", len(rows) - 1)
+    if api is not None:
+        want = {i["id"] for i in api["incidents.json"]["incidents"]}
+        got = {r[0] for r in rows[1:]}
+        if len(want) < 50 and not want <= got:
+            fail(where, f"incidents of the JSON API missing: {sorted(want - got)[:5]}")
+
+
 def check_service_files(site, customer, tag, feed_ids, calendar_uids):
     """Each service's feed and calendar (beside its page): they parse as the
     locale's do, and hold only entries and events of the locale's."""
@@ -361,6 +396,7 @@ def run(site_dir, vnu=None, only=None):
             check_service_files(site, c, tag, feed_ids, uids[tag])
             check_badge(site, os.path.join(c, tag, "badge.svg"))
         uids["root"] = check_ics(site, os.path.join(c, "maintenance.ics"), api)
+        check_history_csv(site, c, api)
         check_badge(site, os.path.join(c, "badge.svg"))
         if len({tuple(u or []) for u in uids.values()}) > 1:
             fail(os.path.relpath(c, site.root), "calendars of one customer disagree on event UIDs")

@@ -202,6 +202,21 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         .collect()
     }
 
+    /// Where an incident came from, as a key: `partner`, or its services'
+    /// platforms (`microsoft365`, `azure`, `other`), joined by `+`.
+    pub fn origin_key(&self, m: &IncidentModel) -> &'static str {
+        if m.origin == Origin::Partner {
+            return "partner";
+        }
+        match self.platforms_of(&m.incident.services).as_slice() {
+            [] => "unknown",
+            [Platform::Microsoft365] => "microsoft365",
+            [Platform::Azure] => "azure",
+            [Platform::Other] => "other",
+            _ => "mixed",
+        }
+    }
+
     /// Where an incident came from, in words: the partner, or each
     /// platform of its services (a third-party service by its name).
     pub(super) fn origin(&self, m: &IncidentModel) -> String {

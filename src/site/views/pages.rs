@@ -309,6 +309,28 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
 
     /// `history/index.html`, `history/2.html`, …: every incident of the
     /// window, newest first, `history_per_page` a page.
+    /// `incidents` (newest first) by the month they started in, in the
+    /// customer's zone.
+    fn by_month(&self, incidents: &[IncidentSummary]) -> Vec<MonthGroup> {
+        let mut out: Vec<MonthGroup> = Vec::new();
+        for i in incidents {
+            let Ok(t) = chrono::DateTime::parse_from_rfc3339(&i.started.iso) else {
+                continue;
+            };
+            let t = t.with_timezone(&chrono::Utc);
+            let key = t.with_timezone(&self.tz()).format("%Y-%m").to_string();
+            match out.last_mut() {
+                Some(g) if g.key == key => g.incidents.push(i.clone()),
+                _ => out.push(MonthGroup {
+                    label: self.cat.formats.year_month(t, self.tz()),
+                    key,
+                    incidents: vec![i.clone()],
+                }),
+            }
+        }
+        out
+    }
+
     fn history_pages(&self, shared: &Shared) -> Vec<PageBody> {
         let cat = self.cat;
         let per_page = self.config.site.history_per_page;
@@ -337,7 +359,74 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 ],
             )
         };
-        chunks
+        // The views: each month of the window, incidents, advisories (every
+        // one a page of its own under history/, no JavaScript needed).
+        let all_months = self.by_month(&shared.summaries);
+        let kinds = [
+            ("incident", "incidents", "history.kind.incidents"),
+            ("advisory", "advisories", "history.kind.advisories"),
+        ];
+        let view_list: Vec<(String, String)> = all_months
+            .iter()
+            .map(|g| (format!("{}.html", g.key), g.label.clone()))
+            .chain(
+                kinds
+                    .iter()
+                    .map(|(_, file, key)| (format!("{file}.html"), cat.t(key))),
+            )
+            .collect();
+        let views = |current: &str| -> Vec<NavItem> {
+            view_list
+                .iter()
+                .map(|(href, label)| NavItem {
+                    label: label.clone(),
+                    lang: None,
+                    href: href.clone(),
+                    current: href == current,
+                })
+                .collect()
+        };
+        let mut out: Vec<PageBody> = Vec::new();
+        let view_page = |file: &str, name: String, incidents: Vec<IncidentSummary>| PageBody {
+            template: "history.html",
+            page: self.meta(
+                "history",
+                &format!("history/{file}"),
+                cat.text_or_key("history.view_title", None, &[("view", &name)]),
+                "history",
+            ),
+            data: PageData::History {
+                months: self.by_month(&incidents),
+                view: Some(name),
+                views: views(file),
+                incidents,
+                intro: cat.text_or_key("history.intro", Some(shared.days), &[]),
+                empty: cat.text_or_key("history.empty", Some(shared.days), &[]),
+                page_of: String::new(),
+                prev: None,
+                next: None,
+                pages: Vec::new(),
+            },
+        };
+        for g in &all_months {
+            out.push(view_page(
+                &format!("{}.html", g.key),
+                g.label.clone(),
+                g.incidents.clone(),
+            ));
+        }
+        for (classification, file, key) in kinds {
+            let of_kind: Vec<IncidentSummary> = self
+                .model
+                .incidents
+                .iter()
+                .zip(&shared.summaries)
+                .filter(|(m, _)| m.incident.classification.key() == classification)
+                .map(|(_, s)| s.clone())
+                .collect();
+            out.push(view_page(&format!("{file}.html"), cat.t(key), of_kind));
+        }
+        let paged = chunks
             .iter()
             .enumerate()
             .map(|(idx, chunk)| {
@@ -351,6 +440,9 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                         "history",
                     ),
                     data: PageData::History {
+                        months: self.by_month(chunk),
+                        view: None,
+                        views: views(""),
                         incidents: chunk.to_vec(),
                         intro: cat.text_or_key("history.intro", Some(shared.days), &[]),
                         empty: cat.text_or_key("history.empty", Some(shared.days), &[]),
@@ -368,7 +460,8 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                     },
                 }
             })
-            .collect()
+            .collect::<Vec<_>>();
+        paged.into_iter().chain(out).collect()
     }
 
     fn maintenance_page(&self, shared: &Shared) -> PageBody {

@@ -354,6 +354,14 @@ pub enum PageData {
     },
     History {
         incidents: Vec<IncidentSummary>,
+        /// The same incidents by the month they started in (the
+        /// customer's zone), newest first.
+        months: Vec<MonthGroup>,
+        /// A view of the history (a month, incidents or advisories only):
+        /// its name; `None` on the paged history.
+        view: Option<String>,
+        /// The history's views, each linked from every history page.
+        views: Vec<NavItem>,
         intro: String,
         empty: String,
         page_of: String,
@@ -388,4 +396,14 @@ pub struct PageView<'c> {
     pub page: &'c PageMeta,
     #[serde(flatten)]
     pub data: &'c PageData,
+}
+
+/// A history page's incidents of one month.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthGroup {
+    /// `November 2026`, in the locale's words.
+    pub label: String,
+    /// `2026-11`: an anchor.
+    pub key: String,
+    pub incidents: Vec<IncidentSummary>,
 }
