@@ -469,38 +469,28 @@ fn messages_for(
     } else {
         usize::MAX
     };
-    if digest {
-        evs.chunks(chunk)
-            .map(|part| {
-                message(
-                    ctx,
-                    sub,
-                    cat,
-                    customer.clone(),
-                    part,
-                    lines_of(part),
-                    true,
-                    general_steps(),
-                )
-            })
-            .collect()
+    // A digest is one message (one per chunk); else one per subject.
+    let parts: Vec<&[&Event]> = if digest {
+        evs.chunks(chunk).collect()
     } else {
-        gs.iter()
-            .flat_map(|g| g.chunks(chunk))
-            .map(|part| {
-                message(
-                    ctx,
-                    sub,
-                    cat,
-                    customer.clone(),
-                    part,
-                    lines_of(part),
-                    false,
-                    Vec::new(),
-                )
-            })
-            .collect()
-    }
+        gs.iter().flat_map(|g| g.chunks(chunk)).collect()
+    };
+    parts
+        .into_iter()
+        .map(|part| {
+            let steps = if digest { general_steps() } else { Vec::new() };
+            message(
+                ctx,
+                sub,
+                cat,
+                customer.clone(),
+                part,
+                lines_of(part),
+                digest,
+                steps,
+            )
+        })
+        .collect()
 }
 
 /// What one customer's queueing gave.

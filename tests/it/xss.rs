@@ -559,6 +559,18 @@ fn out_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("xss-site/public")
 }
 
+/// Fails with the first twenty of `problems` (sorted, each once), if any.
+fn assert_none(mut problems: Vec<String>) {
+    problems.sort();
+    problems.dedup();
+    assert!(
+        problems.is_empty(),
+        "{} problems, first: {:#?}",
+        problems.len(),
+        &problems[..problems.len().min(20)]
+    );
+}
+
 /// Every output file (the site was built into `out_dir()`), relative paths.
 fn output() -> Vec<(String, Vec<u8>)> {
     support::files_under(&out_dir())
@@ -662,14 +674,7 @@ fn no_payload_survives_in_any_output() {
             text.push_str(&s);
         }
     }
-    problems.sort();
-    problems.dedup();
-    assert!(
-        problems.is_empty(),
-        "{} problems, first: {:#?}",
-        problems.len(),
-        &problems[..problems.len().min(20)]
-    );
+    assert_none(problems);
     // Every field reached an output: its canaries are there.
     let found = canaries_in(&text);
     let mut missing = Vec::new();
@@ -1048,14 +1053,7 @@ fn no_payload_survives_in_any_notification() {
                 .join("\n"),
         );
     }
-    problems.sort();
-    problems.dedup();
-    assert!(
-        problems.is_empty(),
-        "{} problems, first: {:#?}",
-        problems.len(),
-        &problems[..problems.len().min(20)]
-    );
+    assert_none(problems);
     // Every field reached a message: its canaries are there.
     let found = canaries_in(&text);
     let mut missing = Vec::new();

@@ -155,6 +155,20 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         steps
     }
 
+    /// The first step when nothing is active: just after a resolution,
+    /// what to do if the problem persists; else how to report a problem
+    /// that is not listed.
+    fn quiet_step(&self, base: &str, recently_resolved: bool) -> Step {
+        if recently_resolved {
+            self.persists_step(base)
+        } else {
+            Step::new(
+                self.cat.t("next.not_listed"),
+                self.request_link(base).into_iter().collect(),
+            )
+        }
+    }
+
     /// Whether one of `incidents` was resolved within
     /// `site.next_steps_after_resolved_hours` of the data's time.
     pub(super) fn recently_resolved<'i>(
@@ -194,13 +208,8 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                     link,
                 ));
             }
-        } else if recently_resolved {
-            steps.push(self.persists_step(base));
         } else {
-            steps.push(Step::new(
-                self.cat.t("next.not_listed"),
-                self.request_link(base).into_iter().collect(),
-            ));
+            steps.push(self.quiet_step(base, recently_resolved));
         }
         steps.extend(self.support_steps(base));
         if !active && let Some(link) = portal {
@@ -225,13 +234,8 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             steps.push(Step::new(self.cat.t("next.active_known"), vec![]));
             steps.push(Step::new(self.cat.t("next.regular_updates"), vec![]));
             steps.push(self.persists_step(base));
-        } else if recently_resolved {
-            steps.push(self.persists_step(base));
         } else {
-            steps.push(Step::new(
-                self.cat.t("next.not_listed"),
-                self.request_link(base).into_iter().collect(),
-            ));
+            steps.push(self.quiet_step(base, recently_resolved));
         }
         steps.extend(self.support_steps(base));
         let mut platforms: Vec<Platform> = self
