@@ -112,6 +112,7 @@ fn parse_every_problem(
     let mut work: Vec<String> = text.lines().map(str::to_owned).collect();
     let mut errors: Vec<InputError> = Vec::new();
     let mut set_aside: Vec<String> = Vec::new();
+    let mut lines_set_aside: BTreeSet<usize> = BTreeSet::new();
     let newline = if text.ends_with('\n') { "\n" } else { "" };
     for round in 0..50 {
         // The text itself first (an error's place is exactly the file's).
@@ -140,6 +141,11 @@ fn parse_every_problem(
             err.message = format!("{}; {hint}", err.message);
         }
         let line = err.position.map(|p| p.0);
+        // A line already set aside that still errs (a list item left as
+        // `- {}`) is an echo of its first error: the reading stops there.
+        if line.is_some_and(|l| lines_set_aside.contains(&l)) {
+            break;
+        }
         errors.push(err);
         let syntax = [
             "while scanning",
@@ -153,7 +159,7 @@ fn parse_every_problem(
         .iter()
         .any(|s| message.contains(s));
         match line {
-            Some(l) if !syntax && l >= 1 && l <= work.len() && !work[l - 1].trim().is_empty() => {
+            Some(l) if !syntax && l >= 1 && l <= work.len() && lines_set_aside.insert(l) => {
                 set_aside.extend(set_aside_line(&mut work, l - 1));
             }
             _ => break,
@@ -172,11 +178,15 @@ fn set_aside_line(lines: &mut [String], at: usize) -> Option<String> {
     let key = body
         .split_once(':')
         .map(|(k, _)| k.trim().trim_matches(['"', '\'']).to_owned());
-    let opens_block = body
-        .split_once(':')
-        .is_some_and(|(_, v)| v.trim().is_empty() || v.trim().starts_with('#'));
-    // A sequence item keeps its dash, so the list keeps its shape.
-    lines[at] = if line.trim_start().starts_with("- ") {
+    let item = line.trim_start().starts_with("- ");
+    let mapping_item = item && key.is_some() && !body.starts_with(['{', '[', '"', '\'']);
+    let opens_block = mapping_item
+        || body
+            .split_once(':')
+            .is_some_and(|(_, v)| v.trim().is_empty() || v.trim().starts_with('#'));
+    // A list's scalar item goes; a mapping item keeps its dash (as `{}`),
+    // so the list keeps its shape, and its other keys go with it.
+    lines[at] = if mapping_item {
         format!("{}- {{}}", " ".repeat(own))
     } else {
         String::new()

@@ -199,3 +199,19 @@ fn the_nearest_valid_value_is_suggested_only_when_close() {
     let zones = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
     assert_eq!(nearest("Europe/Londn", zones), Some("Europe/London"));
 }
+
+#[test]
+fn a_bad_list_item_is_reported_once_and_the_rest_still_read() {
+    let text = GOOD.replace(
+        "locales: [en, ko-KR]",
+        "locales:\n      - en\n      - de-DE\n    titel: x",
+    );
+    let got = err(&text);
+    assert_eq!(
+        got.matches("no catalog for locale `de-DE`").count(),
+        1,
+        "{got}"
+    );
+    assert!(got.contains("unknown field `titel`"), "{got}");
+    assert!(!got.contains("invalid type: map"), "{got}");
+}
