@@ -207,7 +207,9 @@ fn collect_outcomes(
             }
         }
     }
-    if whole_fleet {
+    // A customer that failed to render used no notes: checking them
+    // would blame the notes for its error.
+    if whole_fleet && render.is_none() {
         errors.extend(check_notes(inputs, &used));
     }
     if !errors.is_empty() {

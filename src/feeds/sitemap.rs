@@ -27,7 +27,8 @@ pub fn customer(v: &LocaleViews, links: &Links, files: &[OutputFile]) -> Option<
         let Some((tag, page)) = rest.split_once('/') else {
             continue;
         };
-        if page.ends_with(".html") && tags.contains(&tag) {
+        // The widget is for iframes, not for search results.
+        if page.ends_with(".html") && page != "widget.html" && tags.contains(&tag) {
             pages.entry(page).or_default().push(tag);
         }
     }

@@ -60,6 +60,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/chooser.html"),
     ),
     (
+        "widget.html",
+        include_str!("../../themes/default/templates/widget.html"),
+    ),
+    (
         "console/base.html",
         include_str!("../../themes/default/templates/console/base.html"),
     ),

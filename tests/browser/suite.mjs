@@ -65,6 +65,7 @@ function pagesOf(root) {
       add('history', 'history/index.html');
       if (existsSync(join(dir, l, 'history', '2.html'))) add('history-2', 'history/2.html');
       add('maintenance', 'maintenance.html');
+      add('widget', 'widget.html');
     }
   }
   return out;
@@ -180,8 +181,8 @@ async function checkPage(ctx, noJs, base, p, shots) {
     count('print layouts checked');
   }
 
-  // 4. The language switcher.
-  if (p.locale) {
+  // 4. The language switcher (the widget, for an iframe, has none).
+  if (p.locale && p.type !== 'widget') {
     const lang = await page.evaluate(() => document.documentElement.lang);
     if (lang !== p.locale) fail(where, `<html lang="${lang}">, expected ${p.locale}`);
     const links = await page.$$eval('nav.langs a', (as) => as.map((a) => ({ href: a.href, tag: a.getAttribute('hreflang') })));
@@ -343,7 +344,7 @@ async function run(root, { shots, only } = {}) {
     let pages = pagesOf(root);
     if (only) pages = pages.filter((p) => only.includes(p.path));
     const types = new Set(pages.map((p) => p.type));
-    for (const t of ['chooser', 'overview', 'service', 'incident', 'history', 'history-2', 'maintenance']) {
+    for (const t of ['chooser', 'overview', 'service', 'incident', 'history', 'history-2', 'maintenance', 'widget']) {
       if (t === 'history-2' && args.includes('--one-history-page')) continue;
       if (!only && !types.has(t)) fail('site', `no page of type ${t} to check`);
     }

@@ -10,13 +10,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use support::{SiteTest, repo};
 
 /// The templates that extend `base.html` and get "Variables of every page".
-const PAGES: [&str; 6] = [
+const PAGES: [&str; 7] = [
     "overview.html",
     "service.html",
     "incident.html",
     "history.html",
     "maintenance.html",
     "page.html",
+    "widget.html",
 ];
 
 /// The book's page with the template reference.
@@ -222,7 +223,8 @@ fn the_book_lists_every_variable_of_every_template_and_no_other() {
             "maintenance.html",
             "overview.html",
             "page.html",
-            "service.html"
+            "service.html",
+            "widget.html"
         ]
     );
     let mut problems = Vec::new();

@@ -169,6 +169,7 @@ get() { curl -s -m 5 -o "$work/body" -D "$work/h" -H "Host: $1" "http://127.0.0.
 hdr() { grep -i "^$1:" "$work/h" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
 status() { head -1 "$work/h" | cut -d' ' -f2; }
 csp="default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+widget_csp="default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors *"
 serve_checks() { # serve_checks NAME
   local n="$1" host=www.northwind.example pfx=/status/contoso css
   get $host $pfx/en/index.html
@@ -179,6 +180,10 @@ serve_checks() { # serve_checks NAME
   css=$(grep -o 'href="[^"]*style.css"' "$work/body" | head -1 | cut -d'"' -f2)
   get $host "$(python3 -c 'import posixpath,sys; print(posixpath.normpath(posixpath.join(sys.argv[1], sys.argv[2])))' "$pfx/en" "$css")"
   if [ "$(status)" = 200 ] && [[ "$(hdr content-type)" == text/css* ]]; then ok "$n: stylesheet $css resolves under $pfx/en/ (text/css)"; else fail "$n: stylesheet $css"; cat "$work/h"; fi
+  get $host $pfx/en/widget.html
+  if [ "$(status)" = 200 ] && [ "$(hdr content-security-policy)" = "$widget_csp" ] && [ "$(hdr x-content-type-options)" = nosniff ]; then
+    ok "$n: widget.html may be framed (frame-ancestors *), every other page not"
+  else fail "$n: widget.html CSP: $(hdr content-security-policy)"; cat "$work/h"; fi
   get $host $pfx/en/maintenance.ics
   if [ "$(status)" = 200 ] && [[ "$(hdr content-type)" == text/calendar* ]] && [ "$(hdr x-robots-tag)" = noindex ]; then ok "$n: maintenance.ics $(hdr content-type)"; else fail "$n: .ics"; cat "$work/h"; fi
   get $host $pfx/en/feed.atom

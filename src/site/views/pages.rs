@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// How many active incidents the widget names.
+const WIDGET_INCIDENTS: usize = 3;
+
 impl<'m, 'a> LocaleViews<'m, 'a> {
     pub(super) fn common(&self) -> Common {
         let c = self.model.customer;
@@ -201,6 +204,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         pages.extend(self.incident_pages(&shared));
         pages.extend(self.history_pages(&shared));
         pages.push(self.maintenance_page(&shared));
+        pages.push(self.widget_page(&shared));
         pages.extend(self.content_pages());
         (self.common(), pages)
     }
@@ -462,6 +466,27 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             })
             .collect::<Vec<_>>();
         paged.into_iter().chain(out).collect()
+    }
+
+    /// The status widget: the overall state, what is active, a link to
+    /// the status page; a small page for another site's iframe.
+    fn widget_page(&self, shared: &Shared) -> PageBody {
+        let active = shared.active();
+        let more = (active.len() > WIDGET_INCIDENTS).then(|| {
+            self.cat.text_or_key(
+                "widget.more",
+                Some((active.len() - WIDGET_INCIDENTS) as u64),
+                &[],
+            )
+        });
+        PageBody {
+            template: "widget.html",
+            page: self.meta("widget", "widget.html", self.cat.t("widget.title"), ""),
+            data: PageData::Widget {
+                active: active.into_iter().take(WIDGET_INCIDENTS).collect(),
+                more,
+            },
+        }
     }
 
     fn maintenance_page(&self, shared: &Shared) -> PageBody {

@@ -352,6 +352,13 @@ pub enum PageData {
     Incident {
         incident: Box<IncidentDetail>,
     },
+    /// The embeddable status widget (`widget.html`, for an iframe).
+    Widget {
+        /// The three most recent active incidents.
+        active: Vec<IncidentSummary>,
+        /// "and 2 more", when there are more.
+        more: Option<String>,
+    },
     History {
         incidents: Vec<IncidentSummary>,
         /// The same incidents by the month they started in (the
