@@ -179,6 +179,12 @@ fn shape(site: &SiteTest) -> BTreeMap<String, BTreeSet<String>> {
     for (path, _) in site.files("public") {
         let parts: Vec<&str> = path.split('/').collect();
         if let [customer, locale, kind, file] = parts.as_slice() {
+            // A history month's page is named by its date, which moves
+            // with the clock of the fetch.
+            let month = file.len() == 12 && file.as_bytes()[4] == b'-' && file.ends_with(".html");
+            if *kind == "history" && month {
+                continue;
+            }
             out.entry(format!("{customer}/{locale}/{kind}"))
                 .or_default()
                 .insert((*file).to_owned());

@@ -334,10 +334,12 @@ fn statuspage_json_round_trips_through_a_typed_client_model() {
     );
 }
 
+/// A customer's pages, without the widget (which is for another site's
+/// iframe: always `noindex`, no feed links).
 fn pages_of(site: &SiteTest, customer: &str) -> Vec<(String, String)> {
     site.files(&format!("public/{customer}"))
         .into_iter()
-        .filter(|(p, _)| p.ends_with(".html"))
+        .filter(|(p, _)| p.ends_with(".html") && !p.ends_with("widget.html"))
         .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
         .collect()
 }
