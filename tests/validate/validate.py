@@ -347,7 +347,8 @@ def check_sitemaps(site, customers):
             1
             for d, _, files in os.walk(c)
             for f in files
-            if f.endswith(".html") and os.path.relpath(d, c) != "."
+            # The widget is for another site's iframe, not for search.
+            if f.endswith(".html") and f != "widget.html" and os.path.relpath(d, c) != "."
         )
         if urls != pages:
             fail(where, f"{urls} URLs for {pages} pages")
@@ -400,10 +401,10 @@ def run(site_dir, vnu=None, only=None):
         check_badge(site, os.path.join(c, "badge.svg"))
         if len({tuple(u or []) for u in uids.values()}) > 1:
             fail(os.path.relpath(c, site.root), "calendars of one customer disagree on event UIDs")
-        # Every page advertises the feed.
+        # Every page advertises the feed (the widget, in an iframe, aside).
         for d, _, files in os.walk(os.path.join(c)):
             for f in files:
-                if f.endswith(".html"):
+                if f.endswith(".html") and f != "widget.html":
                     with open(os.path.join(d, f), encoding="utf-8") as h:
                         if '<link rel="alternate" type="application/atom+xml"' not in h.read():
                             fail(os.path.relpath(os.path.join(d, f), site.root), "no Atom link")
