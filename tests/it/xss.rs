@@ -559,15 +559,16 @@ fn out_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("xss-site/public")
 }
 
-/// Fails with the first twenty of `problems` (sorted, each once), if any.
-fn assert_none(mut problems: Vec<String>) {
-    problems.sort();
-    problems.dedup();
+/// Fails with the first twenty of `found` (sorted, each once), if any:
+/// problems scanned, canaries missing.
+fn assert_none(what: &str, mut found: Vec<String>) {
+    found.sort();
+    found.dedup();
     assert!(
-        problems.is_empty(),
-        "{} problems, first: {:#?}",
-        problems.len(),
-        &problems[..problems.len().min(20)]
+        found.is_empty(),
+        "{} {what}, first: {:#?}",
+        found.len(),
+        &found[..found.len().min(20)]
     );
 }
 
@@ -674,7 +675,7 @@ fn no_payload_survives_in_any_output() {
             text.push_str(&s);
         }
     }
-    assert_none(problems);
+    assert_none("problems", problems);
     // Every field reached an output: its canaries are there.
     let found = canaries_in(&text);
     let mut missing = Vec::new();
@@ -685,12 +686,7 @@ fn no_payload_survives_in_any_output() {
             }
         }
     }
-    assert!(
-        missing.is_empty(),
-        "{} canaries missing: {:?}",
-        missing.len(),
-        &missing[..missing.len().min(20)]
-    );
+    assert_none("canaries missing", missing);
     let tried: usize = expect.0.iter().map(|(_, n)| n).sum();
     eprintln!(
         "xss: {} payloads; {tried} one-payload fields and {} text fields of {} payloads each; {html_files} HTML/SVG files and {} files in all scanned",
@@ -1053,7 +1049,7 @@ fn no_payload_survives_in_any_notification() {
                 .join("\n"),
         );
     }
-    assert_none(problems);
+    assert_none("problems", problems);
     // Every field reached a message: its canaries are there.
     let found = canaries_in(&text);
     let mut missing = Vec::new();
@@ -1074,12 +1070,7 @@ fn no_payload_survives_in_any_notification() {
             }
         }
     }
-    assert!(
-        missing.is_empty(),
-        "{} canaries missing: {:?}",
-        missing.len(),
-        &missing[..missing.len().min(20)]
-    );
+    assert_none("canaries missing", missing);
     assert!(mails >= 4 * n && cards >= 2 * n && slacks >= 2 * n && hooks >= 2 * n);
     eprintln!(
         "xss/notify: {n} payloads through {} messages ({mails} mails, {cards} Teams cards, {slacks} Slack messages, {hooks} webhooks) scanned",
