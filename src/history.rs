@@ -129,7 +129,11 @@ fn write_atomic_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::R
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    // Unique within the process too: two tasks may write one file (a
+    // report document many customers share) at once.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
     // A leftover of a killed run would keep its old mode.
     let _ = std::fs::remove_file(&tmp);
     let result = (|| {
@@ -189,6 +193,9 @@ impl SourceHistory {
             maintenance,
             key: _,
             not_offered,
+            // Kept in the store and named on their incidents by the fetch.
+            reports: _,
+            notes: _,
         } = data;
         self.label = label;
         self.not_offered = not_offered;
@@ -207,6 +214,10 @@ impl SourceHistory {
             // read them again.
             if old.is_some_and(|o| !o.withheld) {
                 i.withheld = false;
+            }
+            // A report is downloaded once; later answers do not name it.
+            if i.report.is_none() {
+                i.report = old.and_then(|o| o.report.clone());
             }
             self.incidents.insert(i.id.clone(), i);
         }

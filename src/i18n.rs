@@ -120,6 +120,23 @@ impl Catalog {
             .unwrap_or_else(|| self.t("duration.less_than_minute"))
     }
 
+    /// A file's size in this locale's CLDR short unit patterns, decimal
+    /// units as CLDR's digital units are: `820 byte`, `245 kB` (whole
+    /// kilobytes), `1.2 MB` (megabytes to a tenth).
+    pub fn file_size(&self, bytes: u64) -> String {
+        let (key, n) = if bytes < 1000 {
+            ("unit.byte", self.formats.integer(bytes as i64))
+        } else if bytes < 999_500 {
+            (
+                "unit.kilobyte",
+                self.formats.integer(((bytes as f64) / 1e3).round() as i64),
+            )
+        } else {
+            ("unit.megabyte", self.formats.fixed(bytes as f64 / 1e6, 1))
+        };
+        self.text_or_key(key, None, &[("n", &n)])
+    }
+
     /// Text direction, from the catalog (`locale.dir`: `ltr` or `rtl`).
     pub fn dir(&self) -> &'static str {
         match self.messages.get("locale.dir") {

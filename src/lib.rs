@@ -19,6 +19,7 @@ pub mod model;
 pub mod notify;
 pub mod output;
 pub mod render;
+pub mod report;
 pub mod sanitize;
 pub mod scaffold;
 pub(crate) mod scope;

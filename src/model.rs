@@ -284,9 +284,24 @@ pub struct Incident {
     pub updates: Vec<Update>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<Link>,
+    /// The post-incident report document upstream published (Graph
+    /// `incidentReport`), which the site serves for download.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<Report>,
     /// Language of the upstream text (BCP-47); Microsoft writes in English.
     #[serde(default = "default_text_lang")]
     pub lang: String,
+}
+
+/// A post-incident report document.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    /// In a snapshot file: the document's path, relative to the snapshot
+    /// file. In the history store: its name under `data/reports/` (named
+    /// by its SHA-256, so a document shared by many customers is kept
+    /// once). A PDF or a Word document (`.docx`).
+    pub file: String,
 }
 
 impl Incident {
@@ -320,6 +335,7 @@ impl Incident {
             updated_at: None,
             updates: Vec::new(),
             links: Vec::new(),
+            report: None,
             lang: default_text_lang(),
         }
     }
@@ -368,6 +384,21 @@ impl Update {
             upstream_status: None,
             tags: Vec::new(),
         }
+    }
+}
+
+/// What an update is by its tags: a final or preliminary post-incident
+/// review, or a root cause analysis (the catalog's `review.*` key).
+pub fn review_key(tags: &[String]) -> Option<&'static str> {
+    let has = |t: &str| tags.iter().any(|g| g.eq_ignore_ascii_case(t));
+    if has("Final PIR") {
+        Some("final")
+    } else if has("Preliminary PIR") {
+        Some("preliminary")
+    } else if has("RCA") {
+        Some("rca")
+    } else {
+        None
     }
 }
 
@@ -468,4 +499,11 @@ pub struct SourceData {
     /// The service is not offered where the customer is (Azure Resource
     /// Health in a cloud without it): said on pages, not an error.
     pub not_offered: Option<String>,
+    /// Post-incident report documents downloaded in this answer, by
+    /// incident id; the fetch keeps them in the store and names them on
+    /// their incidents.
+    pub reports: Vec<(String, crate::report::Format, Vec<u8>)>,
+    /// What the operator should hear of that did not fail the source (a
+    /// report that could not be downloaded this time), in English.
+    pub notes: Vec<String>,
 }

@@ -56,6 +56,7 @@ pub fn from_history(
         .max()
         .or(fallback)
         .unwrap_or_else(|| never_fetched_clock(config));
+    let reports = crate::report::store_dir(&config.data_dir());
     // One snapshot per source, merged like the sources of a customer.
     let per_source: Vec<Snapshot> = keys
         .iter()
@@ -63,7 +64,11 @@ pub fn from_history(
             Some(s) => Snapshot {
                 taken_at,
                 services: s.services.clone(),
-                incidents: s.incidents.values().cloned().collect(),
+                incidents: s
+                    .incidents
+                    .values()
+                    .map(|i| with_stored_report(i.clone(), &reports))
+                    .collect(),
                 maintenance: s.maintenance.values().cloned().collect(),
                 stale: s.stale().into_iter().collect(),
                 not_offered: s
@@ -92,6 +97,22 @@ pub fn from_history(
         })
         .collect();
     merge(per_source)
+}
+
+/// An incident whose report names the store's document by its path; a
+/// name the store cannot have given (an edited history file) names none.
+fn with_stored_report(
+    mut i: crate::model::Incident,
+    dir: &std::path::Path,
+) -> crate::model::Incident {
+    i.report = i
+        .report
+        .take()
+        .filter(|r| crate::report::is_store_name(&r.file))
+        .map(|r| crate::model::Report {
+            file: dir.join(&r.file).to_string_lossy().into_owned(),
+        });
+    i
 }
 
 /// The page clock of a customer none of whose sources was ever fetched: the

@@ -112,6 +112,16 @@ pub fn render_customer(
         .collect();
     let mut files = Vec::new();
     let brand = brand_files(inputs, customer, slug, &mut files);
+    // Post-incident report documents, once per customer (every locale
+    // links the same file).
+    for r in model.incidents.iter().filter_map(|m| m.report.as_ref()) {
+        if let Ok(bytes) = std::fs::read(&r.source) {
+            files.push(OutputFile {
+                path: format!("{slug}/{}", r.path),
+                bytes,
+            });
+        }
+    }
     let links = crate::feeds::Links::new(config.site.base_url.as_ref(), slug);
     let views_of = |locale| LocaleViews {
         model: &model,

@@ -86,7 +86,21 @@ pub(super) fn customer_fingerprint(inputs: &Inputs, customer: &Customer) -> Stri
     };
     for source in &customer.sources {
         if let crate::config::SourceConfig::File { path } = source {
-            add(path, &config.root.join(path));
+            let full = config.root.join(path);
+            add(path, &full);
+            // The report documents a snapshot file may name.
+            let reports = full.parent().unwrap_or(Path::new("")).join("reports");
+            for e in walkdir::WalkDir::new(&reports)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+                .filter(|e| e.file_type().is_file())
+            {
+                add(
+                    e.path().strip_prefix(&config.root).unwrap_or(e.path()),
+                    e.path(),
+                );
+            }
         }
     }
     if let Some(logo) = &customer.logo {

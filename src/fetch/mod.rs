@@ -194,6 +194,8 @@ async fn discover(
                 apps: &shared.apps,
                 now,
                 since: now,
+                have_reports: &std::collections::BTreeSet::new(),
+                want_reports: &std::collections::BTreeSet::new(),
             };
             sources::discover(&ctx, app).await
         }
@@ -267,6 +269,23 @@ async fn fetch_customer(shared: &Shared, customer: &Customer) -> CustomerOutcome
         let now = clock();
         let mut key = hist.key_of(source);
         let entry = hist.sources.entry(key.clone()).or_default();
+        let have_reports: std::collections::BTreeSet<String> = entry
+            .incidents
+            .values()
+            .filter(|i| i.report.is_some())
+            .map(|i| i.id.clone())
+            .collect();
+        // Within the pages' window only: older ones are no longer shown.
+        let want_reports: std::collections::BTreeSet<String> = entry
+            .incidents
+            .values()
+            .filter(|i| {
+                i.report.is_none()
+                    && i.status == crate::model::IncidentStatus::Postmortem
+                    && i.ended_at.unwrap_or(i.started_at) >= window_start
+            })
+            .map(|i| i.id.clone())
+            .collect();
         let since = entry
             .last_success
             .map(|t| t - chrono::Duration::days(1))
@@ -283,6 +302,8 @@ async fn fetch_customer(shared: &Shared, customer: &Customer) -> CustomerOutcome
             apps: &shared.apps,
             now,
             since,
+            have_reports: &have_reports,
+            want_reports: &want_reports,
         };
         let deadline = config.fetch.source_deadline();
         let fetched = match tokio::time::timeout(deadline, sources::fetch(&ctx, source)).await {
@@ -297,12 +318,38 @@ async fn fetch_customer(shared: &Shared, customer: &Customer) -> CustomerOutcome
             }),
         };
         match fetched {
-            Ok(data) => {
+            Ok(mut data) => {
                 if let Some(note) = &data.not_offered {
                     outcome.notes.push((source.label(), note.clone()));
                 }
+                for note in std::mem::take(&mut data.notes) {
+                    outcome.notes.push((source.label(), note));
+                }
+                // Documents first, then the history file that names them.
+                let mut kept = Vec::new();
+                for (id, format, bytes) in std::mem::take(&mut data.reports) {
+                    match tokio::task::block_in_place(|| {
+                        crate::report::keep(&dir, &bytes, format)
+                    }) {
+                        Ok(file) => kept.push((id, file)),
+                        Err(e) => outcome.notes.push((
+                            source.label(),
+                            format!(
+                                "the post-incident report of {id} could not be kept in {}: {e}; tried again next run",
+                                crate::report::store_dir(&dir).display()
+                            ),
+                        )),
+                    }
+                }
                 let new_key = data.key.clone();
                 entry.record_success(data, now);
+                // On the incident, whether this answer listed it or the
+                // store asked for it again.
+                for (id, file) in kept {
+                    if let Some(i) = entry.incidents.get_mut(&id) {
+                        i.report = Some(crate::model::Report { file });
+                    }
+                }
                 if let SourceConfig::Statuspage { url, .. } = source
                     && !entry.urls.iter().any(|u| u == url.as_str())
                 {

@@ -2,6 +2,7 @@
 //! per source, nothing written) and `login` (the device code flow).
 
 use super::*;
+use std::collections::BTreeSet;
 
 use crate::config::{Config, Customer, SourceConfig};
 use auth::TokenCache;
@@ -57,6 +58,8 @@ pub fn probe(config: &Config) -> Result<Vec<ProbeRow>, FetchError> {
                 apps: &shared.apps,
                 now,
                 since: now,
+                have_reports: &BTreeSet::new(),
+                want_reports: &BTreeSet::new(),
             };
             sources::probe_discovery(&ctx, app).await
         });
@@ -96,6 +99,8 @@ pub fn probe(config: &Config) -> Result<Vec<ProbeRow>, FetchError> {
                     apps: &shared.apps,
                     now,
                     since: now,
+                    have_reports: &BTreeSet::new(),
+                    want_reports: &BTreeSet::new(),
                 };
                 let deadline = shared.config.fetch.source_deadline();
                 let r = match tokio::time::timeout(deadline, sources::probe(&ctx, &s)).await {

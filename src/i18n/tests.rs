@@ -77,3 +77,66 @@ fn plural_messages_pick_the_cldr_category() {
     let ko = catalogs.get(&"ko-KR".parse().unwrap());
     assert_eq!(ko.duration(145), "2시간 25분");
 }
+
+/// File sizes against Babel 2.17's CLDR (`tests/validate/cldr.py`'s
+/// `file_size`, printed for these byte counts): the catalogs' unit
+/// patterns must be CLDR's, and the rounding the same at every boundary.
+#[test]
+fn file_sizes_are_cldr_short_digital_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalogs = load(dir.path()).unwrap();
+    let sizes = [820, 1499, 1500, 999_499, 999_500, 1_250_000, 12_345_678];
+    let want: [(&str, [&str; 7]); 6] = [
+        (
+            "en",
+            [
+                "820 byte", "1 kB", "2 kB", "999 kB", "1.0 MB", "1.3 MB", "12.3 MB",
+            ],
+        ),
+        (
+            "fr-FR",
+            [
+                "820\u{202f}o",
+                "1\u{202f}ko",
+                "2\u{202f}ko",
+                "999\u{202f}ko",
+                "1,0\u{202f}Mo",
+                "1,3\u{202f}Mo",
+                "12,3\u{202f}Mo",
+            ],
+        ),
+        (
+            "ar-SA",
+            [
+                "٨٢٠ بايت",
+                "١ كيلوبايت",
+                "٢ كيلوبايت",
+                "٩٩٩ كيلوبايت",
+                "١٫٠ م.ب",
+                "١٫٣ م.ب",
+                "١٢٫٣ م.ب",
+            ],
+        ),
+        (
+            "ko-KR",
+            ["820byte", "1kB", "2kB", "999kB", "1.0MB", "1.3MB", "12.3MB"],
+        ),
+        (
+            "zh-CN",
+            [
+                "820 B", "1 kB", "2 kB", "999 kB", "1.0 MB", "1.3 MB", "12.3 MB",
+            ],
+        ),
+        (
+            "ja-JP",
+            [
+                "820 byte", "1 KB", "2 KB", "999 KB", "1.0 MB", "1.3 MB", "12.3 MB",
+            ],
+        ),
+    ];
+    for (tag, texts) in want {
+        let cat = catalogs.get(&tag.parse().unwrap());
+        let got: Vec<String> = sizes.iter().map(|&n| cat.file_size(n)).collect();
+        assert_eq!(got, texts, "{tag}");
+    }
+}

@@ -33,6 +33,19 @@ pub struct IncidentModel {
     pub updates: Vec<(Update, String)>,
     /// Partner notes or translations by locale tag.
     pub notes: BTreeMap<String, Note>,
+    /// The post-incident report document the site serves.
+    pub report: Option<ReportFile>,
+}
+
+/// A post-incident report document: where it is read from, what it is,
+/// and where the customer's site serves it.
+#[derive(Debug, Clone)]
+pub struct ReportFile {
+    pub source: std::path::PathBuf,
+    pub format: crate::report::Format,
+    pub bytes: u64,
+    /// Its path in the customer's folder (`reports/TM911950.pdf`).
+    pub path: String,
 }
 
 impl IncidentModel {
@@ -348,8 +361,23 @@ fn incident_model(
         .iter()
         .map(|u| (u.clone(), crate::sanitize::upstream_body(&u.body, u.format)))
         .collect();
+    let file = file_stem(&incident.id);
+    // Checked when read (snapshot files) or written (the store); a
+    // document gone since is left out rather than linked.
+    let report = incident.report.as_ref().and_then(|r| {
+        let source = std::path::PathBuf::from(&r.file);
+        let format = crate::report::Format::of_name(&r.file)?;
+        let bytes = std::fs::metadata(&source).ok()?.len();
+        Some(ReportFile {
+            path: format!("reports/{file}.{}", format.ext()),
+            source,
+            format,
+            bytes,
+        })
+    });
     IncidentModel {
-        file: file_stem(&incident.id),
+        file,
+        report,
         notes: content.notes.get(&incident.id).cloned().unwrap_or_default(),
         incident,
         origin,

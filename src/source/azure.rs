@@ -276,7 +276,23 @@ pub fn normalize(events: &[Event], configured: &[String], now: DateTime<Utc>) ->
             .filter(|s| !s.trim().is_empty())
             .or_else(|| p.description.clone())
             .unwrap_or_default();
-        let updates = region_updates(p, &body, start);
+        let mut updates = region_updates(p, &body, start);
+        // Older API versions tag the event, not its updates: the summary
+        // standing for the timeline carries them. An RCA event's text is
+        // its root cause analysis, which pages label as such.
+        if let [only] = &mut updates[..]
+            && only.tags.is_empty()
+        {
+            only.tags = p.event_tags.clone().unwrap_or_default();
+        }
+        if *kind == EventType::Rca {
+            for u in updates
+                .iter_mut()
+                .filter(|u| crate::model::review_key(&u.tags).is_none())
+            {
+                u.tags.push("RCA".to_owned());
+            }
+        }
         match kind {
             EventType::Billing => continue,
             EventType::PlannedMaintenance => {

@@ -28,7 +28,7 @@ fn parse_with(path: &Path, text: &str, scope: Scope) -> Result<Snapshot, InputEr
 /// Parses a snapshot and checks it: references name defined services, ids
 /// are unique, times are ordered.
 pub fn parse(path: &Path, text: &str) -> Result<Snapshot, InputError> {
-    let snapshot = parse_with(path, text, Scope::default())?;
+    let mut snapshot = parse_with(path, text, Scope::default())?;
     let defined: BTreeSet<String> = snapshot.services.iter().map(|s| s.id.0.clone()).collect();
     let refs = snapshot
         .incidents
@@ -88,7 +88,50 @@ pub fn parse(path: &Path, text: &str) -> Result<Snapshot, InputError> {
             ));
         }
     }
+    for i in &mut snapshot.incidents {
+        if let Some(r) = &mut i.report {
+            r.file = report_path(path, text, &i.id, &r.file)?;
+        }
+    }
     Ok(snapshot)
+}
+
+/// Where an incident's report document is, checked: in the `reports/`
+/// folder beside the snapshot file (a build notices a changed document by
+/// that folder), a PDF or Word document by its name and by its bytes.
+fn report_path(path: &Path, text: &str, id: &str, file: &str) -> Result<String, InputError> {
+    let at = locate_scalar(text, 1, file);
+    let fail = |msg: String| Err(InputError::new(path, at, format!("incident `{id}`: {msg}")));
+    let rel = Path::new(file);
+    let name = rel.file_name().map(|n| n.to_string_lossy().into_owned());
+    let inside = rel.starts_with("reports")
+        && rel.components().count() > 1
+        && rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !inside {
+        return fail(format!(
+            "report `{file}` must be in the `reports/` folder next to the snapshot file (`reports/{}`)",
+            name.unwrap_or_default()
+        ));
+    }
+    let Some(format) = crate::report::Format::of_name(file) else {
+        return fail(format!(
+            "report `{file}` must be a PDF (`.pdf`) or a Word document (`.docx`)"
+        ));
+    };
+    let full = path.parent().unwrap_or(Path::new("")).join(rel);
+    let bytes = match std::fs::read(&full) {
+        Ok(b) => b,
+        Err(e) => return fail(format!("report `{}`: {e}", full.display())),
+    };
+    if crate::report::Format::sniff(&bytes) != Some(format) {
+        return fail(format!(
+            "report `{file}` is not a {} document: its bytes do not start as one does",
+            format.ext().to_uppercase()
+        ));
+    }
+    Ok(full.to_string_lossy().into_owned())
 }
 
 fn check_unique<'a>(
@@ -171,5 +214,58 @@ incidents:
             let got = err(&text);
             assert!(got.starts_with(want), "got:  {got}\nwant: {want}");
         }
+    }
+
+    #[test]
+    fn report_documents_are_checked() {
+        let dir = std::env::temp_dir().join(format!("sf-report-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("reports")).unwrap();
+        std::fs::write(dir.join("reports/ok.pdf"), b"%PDF-1.4 ...").unwrap();
+        std::fs::write(dir.join("reports/page.pdf"), b"<html>").unwrap();
+        let path = dir.join("c.yaml");
+        let with = |file: &str| format!("{SNAP}    report:\n      file: {file}\n");
+        let s = parse(&path, &with("reports/ok.pdf")).unwrap();
+        assert_eq!(
+            s.incidents[0].report.as_ref().unwrap().file,
+            dir.join("reports/ok.pdf").to_string_lossy()
+        );
+        let p = path.display();
+        for (file, want) in [
+            (
+                "ok.pdf",
+                format!(
+                    "{p}:14:13: incident `EX1`: report `ok.pdf` must be in the `reports/` folder next to the snapshot file (`reports/ok.pdf`)"
+                ),
+            ),
+            (
+                "reports/../../x.pdf",
+                format!(
+                    "{p}:14:13: incident `EX1`: report `reports/../../x.pdf` must be in the `reports/` folder next to the snapshot file (`reports/x.pdf`)"
+                ),
+            ),
+            (
+                "reports/ok.html",
+                format!(
+                    "{p}:14:13: incident `EX1`: report `reports/ok.html` must be a PDF (`.pdf`) or a Word document (`.docx`)"
+                ),
+            ),
+            (
+                "reports/page.pdf",
+                format!(
+                    "{p}:14:13: incident `EX1`: report `reports/page.pdf` is not a PDF document: its bytes do not start as one does"
+                ),
+            ),
+            (
+                "reports/gone.pdf",
+                format!(
+                    "{p}:14:13: incident `EX1`: report `{}`: ",
+                    dir.join("reports/gone.pdf").display()
+                ),
+            ),
+        ] {
+            let got = parse(&path, &with(file)).unwrap_err().to_string();
+            assert!(got.starts_with(&want), "got:  {got}\nwant: {want}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

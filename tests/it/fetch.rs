@@ -859,3 +859,144 @@ fn the_console_tells_customers_of_the_same_name_apart() {
     assert!(index.contains("(cust0.onmicrosoft.com)"), "{index}");
     assert!(index.contains("(cust1.onmicrosoft.com)"), "{index}");
 }
+
+/// Graph's post-incident reports: downloaded once per customer when an
+/// issue's status says one is published, kept once in the store however
+/// many customers share it, served from each customer's site and linked
+/// from the incident page with its format and size. A report not there
+/// yet (404) or an answer that is no document never fails the source.
+#[test]
+fn post_incident_reports_are_downloaded_once_and_served() {
+    let mock = Mock::start(SECRET);
+    let pdf = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/upstream/graph/TM911950-incident-report.pdf"),
+    )
+    .unwrap();
+    for tenant in ["tenant-pdf", "tenant-pdf2"] {
+        let mut t = recorded_tenant();
+        t.reports.insert("TM911950".into(), pdf.clone());
+        mock.tenant(tenant, t);
+    }
+    let mut html = recorded_tenant();
+    html.reports.insert(
+        "TM911950".into(),
+        b"<!DOCTYPE html><html><body><script>x()</script>Sign in</body></html>".to_vec(),
+    );
+    mock.tenant("tenant-html", html);
+    mock.tenant("tenant-none", recorded_tenant());
+    let base = mock.base();
+    let customers: String = ["pdf", "pdf2", "html", "none"]
+        .iter()
+        .map(|c| {
+            format!(
+                "  - {{ slug: {c}, name: {c}, tenant_id: tenant-{c}, sources: [{{ graph: {{ credentials: app }} }}] }}\n"
+            )
+        })
+        .collect();
+    let site = SiteTest::with_config(&format!(
+        r#"site:
+  title: Service status
+  partner: {{ name: Northwind }}
+  locales: [en, fr-FR]
+  history_days: 60
+fetch: {{ retries: 0, timeout_seconds: 2 }}
+clouds:
+  global: {{ login: "{base}", graph: "{base}", arm: "{base}", partner_center: "{base}" }}
+credentials:
+  app:
+    client_id: 00000000-aaaa-bbbb-cccc-000000000001
+    client_secret_env: {SECRET_VAR}
+customers:
+{customers}"#
+    ));
+    let asked = |tenant: &str| {
+        mock.log()
+            .iter()
+            .filter(|l| {
+                l.path.ends_with("/issues/TM911950/incidentReport")
+                    && l.tenant.as_deref() == Some(tenant)
+            })
+            .count()
+    };
+    let r = run(&site, &["build"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(
+            "note    html: Microsoft 365: the post-incident report of TM911950 is neither a PDF nor a Word document (68 bytes starting \"<!DOCTYPE html><\"); not published, tried again next run"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("note    none:"),
+        "a 404 is no news: {}",
+        r.stdout
+    );
+    // The store: one document for the two customers that share it, named
+    // on their incidents.
+    let stored = site.files("data/reports");
+    assert_eq!(
+        stored.len(),
+        1,
+        "{:?}",
+        stored.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    assert_eq!(stored[0].1, pdf);
+    for slug in ["pdf", "pdf2"] {
+        let h = history(&site, slug);
+        let report = &h["sources"]["graph"]["incidents"]["TM911950"]["report"]["file"];
+        assert_eq!(
+            report.as_str(),
+            Some(stored[0].0.rsplit('/').next().unwrap())
+        );
+        assert_eq!(site.files(&format!("public/{slug}/reports")).len(), 1);
+        let served = std::fs::read(site.path(&format!("public/{slug}/reports/TM911950.pdf")));
+        assert_eq!(served.unwrap(), pdf);
+        let page = site.read(&format!("public/{slug}/en/incidents/TM911950.html"));
+        let want = format!(
+            r#"<a href="../../reports/TM911950.pdf" download="TM911950.pdf" type="application/pdf">Post-incident report</a> (PDF, <data class="size" value="{0}">{0} byte</data>)"#,
+            pdf.len(),
+        );
+        assert!(page.contains(&want), "want {want}");
+        let fr = site.read(&format!("public/{slug}/fr-FR/incidents/TM911950.html"));
+        assert!(fr.contains("Rapport post-incident</a> (PDF, <data"), "fr");
+        assert!(
+            fr.contains(&format!(">{}\u{202f}o</data>)", pdf.len())),
+            "CLDR's French short byte"
+        );
+    }
+    for slug in ["html", "none"] {
+        let h = history(&site, slug);
+        assert!(h["sources"]["graph"]["incidents"]["TM911950"]["report"].is_null());
+        assert!(!site.path(&format!("public/{slug}/reports")).exists());
+        let page = site.read(&format!("public/{slug}/en/incidents/TM911950.html"));
+        assert!(!page.contains("class=\"report\""), "{slug}");
+        assert!(
+            page.contains("Post-incident report published"),
+            "the status says so"
+        );
+    }
+    for t in ["tenant-pdf", "tenant-pdf2", "tenant-html", "tenant-none"] {
+        assert_eq!(asked(t), 1, "{t}");
+    }
+    // The next run asks only where the store has no report yet, though
+    // the listing no longer returns the issue (its last change is older
+    // than the incremental window); one published since is picked up.
+    let mut later = recorded_tenant();
+    later.reports.insert("TM911950".into(), pdf.clone());
+    mock.tenant("tenant-none", later);
+    let r = run(&site, &["build"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(asked("tenant-pdf"), 1, "kept from the first run");
+    assert_eq!(asked("tenant-pdf2"), 1, "kept from the first run");
+    assert_eq!(asked("tenant-html"), 2, "tried again");
+    assert_eq!(asked("tenant-none"), 2, "tried again");
+    assert_eq!(site.files("public/pdf/reports").len(), 1, "still served");
+    let served = std::fs::read(site.path("public/none/reports/TM911950.pdf"));
+    assert_eq!(served.unwrap(), pdf, "published since the first run");
+    assert_eq!(site.files("data/reports").len(), 1, "still one document");
+    let r = run(&site, &["build"]);
+    assert_eq!(asked("tenant-none"), 2, "kept from the second run");
+    assert_no_secret(&site, &[&r]);
+}

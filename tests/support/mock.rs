@@ -80,6 +80,12 @@ pub struct Tenant {
     pub event_details: BTreeMap<String, Value>,
     /// `fetchEventDetails` answers 403 (the app lacks the permission).
     pub details_forbidden: bool,
+    /// Post-incident report documents by issue id, served by
+    /// `GET …/issues/{id}/incidentReport` as Graph does: a bare stream,
+    /// `application/octet-stream`, whatever the document is. Other ids
+    /// answer 404 with Graph's error envelope (the status Graph gives
+    /// before a report exists is undocumented).
+    pub reports: BTreeMap<String, Vec<u8>>,
 }
 
 #[derive(Debug, Clone)]
@@ -929,6 +935,26 @@ impl Handler {
                     })
                     .collect();
                 self.odata_page(req, &items, fault)
+            }
+            Some("issues") if segs.len() == 6 && segs[5] == "incidentReport" => {
+                let id = decode(segs[4]);
+                match t.reports.get(&id) {
+                    Some(bytes) => Response {
+                        status: 200,
+                        headers: vec![("Content-Type".into(), "application/octet-stream".into())],
+                        body: bytes.clone(),
+                        raw: false,
+                        slow: None,
+                    },
+                    None => graph_error(
+                        404,
+                        "NotFound",
+                        &format!("No post-incident report for {id}."),
+                    ),
+                }
+            }
+            Some("issues") if segs.len() > 4 => {
+                graph_error(404, "UnknownError", "No such resource.")
             }
             Some("issues") => {
                 let since = req

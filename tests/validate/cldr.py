@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Checks every formatted date-time, duration, percentage, day label and
-list of a built site against an independent CLDR implementation.
+"""Checks every formatted date-time, duration, percentage, day label, file
+size and list of a built site against an independent CLDR implementation.
 
 statusfleet formats with ICU4X (Rust). This script recomputes each value
 with Babel (Python, its own copy of the CLDR data) and, where Babel has no
@@ -23,6 +23,9 @@ such formatter, with ICU4C through PyICU:
 - every uptime-bar day label (`title` of `.bars .day`, oldest first,
   the last one being the data's day in the customer's zone) must start
   with the locale's `MMMd` skeleton;
+- every file size (`<data class="size" value="…">`, a post-incident
+  report's) must be CLDR's short digital unit pattern of that many bytes
+  (decimal units, as CLDR's are);
 - every list of services (`.services`) must be the locale's standard
   ("and") list pattern applied to its items;
 - the same holds inside Atom feeds (entry content is HTML: its `<time>`
@@ -39,6 +42,8 @@ usage: cldr.py SITE_DIR            check; exit 1 on any mismatch
 
 import argparse
 import datetime
+import decimal
+import math
 import html.parser
 import json
 import os
@@ -205,6 +210,22 @@ class Cldr:
                                       else "latn")
         return self.localize_digits(text)
 
+    def file_size(self, n):
+        """`n` bytes in CLDR's short digital units (decimal, as CLDR's
+        are): whole bytes and kilobytes, megabytes to a tenth, rounded half
+        away from zero."""
+        if n < 1000:
+            value, unit, fmt = n, "digital-byte", "#,##0"
+        elif n < 999_500:
+            value, unit, fmt = math.floor(n / 1000 + 0.5), "digital-kilobyte", "#,##0"
+        else:
+            value = decimal.Decimal(math.floor(n / 100_000 + 0.5)) / 10
+            unit, fmt = "digital-megabyte", "#,##0.0"
+        # Babel takes the numbering system's symbols, not its digits.
+        return self.localize_digits(units.format_unit(
+            value, unit, length="short", format=fmt, locale=self.babel,
+            numbering_system="default"))
+
     def parse_number(self, s):
         s = s.translate(self.from_digits)
         s = s.replace(self.symbols.get("group", ","), "")
@@ -315,6 +336,8 @@ def check_page(path, rel, tz, as_of, report):
             check_list(n, c, rel, report)
         if "bars" in n.classes():
             check_bars(n, c, tz, as_of, rel, report)
+        if n.tag == "data" and "size" in n.classes():
+            check_size(n, c, rel, report)
         for attr in ("aria-label", "title"):
             if attr in n.attrs:
                 check_percents(n.attrs[attr], c, f"{rel} [{attr}]", report)
@@ -421,6 +444,13 @@ def check_time(n, c, tz, rel, report):
     want = c.datetime(t, tz)
     if got != want:
         report.mismatch(rel, f"time {value} in {tz}", got, want)
+
+
+def check_size(n, c, rel, report):
+    report.count(c.tag, "file size")
+    want = c.file_size(int(n.attrs.get("value", "-1")))
+    if n.text() != want:
+        report.mismatch(rel, "size", n.text(), want)
 
 
 def check_list(n, c, rel, report):
@@ -541,6 +571,11 @@ def self_test(site):
         # zh-CN: a comma where the list pattern has 、.
         plant("zh-CN", "list separator", "list",
               r'(class="services">(?:(?!</p>|</dd>).)*?</a>)、', lambda m: m.group(1) + ", ")
+
+        # fr-FR: an ASCII space before the unit, where CLDR has U+202F.
+        plant("fr-FR", "size space", "size",
+              r'(<data class="size" value="\d+">[^<]*)\u202f(k?o)</data>',
+              lambda m: f"{m.group(1)} {m.group(2)}</data>")
 
         report = run(copy)
         caught = {(where.split(" [")[0], kind.split()[0]) for where, kind, *_ in report.mismatches}

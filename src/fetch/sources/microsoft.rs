@@ -6,9 +6,10 @@ use super::*;
 use crate::config::Cloud;
 use crate::fetch::auth::AppCredentials;
 use crate::fetch::http::{FetchError, parse_json};
+use crate::report::Format;
 use crate::source::{SourceData, azure, graph};
 use chrono::{Duration, SecondsFormat};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub(super) async fn fetch_graph(
     ctx: &Ctx<'_>,
@@ -67,8 +68,11 @@ pub(super) async fn fetch_graph(
         };
         by_id.insert(merged.id.clone(), merged);
     }
+    let (reports, notes) = incident_reports(ctx, get, &root, by_id.values()).await;
     Ok(SourceData {
         label: "Microsoft 365".into(),
+        reports,
+        notes,
         services,
         incidents: by_id.values().map(|i| graph::incident(i, &names)).collect(),
         maintenance: msgs
@@ -77,6 +81,53 @@ pub(super) async fn fetch_graph(
             .collect(),
         ..SourceData::default()
     })
+}
+
+/// The post-incident report of each issue whose status says one is
+/// published and whose report the store does not hold yet:
+/// `GET …/issues/{id}/incidentReport` (a binary stream). A report not there
+/// yet (404), or one that fails to download or is no document, is tried
+/// again on the next run without making the source stale.
+async fn incident_reports<'i>(
+    ctx: &Ctx<'_>,
+    get: &Authz<'_>,
+    root: &str,
+    issues: impl Iterator<Item = &'i graph::Issue>,
+) -> (Vec<(String, Format, Vec<u8>)>, Vec<String>) {
+    let mut reports = Vec::new();
+    let mut notes = Vec::new();
+    let mut ids: BTreeSet<&str> = ctx.want_reports.iter().map(String::as_str).collect();
+    ids.extend(
+        issues
+            .filter(|i| i.status == Some(graph::Status::PostIncidentReviewPublished))
+            .map(|i| i.id.as_str()),
+    );
+    for id in ids.into_iter().filter(|id| !ctx.have_reports.contains(*id)) {
+        let got = match url(&format!(
+            "{root}/issues/{}/incidentReport",
+            percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC)
+        )) {
+            Ok(u) => get_authed(ctx, get.app, get.base, get.scope, &u, &[]).await,
+            Err(e) => Err(e),
+        };
+        match got {
+            Ok(bytes) => match Format::sniff(&bytes) {
+                Some(f) => reports.push((id.to_owned(), f, bytes)),
+                None => notes.push(format!(
+                    "the post-incident report of {} is neither a PDF nor a Word document ({} bytes starting {:?}); not published, tried again next run",
+                    id,
+                    bytes.len(),
+                    String::from_utf8_lossy(&bytes[..bytes.len().min(16)])
+                )),
+            },
+            Err(FetchError::Status { status: 404, .. }) => {}
+            // The listing is good whatever happens to a document.
+            Err(e) => notes.push(format!(
+                "the post-incident report of {id} could not be downloaded ({e}); tried again next run"
+            )),
+        }
+    }
+    (reports, notes)
 }
 
 pub(super) async fn fetch_azure(

@@ -56,6 +56,13 @@ pub struct Ctx<'a> {
     pub now: DateTime<Utc>,
     /// Ask for changes since this moment (incremental fetch).
     pub since: DateTime<Utc>,
+    /// Incidents whose post-incident report the store already holds: not
+    /// downloaded again.
+    pub have_reports: &'a BTreeSet<String>,
+    /// Incidents the store knows as having a published report it does not
+    /// hold yet (not there, or failed, last time): asked for again even
+    /// when the listing no longer returns them.
+    pub want_reports: &'a BTreeSet<String>,
 }
 
 fn url(s: &str) -> Result<Url, FetchError> {

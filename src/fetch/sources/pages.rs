@@ -70,6 +70,6 @@ pub(super) async fn fetch_statuspage(
         incidents: n.incidents,
         maintenance: n.maintenance,
         key: n.page_id.map(|id| crate::history::statuspage_key(&id)),
-        not_offered: None,
+        ..SourceData::default()
     })
 }

@@ -67,7 +67,31 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             html: html.to_owned(),
             region: u.region.clone(),
             tags: u.tags.clone(),
+            review: crate::model::review_key(&u.tags).map(|k| self.cat.t(&format!("review.{k}"))),
         }
+    }
+
+    /// The report document's link, relative to `base` (the customer's
+    /// locale folder's parent: `../../` from an incident page).
+    pub(super) fn report_view(&self, m: &IncidentModel, base: &str) -> Option<ReportView> {
+        let r = m.report.as_ref()?;
+        let cat = self.cat;
+        let format = cat.t(&format!("report_format.{}", r.format.key()));
+        let meta = cat.text_or_key("incident.report_meta", None, &[("format", &format)]);
+        let (before, after) = meta.split_once("{size}").unwrap_or((&meta, ""));
+        let label = cat.t("incident.report");
+        Some(ReportView {
+            href: format!("{base}{}", r.path),
+            download: format!("{}.{}", m.file, r.format.ext()),
+            media_type: r.format.media_type().to_owned(),
+            label,
+            before: before.to_owned(),
+            size: SizeView {
+                bytes: r.bytes,
+                text: cat.file_size(r.bytes),
+            },
+            after: after.to_owned(),
+        })
     }
 
     pub(crate) fn service_links(&self, refs: &[crate::model::ServiceRef]) -> Vec<ServiceLink> {
@@ -295,6 +319,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 .collect(),
             facts: self.facts(i),
             withheld: i.withheld.then(|| self.cat.t("incident.withheld")),
+            report: self.report_view(m, &format!("{base}../")),
             update_count: self.cat.text_or_key(
                 "incident.update_count",
                 Some(m.updates.len() as u64),

@@ -135,6 +135,34 @@ pub struct UpdateView {
     pub region: Option<String>,
     /// Tags upstream gave this update (`Final PIR`), verbatim English.
     pub tags: Vec<String>,
+    /// What the update is when it is a post-incident review or a root
+    /// cause analysis (Azure's `Final PIR`, `Preliminary PIR`, an RCA
+    /// event), in words.
+    pub review: Option<String>,
+}
+
+/// A post-incident report document to download.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportView {
+    /// Relative to the page.
+    pub href: String,
+    /// The file name a download gets (`TM911950.pdf`).
+    pub download: String,
+    pub media_type: String,
+    /// `Post-incident report`.
+    pub label: String,
+    /// The format and size in the locale's words, around the size:
+    /// `(PDF, ` … `)`.
+    pub before: String,
+    pub size: SizeView,
+    pub after: String,
+}
+
+/// A file size: the number of bytes, and the text of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SizeView {
+    pub bytes: u64,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -167,6 +195,8 @@ pub struct IncidentDetail {
     pub facts: Vec<Fact>,
     /// Why the text is missing, when upstream withholds it.
     pub withheld: Option<String>,
+    /// The post-incident report document, when upstream published one.
+    pub report: Option<ReportView>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -87,6 +87,30 @@ fn event_types_map_to_incidents_advisories_and_maintenance() {
     assert_eq!(inc("0TRC-HW8").classification, Classification::Incident);
     assert_eq!(inc("K2D7-9V8").status, IncidentStatus::Postmortem);
     assert!(inc("K2D7-9V8").ended_at.is_some());
+    // Pages label review and root-cause text as such: the RCA event's
+    // text is its root cause analysis; a PIR-tagged update is a review.
+    let reviews = |id: &str| -> Vec<Option<&str>> {
+        inc(id)
+            .updates
+            .iter()
+            .map(|u| crate::model::review_key(&u.tags))
+            .collect()
+    };
+    let rca = reviews("0TRC-HW8");
+    assert!(
+        !rca.is_empty() && rca.iter().all(Option::is_some),
+        "{rca:?}"
+    );
+    let k2 = reviews("K2D7-9V8");
+    assert!(
+        k2.iter()
+            .any(|r| matches!(r, Some("final" | "preliminary"))),
+        "{k2:?}"
+    );
+    assert!(
+        k2.contains(&None),
+        "updates before the review are none: {k2:?}"
+    );
     assert_eq!(inc("MK3B-1S8").status, IncidentStatus::FalsePositive);
     assert_eq!(inc("2LMN-P70").classification, Classification::Advisory);
     assert_eq!(inc("HL5V-R90").classification, Classification::Advisory);
