@@ -1,6 +1,7 @@
 //! One customer's files: its pages in every locale, feeds, calendars, JSON
 //! API, badge, chooser and static files.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Inputs;
@@ -14,9 +15,9 @@ use crate::site::views::{Brand, LocaleViews};
 
 use super::inputs::check_customer;
 
-/// What rendering one customer gives.
+/// What rendering one customer gives (its files went to the sink).
 pub struct Rendered {
-    pub files: Vec<OutputFile>,
+    pub files: usize,
     /// Labels of the sources whose data is stale.
     pub stale: Vec<String>,
     /// Ids of the customer's incidents that have partner notes.
@@ -24,6 +25,9 @@ pub struct Rendered {
     /// What the partner console shows of it.
     pub console: Aggregate,
 }
+
+/// Where a customer's files go as they are made (from several threads).
+pub type Sink<'s> = dyn Fn(OutputFile) + Sync + 's;
 
 /// What one customer gave the build: files rendered (0 when carried over),
 /// the partner notes it used, its console aggregate.
@@ -43,8 +47,12 @@ pub enum CustomerError {
     Render(RenderError),
 }
 
-/// Loads, checks and renders one customer.
-pub fn render_one(inputs: &Inputs, customer: &Customer) -> Result<Rendered, CustomerError> {
+/// Loads, checks and renders one customer, giving each file to `sink`.
+pub fn render_one(
+    inputs: &Inputs,
+    customer: &Customer,
+    sink: &Sink<'_>,
+) -> Result<Rendered, CustomerError> {
     let snapshot = crate::snapshot::load_customer(&inputs.config, customer)
         .map_err(|e| CustomerError::Input(vec![e]))?;
     let errors = check_customer(inputs, customer, &snapshot);
@@ -58,10 +66,15 @@ pub fn render_one(inputs: &Inputs, customer: &Customer) -> Result<Rendered, Cust
         .filter(|i| inputs.content.notes.contains_key(&i.id))
         .map(|i| i.id.clone())
         .collect();
-    let (files, console) =
-        render_customer(inputs, customer, snapshot).map_err(CustomerError::Render)?;
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    let counted = |f: OutputFile| {
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        sink(f);
+    };
+    let console =
+        render_customer(inputs, customer, snapshot, &counted).map_err(CustomerError::Render)?;
     Ok(Rendered {
-        files,
+        files: count.into_inner(),
         stale,
         notes,
         console,
@@ -88,12 +101,14 @@ pub(super) struct ChooserContext<'a> {
     stylesheets: Vec<String>,
 }
 
-/// Every file of one customer's site, and what the console keeps of it.
+/// Every file of one customer's site, given to `sink` as it is made
+/// (locales and pages in parallel); what the console keeps of it.
 pub fn render_customer(
     inputs: &Inputs,
     customer: &Customer,
     snapshot: Snapshot,
-) -> Result<(Vec<OutputFile>, Aggregate), RenderError> {
+    sink: &Sink<'_>,
+) -> Result<Aggregate, RenderError> {
     let Inputs {
         config,
         catalogs,
@@ -130,24 +145,53 @@ pub fn render_customer(
         locale_names: locale_names.clone(),
         brand: brand.clone(),
     };
-    for locale in &customer.locales {
+    // The paths given so far (the sitemap lists the pages), not the bytes.
+    let paths = std::sync::Mutex::new(Vec::new());
+    let give = |f: OutputFile| {
+        paths.lock().expect("not poisoned").push(f.path.clone());
+        sink(f);
+    };
+    for f in files.drain(..) {
+        give(f);
+    }
+    customer.locales.par_iter().try_for_each(|locale| {
         let views = views_of(locale);
-        let (common, pages) = views.pages();
-        for body in &pages {
+        views.for_each_page(|common, body| {
             let view = crate::site::views::PageView {
-                common: &common,
+                common,
                 page: &body.page,
                 data: &body.data,
             };
             let html = renderer.render(locale.tag(), body.template, &body.page.path, &view)?;
-            files.push(OutputFile {
+            give(OutputFile {
                 path: format!("{slug}/{}/{}", locale.tag(), body.page.path),
                 bytes: html.into_bytes(),
             });
-        }
+            Ok::<(), RenderError>(())
+        })?;
+        let mut files = Vec::new();
         crate::feeds::locale_files(&views, &links, &mut files);
-    }
-    crate::feeds::customer_files(&views_of(&customer.default_locale), &links, &mut files);
+        for f in files {
+            // The default locale's calendar and badge, also at the root.
+            let name = f.path.rsplit('/').next().unwrap_or_default();
+            if *locale == customer.default_locale && crate::feeds::AT_ROOT.contains(&name) {
+                give(OutputFile {
+                    path: format!("{slug}/{name}"),
+                    bytes: f.bytes.clone(),
+                });
+            }
+            give(f);
+        }
+        Ok::<(), RenderError>(())
+    })?;
+    let mut paths = paths.into_inner().expect("not poisoned");
+    paths.sort_unstable();
+    crate::feeds::customer_files(
+        &views_of(&customer.default_locale),
+        &links,
+        &paths,
+        &mut files,
+    );
     let default = catalogs.get(&customer.default_locale);
     let chooser = ChooserContext {
         lang: crate::site::views::LangView {
@@ -202,7 +246,10 @@ pub fn render_customer(
         path: format!("{slug}/index.html"),
         bytes: html.into_bytes(),
     });
-    Ok((files, aggregate))
+    for f in files {
+        sink(f);
+    }
+    Ok(aggregate)
 }
 
 /// The shared static files and the customer's logo into the customer's

@@ -145,9 +145,10 @@ pub fn check_all(inputs: &Inputs) -> Result<usize, BuildError> {
         .customers
         .par_iter()
         .map(|c| {
-            render_one(inputs, c)
+            // Counted, not kept.
+            render_one(inputs, c, &|_| {})
                 .map(|r| Done {
-                    files: r.files.len(),
+                    files: r.files,
                     notes: r.notes,
                     console: Some(r.console),
                 })
@@ -396,7 +397,9 @@ fn write_customers(
                     console: None,
                 }));
             }
-            match render_one(inputs, c) {
+            // Each file goes to the staging folder as soon as it is made.
+            let stage = staging.customer(folder);
+            match render_one(inputs, c, &|f| stage.put(&f)) {
                 Ok(r) => {
                     let kept = CustomerKept {
                         fingerprint: &fingerprint,
@@ -404,12 +407,10 @@ fn write_customers(
                         notes: r.notes.clone(),
                         console: Some(r.console),
                     };
-                    staging
-                        .write_customer(folder, kept, &r.files)
-                        .map_err(|e| plan.write_error(e))?;
+                    stage.finish(kept).map_err(|e| plan.write_error(e))?;
                     // Its aggregate is kept once, in the staging manifest.
                     Ok(Ok(Done {
-                        files: r.files.len(),
+                        files: r.files,
                         notes: r.notes,
                         console: None,
                     }))

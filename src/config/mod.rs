@@ -74,6 +74,10 @@ pub struct Site {
     /// Incidents per history page.
     #[serde(default = "default_per_page")]
     pub history_per_page: usize,
+    /// Entries per Atom feed (the newest): a feed is polled, so it holds
+    /// what a reader has not seen yet, not the whole history.
+    #[serde(default = "default_feed_entries")]
+    pub feed_entries: usize,
     /// For how long after the last incident was resolved the overview
     /// keeps what to do ("if the problem persists…") near the top.
     #[serde(default = "default_next_steps_hours")]
@@ -302,6 +306,10 @@ fn default_history_days() -> u32 {
 
 fn default_per_page() -> usize {
     10
+}
+
+fn default_feed_entries() -> usize {
+    50
 }
 
 fn default_time_zone() -> TimeZone {

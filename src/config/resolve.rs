@@ -496,12 +496,14 @@ fn nth_list_item(text: &str, key: &str, n: usize) -> Option<usize> {
 }
 
 fn check_history(site: &Site, file: &Path, text: &str) -> Result<(), InputError> {
-    if site.history_days == 0 || site.history_per_page == 0 {
-        let key = if site.history_days == 0 {
-            "history_days"
-        } else {
-            "history_per_page"
-        };
+    let zero = [
+        ("history_days", site.history_days == 0),
+        ("history_per_page", site.history_per_page == 0),
+        ("feed_entries", site.feed_entries == 0),
+    ]
+    .into_iter()
+    .find(|(_, zero)| *zero);
+    if let Some((key, _)) = zero {
         return Err(InputError::new(
             file,
             locate_scalar(text, 1, key),

@@ -23,19 +23,47 @@ struct Entry {
     html: String,
 }
 
+/// The feed of `scope`: its newest `site.feed_entries` entries.
 pub fn feed(v: &LocaleViews, links: &Links, scope: Scope<'_>) -> String {
+    let cap = v.config.site.feed_entries;
     let mut entries = Vec::new();
-    for m in v
+    maintenance_entries(v, links, scope, &mut entries);
+    // Incidents by their newest entry, newest first: once `cap` entries
+    // are newer than an incident's newest, it and every one after it are
+    // left out unmade (years of history cost what the feed shows).
+    let mut incidents: Vec<(DateTime<Utc>, &IncidentModel)> = v
         .model
         .incidents
         .iter()
         .filter(|m| scope.holds(&m.incident.services))
-    {
+        .map(|m| (newest_entry(m), m))
+        .collect();
+    incidents.sort_by_key(|b| std::cmp::Reverse(b.0));
+    let mut threshold: Option<DateTime<Utc>> = None;
+    for (newest, m) in incidents {
+        if threshold.is_some_and(|t| newest < t) {
+            break;
+        }
         incident_entries(v, links, scope, m, &mut entries);
+        if entries.len() >= cap {
+            let mut times: Vec<DateTime<Utc>> = entries.iter().map(|e| e.updated).collect();
+            let (_, nth, _) = times.select_nth_unstable_by(cap - 1, |a, b| b.cmp(a));
+            threshold = Some(*nth);
+        }
     }
-    maintenance_entries(v, links, scope, &mut entries);
     entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
+    entries.truncate(cap);
     write_feed(v, links, scope, &entries)
+}
+
+/// When an incident's newest feed entry is dated: its newest update, or
+/// the incident itself while it has none (see [`incident_entries`]).
+fn newest_entry(m: &IncidentModel) -> DateTime<Utc> {
+    m.updates
+        .iter()
+        .map(|(u, _)| u.at)
+        .max()
+        .unwrap_or_else(|| m.incident.updated_at.unwrap_or(m.incident.started_at))
 }
 
 /// The feed's head (id, title, links, author), then its entries, newest

@@ -119,19 +119,19 @@ pub fn locale_files(views: &LocaleViews, links: &Links, files: &mut Vec<OutputFi
 /// The customer-level files, given the default locale's views and the
 /// files rendered so far: the JSON API, the default locale's calendar and
 /// badge at the customer root, and the sitemap of an indexable customer.
-pub fn customer_files(views: &LocaleViews, links: &Links, files: &mut Vec<OutputFile>) {
+/// The files a customer's default locale also gives at the customer's
+/// root: its calendar and badge.
+pub const AT_ROOT: [&str; 2] = ["maintenance.ics", "badge.svg"];
+
+/// The customer-level files (CSV, JSON API, sitemap); `paths` are every
+/// other file of the customer (the sitemap lists its pages).
+pub fn customer_files(
+    views: &LocaleViews,
+    links: &Links,
+    paths: &[String],
+    files: &mut Vec<OutputFile>,
+) {
     let slug = views.model.customer.folder.as_str();
-    let tag = views.cat.locale.tag();
-    for name in ["maintenance.ics", "badge.svg"] {
-        let path = format!("{slug}/{tag}/{name}");
-        if let Some(f) = files.iter().find(|f| f.path == path) {
-            let bytes = f.bytes.clone();
-            files.push(OutputFile {
-                path: format!("{slug}/{name}"),
-                bytes,
-            });
-        }
-    }
     files.push(csv::history_file(views, links));
     for (name, bytes) in json::api(views, links) {
         files.push(OutputFile {
@@ -140,7 +140,7 @@ pub fn customer_files(views: &LocaleViews, links: &Links, files: &mut Vec<Output
         });
     }
     if views.model.customer.indexable
-        && let Some(xml) = sitemap::customer(views, links, files)
+        && let Some(xml) = sitemap::customer(views, links, paths)
     {
         files.push(OutputFile {
             path: format!("{slug}/sitemap.xml"),

@@ -8,20 +8,19 @@ use std::fmt::Write;
 
 use super::{Links, xml_escape};
 use crate::config::Config;
-use crate::site::OutputFile;
 use crate::site::views::LocaleViews;
 
 /// The customer's sitemap, from the pages rendered for it; `None` without
 /// a `site.base_url` (a sitemap holds absolute URLs only).
-pub fn customer(v: &LocaleViews, links: &Links, files: &[OutputFile]) -> Option<String> {
+pub fn customer(v: &LocaleViews, links: &Links, paths: &[String]) -> Option<String> {
     links.absolute("")?;
     let c = v.model.customer;
     let prefix = format!("{}/", c.folder);
     // Page path within a locale → locales that have it.
     let mut pages: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let tags: Vec<&str> = c.locales.iter().map(|l| l.tag()).collect();
-    for f in files {
-        let Some(rest) = f.path.strip_prefix(&prefix) else {
+    for path in paths {
+        let Some(rest) = path.strip_prefix(&prefix) else {
             continue;
         };
         let Some((tag, page)) = rest.split_once('/') else {
@@ -31,6 +30,11 @@ pub fn customer(v: &LocaleViews, links: &Links, files: &[OutputFile]) -> Option<
         if page.ends_with(".html") && page != "widget.html" && tags.contains(&tag) {
             pages.entry(page).or_default().push(tag);
         }
+    }
+    // In the customer's order of locales, however the paths came.
+    for have in pages.values_mut() {
+        have.sort_by_key(|t| tags.iter().position(|x| x == t));
+        have.dedup();
     }
     let mut x = String::with_capacity(256 + pages.len() * tags.len() * 400);
     x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");

@@ -232,119 +232,78 @@ impl Staging {
         kept: CustomerKept<'_>,
         files: &[OutputFile],
     ) -> io::Result<()> {
-        self.write(Some(slug), kept, files)
+        let stage = self.customer(slug);
+        for f in files {
+            stage.put(f);
+        }
+        stage.finish(kept).map(|_| ())
+    }
+
+    /// Stages one customer's files as they are made (from several threads
+    /// at once): [`CustomerStage::put`] each, then
+    /// [`CustomerStage::finish`].
+    pub fn customer(&self, slug: &str) -> CustomerStage<'_> {
+        CustomerStage {
+            staging: self,
+            slug: Some(slug.to_owned()),
+            made: std::sync::Mutex::new(BTreeSet::new()),
+            state: std::sync::Mutex::new(StageState::default()),
+        }
     }
 
     /// Stages the fleet-level files (`robots.txt`, the sitemap index).
     pub fn write_fleet(&self, files: &[OutputFile]) -> io::Result<()> {
-        self.write(None, CustomerKept::default(), files)
+        let stage = CustomerStage {
+            staging: self,
+            slug: None,
+            made: std::sync::Mutex::new(BTreeSet::new()),
+            state: std::sync::Mutex::new(StageState::default()),
+        };
+        for f in files {
+            stage.put(f);
+        }
+        stage.finish(CustomerKept::default()).map(|_| ())
     }
 
-    /// Stages one customer's files (or, with `slug` `None`, the fleet-level
-    /// files). Files must lie under the customer's folder.
-    fn write(
+    /// Stages one file of customer `slug` (or, with `None`, a fleet-level
+    /// file):
+    /// `Ok(true)` when written, `Ok(false)` when it is the current file
+    /// (hard-linked, or for a fleet-level file left where it is).
+    fn stage_file(
         &self,
         slug: Option<&str>,
-        kept: CustomerKept<'_>,
-        files: &[OutputFile],
-    ) -> io::Result<()> {
-        let mut made: BTreeSet<PathBuf> = BTreeSet::new();
-        let (mut written, mut unchanged) = (0, 0);
-        let mut differing_root = Vec::new();
-        for f in files {
-            check_path(&f.path)?;
-            if let Some(slug) = slug
-                && !f.path.starts_with(&format!("{slug}/"))
-            {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    format!("{} is outside customer {slug}'s folder", f.path),
-                ));
-            }
-            let current = self.out.join(&f.path);
-            let same = !self.fresh && super::same_bytes(&current, &f.bytes);
-            if same && slug.is_none() {
-                // A fleet-level file that did not change stays where it is.
-                unchanged += 1;
-                continue;
-            }
-            let dest = self.staging.join(&f.path);
-            if let Some(parent) = dest.parent()
-                && made.insert(parent.to_owned())
-            {
+        made: &std::sync::Mutex<BTreeSet<PathBuf>>,
+        f: &OutputFile,
+    ) -> io::Result<bool> {
+        check_path(&f.path)?;
+        if let Some(slug) = slug
+            && !f.path.starts_with(&format!("{slug}/"))
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{} is outside customer {slug}'s folder", f.path),
+            ));
+        }
+        let current = self.out.join(&f.path);
+        let same = !self.fresh && super::same_bytes(&current, &f.bytes);
+        if same && slug.is_none() {
+            // A fleet-level file that did not change stays where it is.
+            return Ok(false);
+        }
+        let dest = self.staging.join(&f.path);
+        if let Some(parent) = dest.parent() {
+            // Made under the lock: another thread's file may go there next.
+            let mut made = made.lock().expect("not poisoned");
+            if !made.contains(parent) {
                 std::fs::create_dir_all(parent)?;
-            }
-            if same && std::fs::hard_link(&current, &dest).is_ok() {
-                unchanged += 1;
-                continue;
-            }
-            std::fs::write(&dest, &f.bytes)?;
-            written += 1;
-            if slug.is_none() {
-                differing_root.push(f.path.clone());
+                made.insert(parent.to_owned());
             }
         }
-        use std::sync::atomic::Ordering::Relaxed;
-        self.written.fetch_add(written, Relaxed);
-        self.unchanged.fetch_add(unchanged, Relaxed);
-        match slug {
-            Some(slug) => {
-                let mut sorted: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-                sorted.sort_unstable();
-                let paths = paths_hash(&sorted);
-                let same_set = self
-                    .previous
-                    .lock()
-                    .expect("not poisoned")
-                    .customers
-                    .remove(slug)
-                    .is_some_and(|e| e.paths == paths);
-                if written == 0 && same_set && !self.fresh {
-                    // Rendered again, nothing differs: keep the current folder.
-                    std::fs::remove_dir_all(self.staging.join(slug))?;
-                } else {
-                    if !self.fresh {
-                        // Files the current folder has and the new one lacks.
-                        let keep: BTreeSet<&str> = sorted.iter().copied().collect();
-                        let gone = customer_files(&self.out, slug)?
-                            .iter()
-                            .filter(|p| !keep.contains(p.as_str()))
-                            .count();
-                        self.removed.fetch_add(gone, Relaxed);
-                    }
-                    self.changed
-                        .lock()
-                        .expect("not poisoned")
-                        .0
-                        .push(slug.to_owned());
-                }
-                self.next.lock().expect("not poisoned").customers.insert(
-                    slug.to_owned(),
-                    CustomerEntry {
-                        fingerprint: kept.fingerprint.to_owned(),
-                        files: files.len(),
-                        pages: sorted.iter().filter(|p| p.ends_with(".html")).count(),
-                        paths,
-                        stale: kept.stale,
-                        notes: kept.notes,
-                        console: kept.console,
-                    },
-                );
-            }
-            None => {
-                self.changed
-                    .lock()
-                    .expect("not poisoned")
-                    .1
-                    .extend(differing_root);
-                self.next
-                    .lock()
-                    .expect("not poisoned")
-                    .root
-                    .extend(files.iter().map(|f| f.path.clone()));
-            }
+        if same && std::fs::hard_link(&current, &dest).is_ok() {
+            return Ok(false);
         }
-        Ok(())
+        std::fs::write(&dest, &f.bytes)?;
+        Ok(true)
     }
 
     /// Abandons the build: the current site stays as it was. (Dropping a
@@ -465,5 +424,128 @@ impl Staging {
                 .map(|(slug, c)| (slug.clone(), c.stale.clone()))
                 .collect(),
         })
+    }
+}
+
+/// What a [`CustomerStage`] has staged so far.
+#[derive(Default)]
+struct StageState {
+    paths: Vec<String>,
+    written: usize,
+    unchanged: usize,
+    /// Fleet-level files that differ from the current ones.
+    differing_root: Vec<String>,
+    /// The first error: the stage fails at its finish.
+    error: Option<io::Error>,
+}
+
+/// One customer's files being staged as they are rendered (see
+/// [`Staging::customer`]); only their paths are held, never their bytes.
+pub struct CustomerStage<'s> {
+    staging: &'s Staging,
+    /// `None`: the fleet-level files.
+    slug: Option<String>,
+    /// The folders made so far (each is made once).
+    made: std::sync::Mutex<BTreeSet<PathBuf>>,
+    state: std::sync::Mutex<StageState>,
+}
+
+impl CustomerStage<'_> {
+    /// Stages one file. An error is kept and reported by
+    /// [`finish`](Self::finish); later files are then ignored.
+    pub fn put(&self, f: &OutputFile) {
+        if self.state.lock().expect("not poisoned").error.is_some() {
+            return;
+        }
+        let result = self.staging.stage_file(self.slug.as_deref(), &self.made, f);
+        let mut st = self.state.lock().expect("not poisoned");
+        st.paths.push(f.path.clone());
+        match result {
+            Ok(true) => {
+                st.written += 1;
+                if self.slug.is_none() {
+                    st.differing_root.push(f.path.clone());
+                }
+            }
+            Ok(false) => st.unchanged += 1,
+            Err(e) => {
+                st.error.get_or_insert(e);
+            }
+        }
+    }
+
+    /// Records the staged customer (what the manifest keeps of it) and
+    /// gives how many files it has; the first error of any file instead.
+    pub fn finish(self, kept: CustomerKept<'_>) -> io::Result<usize> {
+        let st = self.state.into_inner().expect("not poisoned");
+        if let Some(e) = st.error {
+            return Err(e);
+        }
+        let staging = self.staging;
+        use std::sync::atomic::Ordering::Relaxed;
+        staging.written.fetch_add(st.written, Relaxed);
+        staging.unchanged.fetch_add(st.unchanged, Relaxed);
+        let files = st.paths.len();
+        match self.slug {
+            Some(slug) => {
+                let mut sorted: Vec<&str> = st.paths.iter().map(String::as_str).collect();
+                sorted.sort_unstable();
+                let paths = paths_hash(&sorted);
+                let same_set = staging
+                    .previous
+                    .lock()
+                    .expect("not poisoned")
+                    .customers
+                    .remove(&slug)
+                    .is_some_and(|e| e.paths == paths);
+                if st.written == 0 && same_set && !staging.fresh {
+                    // Rendered again, nothing differs: keep the current folder.
+                    std::fs::remove_dir_all(staging.staging.join(&slug))?;
+                } else {
+                    if !staging.fresh {
+                        // Files the current folder has and the new one lacks.
+                        let keep: BTreeSet<&str> = sorted.iter().copied().collect();
+                        let gone = customer_files(&staging.out, &slug)?
+                            .iter()
+                            .filter(|p| !keep.contains(p.as_str()))
+                            .count();
+                        staging.removed.fetch_add(gone, Relaxed);
+                    }
+                    staging
+                        .changed
+                        .lock()
+                        .expect("not poisoned")
+                        .0
+                        .push(slug.clone());
+                }
+                staging.next.lock().expect("not poisoned").customers.insert(
+                    slug,
+                    CustomerEntry {
+                        fingerprint: kept.fingerprint.to_owned(),
+                        files,
+                        pages: sorted.iter().filter(|p| p.ends_with(".html")).count(),
+                        paths,
+                        stale: kept.stale,
+                        notes: kept.notes,
+                        console: kept.console,
+                    },
+                );
+            }
+            None => {
+                staging
+                    .changed
+                    .lock()
+                    .expect("not poisoned")
+                    .1
+                    .extend(st.differing_root);
+                staging
+                    .next
+                    .lock()
+                    .expect("not poisoned")
+                    .root
+                    .extend(st.paths);
+            }
+        }
+        Ok(files)
     }
 }

@@ -635,3 +635,56 @@ fn partner_maintenance_with_its_end_before_its_start_is_an_error() {
         r.stderr
     );
 }
+
+/// Every Atom feed of the demo (customers' and services', every locale).
+fn feeds(site: &SiteTest) -> Vec<(String, String)> {
+    site.files("public")
+        .into_iter()
+        .filter(|(name, _)| name.ends_with(".atom"))
+        .map(|(name, bytes)| (name, String::from_utf8(bytes).unwrap()))
+        .collect()
+}
+
+/// A feed's entries, in order.
+fn entries(feed: &str) -> Vec<&str> {
+    feed.split("<entry>")
+        .skip(1)
+        .map(|e| e.split("</entry>").next().unwrap())
+        .collect()
+}
+
+/// `site.feed_entries` keeps the newest entries only, and what it leaves
+/// out is never made: a capped feed is exactly the head of the whole one.
+#[test]
+fn feeds_hold_the_newest_entries_up_to_the_cap() {
+    let whole = SiteTest::demo().edit("statusfleet.yaml", |t| {
+        t.replacen("site:\n", "site:\n  feed_entries: 100000\n", 1)
+    });
+    assert_eq!(whole.build().code, 0);
+    let whole_feeds = feeds(&whole);
+    let most = whole_feeds
+        .iter()
+        .map(|(_, f)| entries(f).len())
+        .max()
+        .unwrap();
+    assert!(most > 10, "the demo's busiest feed has {most} entries");
+    for cap in [1, 3, 10] {
+        let capped = SiteTest::demo().edit("statusfleet.yaml", |t| {
+            t.replacen("site:\n", &format!("site:\n  feed_entries: {cap}\n"), 1)
+        });
+        assert_eq!(capped.build().code, 0);
+        let capped_feeds = feeds(&capped);
+        assert_eq!(capped_feeds.len(), whole_feeds.len());
+        for ((name, c), (_, w)) in capped_feeds.iter().zip(&whole_feeds) {
+            let (c, w) = (entries(c), entries(w));
+            assert_eq!(c.len(), w.len().min(cap), "{name}");
+            assert_eq!(c[..], w[..c.len()], "{name}: the newest {cap}");
+        }
+    }
+    // The default holds 50.
+    let default = SiteTest::demo();
+    assert_eq!(default.build().code, 0);
+    for (name, f) in feeds(&default) {
+        assert!(entries(&f).len() <= 50, "{name}");
+    }
+}

@@ -1,6 +1,7 @@
 //! The page contexts: what every page shares, and one page of each kind.
 
 use super::*;
+use rayon::prelude::*;
 
 /// How many active incidents the widget names.
 const WIDGET_INCIDENTS: usize = 3;
@@ -197,16 +198,27 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
 
     /// Every page of this customer in this locale, and the context they
     /// all share.
-    pub fn pages(&self) -> (Common, Vec<PageBody>) {
+    /// Gives every page of this locale to `f`, in parallel. An incident
+    /// page is made only when it is given, so a long history is never held
+    /// whole; the first error stops the rest.
+    pub fn for_each_page<E: Send>(
+        &self,
+        f: impl Fn(&Common, PageBody) -> Result<(), E> + Sync,
+    ) -> Result<(), E> {
         let shared = Shared::new(self);
+        let common = self.common();
         let mut pages = vec![self.overview_page(&shared)];
         pages.extend(self.service_pages(&shared));
-        pages.extend(self.incident_pages(&shared));
         pages.extend(self.history_pages(&shared));
         pages.push(self.maintenance_page(&shared));
         pages.push(self.widget_page(&shared));
         pages.extend(self.content_pages());
-        (self.common(), pages)
+        pages.into_par_iter().try_for_each(|p| f(&common, p))?;
+        self.model
+            .incidents
+            .par_iter()
+            .zip(shared.summaries.par_iter())
+            .try_for_each(|(m, summary)| f(&common, self.incident_page(m, summary.clone())))
     }
 
     fn overview_page(&self, shared: &Shared) -> PageBody {
@@ -288,31 +300,22 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         out
     }
 
-    fn incident_pages(&self, shared: &Shared) -> Vec<PageBody> {
-        self.model
-            .incidents
-            .iter()
-            .zip(&shared.summaries)
-            .map(|(m, summary)| {
-                let detail = self.incident_detail(m, summary.clone());
-                PageBody {
-                    template: "incident.html",
-                    page: self.meta(
-                        "incident",
-                        &format!("incidents/{}.html", m.file),
-                        detail.summary.title.clone(),
-                        "history",
-                    ),
-                    data: PageData::Incident {
-                        incident: Box::new(detail),
-                    },
-                }
-            })
-            .collect()
+    fn incident_page(&self, m: &IncidentModel, summary: IncidentSummary) -> PageBody {
+        let detail = self.incident_detail(m, summary);
+        PageBody {
+            template: "incident.html",
+            page: self.meta(
+                "incident",
+                &format!("incidents/{}.html", m.file),
+                detail.summary.title.clone(),
+                "history",
+            ),
+            data: PageData::Incident {
+                incident: Box::new(detail),
+            },
+        }
     }
 
-    /// `history/index.html`, `history/2.html`, …: every incident of the
-    /// window, newest first, `history_per_page` a page.
     /// `incidents` (newest first) by the month they started in, in the
     /// customer's zone.
     fn by_month(&self, incidents: &[IncidentSummary]) -> Vec<MonthGroup> {
@@ -337,32 +340,6 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
 
     fn history_pages(&self, shared: &Shared) -> Vec<PageBody> {
         let cat = self.cat;
-        let per_page = self.config.site.history_per_page;
-        let chunks: Vec<&[IncidentSummary]> = if shared.summaries.is_empty() {
-            vec![&[]]
-        } else {
-            shared.summaries.chunks(per_page).collect()
-        };
-        let history_path = |n: usize| {
-            if n == 1 {
-                "history/index.html".to_owned()
-            } else {
-                format!("history/{n}.html")
-            }
-        };
-        // Links between history pages are relative to history/.
-        let rel = |k: usize| history_path(k).trim_start_matches("history/").to_owned();
-        let total = chunks.len();
-        let page_of = |n: usize| {
-            cat.text_or_key(
-                "history.page_of",
-                None,
-                &[
-                    ("page", &cat.formats.integer(n as i64)),
-                    ("pages", &cat.formats.integer(total as i64)),
-                ],
-            )
-        };
         // The views: each month of the window, incidents, advisories (every
         // one a page of its own under history/, no JavaScript needed).
         let all_months = self.by_month(&shared.summaries);
@@ -390,35 +367,30 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 })
                 .collect()
         };
-        let mut out: Vec<PageBody> = Vec::new();
-        let view_page = |file: &str, name: String, incidents: Vec<IncidentSummary>| PageBody {
-            template: "history.html",
-            page: self.meta(
-                "history",
-                &format!("history/{file}"),
-                cat.text_or_key("history.view_title", None, &[("view", &name)]),
-                "history",
-            ),
-            data: PageData::History {
-                months: self.by_month(&incidents),
-                view: Some(name),
-                views: views(file),
-                incidents,
-                intro: cat.text_or_key("history.intro", Some(shared.days), &[]),
-                empty: cat.text_or_key("history.empty", Some(shared.days), &[]),
-                page_of: String::new(),
-                prev: None,
-                next: None,
-                pages: Vec::new(),
+        // The whole history, `history_per_page` a page.
+        let mut out = self.paged(
+            shared,
+            &shared.summaries,
+            |n| match n {
+                1 => "index.html".to_owned(),
+                n => format!("{n}.html"),
             },
-        };
+            None,
+            &views(""),
+        );
+        // A month is short (a few a day): one page.
         for g in &all_months {
-            out.push(view_page(
-                &format!("{}.html", g.key),
-                g.label.clone(),
+            let file = format!("{}.html", g.key);
+            out.push(self.history_page(
+                shared,
+                &file,
+                Some(g.label.clone()),
                 g.incidents.clone(),
+                views(&file),
+                None,
             ));
         }
+        // A kind holds most of the history: paged like the whole.
         for (classification, file, key) in kinds {
             let of_kind: Vec<IncidentSummary> = self
                 .model
@@ -428,44 +400,110 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 .filter(|(m, _)| m.incident.classification.key() == classification)
                 .map(|(_, s)| s.clone())
                 .collect();
-            out.push(view_page(&format!("{file}.html"), cat.t(key), of_kind));
+            out.extend(self.paged(
+                shared,
+                &of_kind,
+                |n| match n {
+                    1 => format!("{file}.html"),
+                    n => format!("{file}-{n}.html"),
+                },
+                Some(cat.t(key)),
+                &views(&format!("{file}.html")),
+            ));
         }
-        let paged = chunks
+        out
+    }
+
+    /// `incidents` as pages of `history_per_page` under history/, named by
+    /// `file_of(n)`, each with a pager.
+    fn paged(
+        &self,
+        shared: &Shared,
+        incidents: &[IncidentSummary],
+        file_of: impl Fn(usize) -> String,
+        view: Option<String>,
+        views: &[NavItem],
+    ) -> Vec<PageBody> {
+        let cat = self.cat;
+        let per_page = self.config.site.history_per_page;
+        let chunks: Vec<&[IncidentSummary]> = if incidents.is_empty() {
+            vec![&[]]
+        } else {
+            incidents.chunks(per_page).collect()
+        };
+        let total = chunks.len();
+        chunks
             .iter()
             .enumerate()
             .map(|(idx, chunk)| {
                 let n = idx + 1;
-                PageBody {
-                    template: "history.html",
-                    page: self.meta(
-                        "history",
-                        &history_path(n),
-                        cat.t("history.title"),
-                        "history",
-                    ),
-                    data: PageData::History {
-                        months: self.by_month(chunk),
-                        view: None,
-                        views: views(""),
-                        incidents: chunk.to_vec(),
-                        intro: cat.text_or_key("history.intro", Some(shared.days), &[]),
-                        empty: cat.text_or_key("history.empty", Some(shared.days), &[]),
-                        page_of: page_of(n),
-                        prev: (n > 1).then(|| rel(n - 1)),
-                        next: (n < total).then(|| rel(n + 1)),
-                        pages: (1..=total)
-                            .map(|k| NavItem {
-                                label: cat.formats.integer(k as i64),
-                                lang: None,
-                                href: rel(k),
-                                current: k == n,
-                            })
-                            .collect(),
-                    },
-                }
+                let page_of = cat.text_or_key(
+                    "history.page_of",
+                    None,
+                    &[
+                        ("page", &cat.formats.integer(n as i64)),
+                        ("pages", &cat.formats.integer(total as i64)),
+                    ],
+                );
+                let pager = Pager {
+                    page_of,
+                    prev: (n > 1).then(|| file_of(n - 1)),
+                    next: (n < total).then(|| file_of(n + 1)),
+                    pages: pager_window(n, total)
+                        .into_iter()
+                        .map(|(k, gap_before)| PagerItem {
+                            label: cat.formats.integer(k as i64),
+                            href: file_of(k),
+                            current: k == n,
+                            gap_before,
+                        })
+                        .collect(),
+                };
+                self.history_page(
+                    shared,
+                    &file_of(n),
+                    view.clone(),
+                    chunk.to_vec(),
+                    views.to_vec(),
+                    Some(pager),
+                )
             })
-            .collect::<Vec<_>>();
-        paged.into_iter().chain(out).collect()
+            .collect()
+    }
+
+    /// One history page: `file` under history/, a view's name (`None` for
+    /// the whole history), its incidents, and its pager if it is paged.
+    fn history_page(
+        &self,
+        shared: &Shared,
+        file: &str,
+        view: Option<String>,
+        incidents: Vec<IncidentSummary>,
+        views: Vec<NavItem>,
+        pager: Option<Pager>,
+    ) -> PageBody {
+        let cat = self.cat;
+        let title = match &view {
+            Some(name) => cat.text_or_key("history.view_title", None, &[("view", name)]),
+            None => cat.t("history.title"),
+        };
+        let pager = pager.unwrap_or_default();
+        PageBody {
+            template: "history.html",
+            page: self.meta("history", &format!("history/{file}"), title, "history"),
+            data: PageData::History {
+                months: self.by_month(&incidents),
+                view,
+                views,
+                incidents,
+                intro: cat.text_or_key("history.intro", Some(shared.days), &[]),
+                empty: cat.text_or_key("history.empty", Some(shared.days), &[]),
+                page_of: pager.page_of,
+                prev: pager.prev,
+                next: pager.next,
+                pages: pager.pages,
+            },
+        }
     }
 
     /// The status widget: the overall state, what is active, a link to
@@ -563,5 +601,65 @@ impl Shared {
             .filter(|s| s.active)
             .cloned()
             .collect()
+    }
+}
+
+/// A history page's place among its pages.
+#[derive(Default)]
+struct Pager {
+    page_of: String,
+    prev: Option<String>,
+    next: Option<String>,
+    pages: Vec<PagerItem>,
+}
+
+/// The pages a pager on page `n` of `total` links, with whether pages are
+/// left out before each: the first, the last, and two either side of `n`.
+/// At most 7, whatever `total` is.
+pub(crate) fn pager_window(n: usize, total: usize) -> Vec<(usize, bool)> {
+    let mut pages: Vec<usize> = vec![1, total];
+    pages.extend(n.saturating_sub(2).max(1)..=(n + 2).min(total));
+    pages.sort_unstable();
+    pages.dedup();
+    let mut out = Vec::with_capacity(pages.len());
+    let mut last = 0;
+    for k in pages {
+        out.push((k, k > last + 1 && last > 0));
+        last = k;
+    }
+    out
+}
+
+#[cfg(test)]
+mod pager_tests {
+    use super::pager_window;
+
+    #[test]
+    fn the_pager_links_a_bounded_window() {
+        let pages = |n, total| -> Vec<String> {
+            pager_window(n, total)
+                .into_iter()
+                .map(|(k, gap)| format!("{}{k}", if gap { "…" } else { "" }))
+                .collect()
+        };
+        assert_eq!(pages(1, 1), ["1"]);
+        assert_eq!(pages(1, 3), ["1", "2", "3"]);
+        assert_eq!(pages(1, 500), ["1", "2", "3", "…500"]);
+        assert_eq!(pages(4, 500), ["1", "2", "3", "4", "5", "6", "…500"]);
+        assert_eq!(
+            pages(250, 500),
+            ["1", "…248", "249", "250", "251", "252", "…500"]
+        );
+        assert_eq!(pages(500, 500), ["1", "…498", "499", "500"]);
+        assert_eq!(pages(5, 7), ["1", "…3", "4", "5", "6", "7"]);
+        for total in 1..60 {
+            for n in 1..=total {
+                let w = pager_window(n, total);
+                assert!(w.len() <= 7, "{n}/{total}");
+                assert!(w.iter().any(|(k, _)| *k == n));
+                assert!(w.windows(2).all(|p| p[0].0 < p[1].0));
+                assert!(w.windows(2).all(|p| p[1].1 == (p[1].0 > p[0].0 + 1)));
+            }
+        }
     }
 }

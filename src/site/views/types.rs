@@ -277,6 +277,18 @@ pub struct NavItem {
     pub current: bool,
 }
 
+/// A page in a pager. The pager links a bounded window of pages (the
+/// first, the last, and two either side of the current one), so a history
+/// of any length costs the same per page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PagerItem {
+    pub label: String,
+    pub href: String,
+    pub current: bool,
+    /// Pages are left out between this one and the one before it.
+    pub gap_before: bool,
+}
+
 /// The partner, as pages show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct PartnerView {
@@ -404,7 +416,8 @@ pub enum PageData {
         page_of: String,
         prev: Option<String>,
         next: Option<String>,
-        pages: Vec<NavItem>,
+        /// The pager: the first and last pages and those around this one.
+        pages: Vec<PagerItem>,
     },
     Maintenance {
         upcoming: Vec<MaintView>,
