@@ -23,8 +23,10 @@ if [ -z "${ZOLA:-}" ]; then
   src="${ZOLA_SRC:-/work/.mirror/getzola+zola/repo}"
   tree=/work/zola-src
   if [ ! -d "$tree" ]; then
-    git clone -q "$src" "$tree"
-    git -C "$tree" checkout -q v0.22.1
+    # Without docs/: the mirror may lack its screenshots.
+    git clone -q --no-checkout "$src" "$tree"
+    git -C "$tree" checkout -q v0.22.1 -- . ':!docs'
+    git -C "$tree" reset -q
   fi
   CARGO_TARGET_DIR=/work/zola-target cargo build --release --manifest-path "$tree/Cargo.toml" -q
   ZOLA=/work/zola-target/release/zola

@@ -121,4 +121,20 @@ pub enum Command {
     ///
     /// The links to hand each customer, with `site.path: secret` too.
     Paths,
+    /// Read the history store (data/)
+    #[command(subcommand)]
+    History(HistoryCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// Print a customer's history as one JSON document
+    ///
+    /// Every source's state and every incident and maintenance the store
+    /// holds, as pretty JSON (the format of the JSON files earlier versions
+    /// kept in data/): to read, back up or diff.
+    Export {
+        /// The customer's slug.
+        customer: String,
+    },
 }

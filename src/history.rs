@@ -1,7 +1,7 @@
-//! The history store: one JSON file per customer under `data/`, holding for
-//! each source its last good answer and every incident and maintenance ever
-//! seen, so pages outlive upstream retention. Written atomically (temp file,
-//! fsync, rename).
+//! The history store: per customer under `data/`, for each source its last
+//! good answer and every incident and maintenance ever seen, so pages
+//! outlive upstream retention. Kept as an append-only log (see [`log`]):
+//! a fetch writes what changed.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub mod deliveries;
+pub mod log;
 
 use crate::config::SourceConfig;
 use crate::model::SourceData;
@@ -18,13 +19,26 @@ use crate::model::{Incident, Maintenance, Service, StaleSource, Update};
 
 pub const SCHEMA: u32 = 1;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerHistory {
     pub schema: u32,
     pub customer: String,
     /// By source key (`graph`, `azure`, `statuspage:https://…`).
     pub sources: BTreeMap<String, SourceHistory>,
+    /// The log it was read from (`None`: none yet), so a save appends
+    /// only what changed.
+    #[serde(skip)]
+    pub log: Option<log::LogState>,
+}
+
+/// Equal when they hold the same history, however it was read.
+impl PartialEq for CustomerHistory {
+    fn eq(&self, other: &CustomerHistory) -> bool {
+        self.schema == other.schema
+            && self.customer == other.customer
+            && self.sources == other.sources
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -54,6 +68,31 @@ pub struct SourceHistory {
     /// Every incident seen, by upstream id.
     pub incidents: BTreeMap<String, Incident>,
     pub maintenance: BTreeMap<String, Maintenance>,
+    /// Incidents (`i\0<id>`) and maintenance (`m\0<id>`) changed since
+    /// the history was read: what a save appends.
+    #[serde(skip)]
+    pub touched: Touched,
+}
+
+/// Ids of the items a fetch changed; bookkeeping, not part of a source's
+/// value (equal whatever they hold).
+#[derive(Debug, Clone, Default)]
+pub struct Touched(pub std::collections::BTreeSet<String>);
+
+impl PartialEq for Touched {
+    fn eq(&self, _: &Touched) -> bool {
+        true
+    }
+}
+
+impl SourceHistory {
+    /// Sets an incident's report (found after the fetch recorded it).
+    pub fn set_report(&mut self, id: &str, report: crate::model::Report) {
+        if let Some(i) = self.incidents.get_mut(id) {
+            i.report = Some(report);
+            self.touched.0.insert(format!("i\0{id}"));
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,12 +115,28 @@ pub enum StoreError {
     Schema { path: PathBuf, found: u32 },
 }
 
+/// Where a customer's history is read from: its log, else the JSON file
+/// of an earlier version.
+pub fn store_path(data_dir: &Path, slug: &str) -> PathBuf {
+    let log = log::log_path(data_dir, slug);
+    if log.exists() {
+        log
+    } else {
+        path_for(data_dir, slug)
+    }
+}
+
+/// The JSON file earlier versions kept a customer's history in.
 pub fn path_for(data_dir: &Path, slug: &str) -> PathBuf {
     data_dir.join(format!("{slug}.json"))
 }
 
-/// Reads a customer's history; a missing file is an empty history.
+/// Reads a customer's history: its log, else the JSON file earlier
+/// versions wrote; neither is an empty history.
 pub fn load(data_dir: &Path, slug: &str) -> Result<CustomerHistory, StoreError> {
+    if let Some(h) = log::read(data_dir, slug)? {
+        return Ok(h);
+    }
     let path = path_for(data_dir, slug);
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
@@ -90,6 +145,7 @@ pub fn load(data_dir: &Path, slug: &str) -> Result<CustomerHistory, StoreError> 
                 schema: SCHEMA,
                 customer: slug.to_owned(),
                 sources: BTreeMap::new(),
+                log: None,
             });
         }
         Err(source) => return Err(StoreError::Io { path, source }),
@@ -159,11 +215,18 @@ fn write_atomic_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::R
     result
 }
 
-pub fn save(data_dir: &Path, h: &CustomerHistory) -> Result<(), StoreError> {
-    let path = path_for(data_dir, &h.customer);
-    let mut bytes = serde_json::to_vec_pretty(h).expect("history serializes");
-    bytes.push(b'\n');
-    write_atomic(&path, &bytes).map_err(|source| StoreError::Io { path, source })
+/// Saves a customer's history: appends what changed since it was read to
+/// its log (see [`log`]), and says how much was written.
+pub fn save(data_dir: &Path, h: &CustomerHistory) -> Result<log::Written, StoreError> {
+    log::write(data_dir, h)
+}
+
+/// A customer's history as one JSON document (schema 1, what earlier
+/// versions kept): `statusfleet history export`.
+pub fn export(h: &CustomerHistory) -> String {
+    let mut text = serde_json::to_string_pretty(h).expect("history serializes");
+    text.push('\n');
+    text
 }
 
 /// Timelines united: every update either side has, once, oldest first.
@@ -219,11 +282,17 @@ impl SourceHistory {
             if i.report.is_none() {
                 i.report = old.and_then(|o| o.report.clone());
             }
+            if old != Some(&i) {
+                self.touched.0.insert(format!("i\0{}", i.id));
+            }
             self.incidents.insert(i.id.clone(), i);
         }
         for mut m in maintenance {
             let old = self.maintenance.get(&m.id);
             m.updates = merge_updates(old.map_or(&[][..], |o| &o.updates[..]), &m.updates);
+            if old != Some(&m) {
+                self.touched.0.insert(format!("m\0{}", m.id));
+            }
             self.maintenance.insert(m.id.clone(), m);
         }
     }
@@ -295,10 +364,19 @@ impl CustomerHistory {
             }
             Some(have) => {
                 for (id, i) in moved.incidents {
-                    have.incidents.entry(id).or_insert(i);
+                    if let std::collections::btree_map::Entry::Vacant(e) = have.incidents.entry(id)
+                    {
+                        have.touched.0.insert(format!("i\0{}", e.key()));
+                        e.insert(i);
+                    }
                 }
                 for (id, m) in moved.maintenance {
-                    have.maintenance.entry(id).or_insert(m);
+                    if let std::collections::btree_map::Entry::Vacant(e) =
+                        have.maintenance.entry(id)
+                    {
+                        have.touched.0.insert(format!("m\0{}", e.key()));
+                        e.insert(m);
+                    }
                 }
                 for u in moved.urls {
                     if !have.urls.contains(&u) {

@@ -56,5 +56,8 @@ fn main() -> ExitCode {
         } => cmd::login::run(config, &credentials, tenant.as_deref(), &cloud),
         Command::Notify { dry_run, offline } => cmd::notify::run(config, dry_run, offline),
         Command::Paths => cmd::paths::run(config),
+        Command::History(cli::HistoryCommand::Export { customer }) => {
+            cmd::paths::export_history(config, &customer)
+        }
     }
 }

@@ -26,7 +26,7 @@ pub fn load_customer(config: &Config, customer: &Customer) -> Result<Snapshot, I
         let dir = config.data_dir();
         let history = crate::history::load(&dir, customer.slug.as_str()).map_err(|e| {
             InputError::new(
-                &crate::history::path_for(&dir, customer.slug.as_str()),
+                &crate::history::store_path(&dir, customer.slug.as_str()),
                 None,
                 e.to_string(),
             )

@@ -107,8 +107,17 @@ pub(super) fn customer_fingerprint(inputs: &Inputs, customer: &Customer) -> Stri
         add(logo, &config.root.join(logo));
     }
     if customer.sources.iter().any(|s| s.is_live()) {
-        let history = crate::history::path_for(&config.data_dir(), customer.slug.as_str());
-        add(Path::new("history"), &history);
+        // The log, or the JSON file of an earlier version not yet migrated.
+        let dir = config.data_dir();
+        let slug = customer.slug.as_str();
+        add(
+            Path::new("history"),
+            &crate::history::log::log_path(&dir, slug),
+        );
+        add(
+            Path::new("history.json"),
+            &crate::history::path_for(&dir, slug),
+        );
     }
     hex(h.finish().as_ref())
 }

@@ -1,4 +1,4 @@
-//! `paths`: each customer's slug, folder and URL.
+//! `paths`: each customer's slug, folder and URL; `history export`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -25,5 +25,33 @@ pub fn run(config: &Path) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => report(&BuildError::Input(e)),
+    }
+}
+
+/// `history export SLUG`: the customer's history as one JSON document.
+pub fn export_history(config: &Path, slug: &str) -> ExitCode {
+    let cfg = match statusfleet::build::load_config(config) {
+        Ok(cfg) => cfg,
+        Err(e) => return report(&BuildError::Input(e)),
+    };
+    let dir = cfg.data_dir();
+    let known = statusfleet::history::log::log_path(&dir, slug).exists()
+        || statusfleet::history::path_for(&dir, slug).exists();
+    if !known {
+        eprintln!(
+            "error: the history store {} holds no customer `{slug}` (`statusfleet paths` lists the slugs)",
+            dir.display()
+        );
+        return ExitCode::from(2);
+    }
+    match statusfleet::history::load(&dir, slug) {
+        Ok(h) => {
+            print!("{}", statusfleet::history::export(&h));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }

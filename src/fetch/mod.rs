@@ -346,9 +346,7 @@ async fn fetch_customer(shared: &Shared, customer: &Customer) -> CustomerOutcome
                 // On the incident, whether this answer listed it or the
                 // store asked for it again.
                 for (id, file) in kept {
-                    if let Some(i) = entry.incidents.get_mut(&id) {
-                        i.report = Some(crate::model::Report { file });
-                    }
+                    entry.set_report(&id, crate::model::Report { file });
                 }
                 if let SourceConfig::Statuspage { url, .. } = source
                     && !entry.urls.iter().any(|u| u == url.as_str())

@@ -61,10 +61,7 @@ fn run(site: &SiteTest, args: &[&str], env: &[(&str, &str)]) -> support::Run {
 }
 
 fn fetched(site: &SiteTest, i: usize) -> bool {
-    let h: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(site.path(&format!("data/c{i}.json"))).unwrap(),
-    )
-    .unwrap();
+    let h = crate::support::history(site, &format!("c{i}"));
     h["sources"]["graph"]["last_success"].is_string() && h["sources"]["graph"]["error"].is_null()
 }
 

@@ -312,7 +312,7 @@ fn killed_fetches_lose_no_history() {
         for e in std::fs::read_dir(site.path("data")).unwrap() {
             let name = e.unwrap().file_name().to_string_lossy().into_owned();
             assert!(
-                name.ends_with(".json") || name.starts_with('.'),
+                name.ends_with(".log") || name.starts_with('.'),
                 "run {run}: {name}"
             );
         }

@@ -83,7 +83,7 @@ fn run(site: &SiteTest, args: &[&str]) -> support::Run {
 }
 
 fn history(site: &SiteTest, slug: &str) -> serde_json::Value {
-    serde_json::from_str(&site.read(&format!("data/{slug}.json"))).unwrap()
+    support::history(site, slug)
 }
 
 fn incident_count(h: &serde_json::Value, source: &str) -> usize {

@@ -553,7 +553,7 @@ fn github_status_captures_say_what_github_said() {
         assert_eq!(api_incident(&incidents, id)["impact"], "major");
         assert_eq!(api_incident(&incidents, id)["status"], "investigating");
         // Kept by GitHub's page id.
-        let h = json_file(&site, "data/contoso.json");
+        let h = support::history(&site, "contoso");
         let key = format!(
             "statuspage:page:{}",
             summary["page"]["id"].as_str().unwrap()
@@ -815,7 +815,7 @@ fn statuspage_history_follows_the_page_not_the_url() {
     );
     let site = site(&mock, "global", &source, "");
     assert_eq!(run(&site, &["fetch"], "2026-11-22T12:00:00Z").code, 0);
-    let before = json_file(&site, "data/contoso.json");
+    let before = support::history(&site, "contoso");
     let n = before["sources"]["statuspage:page:tsp7k2m9x4q1"]["incidents"]
         .as_object()
         .unwrap()
@@ -831,7 +831,7 @@ fn statuspage_history_follows_the_page_not_the_url() {
         y.replace("/tailspin\"", "/tailspin-new\"")
     });
     assert_eq!(run(&site, &["fetch"], "2026-11-22T12:05:00Z").code, 0);
-    let after = json_file(&site, "data/contoso.json");
+    let after = support::history(&site, "contoso");
     let sources = after["sources"].as_object().unwrap();
     assert_eq!(sources.len(), 1, "{:?}", sources.keys());
     let kept = &after["sources"]["statuspage:page:tsp7k2m9x4q1"];
@@ -876,8 +876,8 @@ fn a_shared_statuspage_is_fetched_once_per_run() {
         "summary, incidents, scheduled maintenances: once"
     );
     // Each customer still gets its own components.
-    let even = json_file(&site, "data/c0.json");
-    let odd = json_file(&site, "data/c1.json");
+    let even = support::history(&site, "c0");
+    let odd = support::history(&site, "c1");
     let services = |h: &Value| {
         h["sources"]["statuspage:page:tsp7k2m9x4q1"]["services"]
             .as_array()
@@ -927,7 +927,7 @@ fn gzip_answers_are_decoded() {
             .iter()
             .any(|(k, v)| k.eq_ignore_ascii_case("accept-encoding") && v.contains("gzip"))
     }));
-    let h = json_file(&site, "data/contoso.json");
+    let h = support::history(&site, "contoso");
     assert!(h["sources"]["graph"]["incidents"]["EX226792"].is_object());
 }
 
@@ -972,7 +972,7 @@ customers:
     let r = run(&site, &["fetch"], "2020-11-21T00:00:00Z");
     assert_eq!(r.code, 0, "{}", r.stdout);
     for i in 0..8 {
-        let h = json_file(&site, &format!("data/c{i}.json"));
+        let h = support::history(&site, &format!("c{i}"));
         assert!(h["sources"]["graph"]["last_success"].is_string(), "c{i}");
     }
 }

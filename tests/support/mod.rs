@@ -230,3 +230,11 @@ pub fn mime_parts(eml: &str) -> Vec<(String, String)> {
     }
     out
 }
+
+/// A customer's history as the store holds it (its log, or a JSON file
+/// of earlier versions), as `statusfleet history export` gives it.
+pub fn history(site: &SiteTest, slug: &str) -> serde_json::Value {
+    let h = statusfleet::history::load(&site.path("data"), slug)
+        .unwrap_or_else(|e| panic!("{slug}: {e}"));
+    serde_json::from_str(&statusfleet::history::export(&h)).unwrap()
+}
