@@ -26,7 +26,6 @@ if [ -z "${ZOLA:-}" ]; then
     # Without docs/: the mirror may lack its screenshots.
     git clone -q --no-checkout "$src" "$tree"
     git -C "$tree" checkout -q v0.22.1 -- . ':!docs'
-    git -C "$tree" reset -q
   fi
   CARGO_TARGET_DIR=/work/zola-target cargo build --release --manifest-path "$tree/Cargo.toml" -q
   ZOLA=/work/zola-target/release/zola

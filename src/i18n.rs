@@ -299,11 +299,12 @@ pub fn load(site_i18n: &Path) -> Result<Catalogs, InputErrors> {
         };
         for (key, msg) in &messages {
             let src = file_of(key);
-            let at = key_position(&src.text, key);
+            // Found only for an error: a scan of the file per key.
+            let at = || key_position(&src.text, key);
             let Some(ref_msg) = reference.get(key) else {
                 errors.push(InputError::new(
                     &src.path,
-                    at,
+                    at(),
                     format!("locale {tag}: unknown key `{key}` (not in the reference catalog en)"),
                 ));
                 continue;
@@ -311,26 +312,26 @@ pub fn load(site_i18n: &Path) -> Result<Catalogs, InputErrors> {
             match (ref_msg, msg) {
                 (Message::Plural(_), Message::Text(_)) => errors.push(InputError::new(
                     &src.path,
-                    at,
+                    at(),
                     format!("locale {tag}: key `{key}` must have plural forms (one, other, …) like en"),
                 )),
                 (Message::Text(_), Message::Plural(_)) => errors.push(InputError::new(
                     &src.path,
-                    at,
+                    at(),
                     format!("locale {tag}: key `{key}` must be a single string like en, not plural forms"),
                 )),
                 (_, Message::Plural(forms)) => {
                     if !forms.contains_key("other") {
                         errors.push(InputError::new(
                             &src.path,
-                            at,
+                            at(),
                             format!("locale {tag}: key `{key}` has no `other` plural form"),
                         ));
                     }
                     if let Some(bad) = forms.keys().find(|k| !PLURAL_CATEGORIES.contains(&k.as_str())) {
                         errors.push(InputError::new(
                             &src.path,
-                            at,
+                            at(),
                             format!("locale {tag}: key `{key}` has plural form `{bad}`: expected zero, one, two, few, many or other"),
                         ));
                     }
@@ -341,7 +342,7 @@ pub fn load(site_i18n: &Path) -> Result<Catalogs, InputErrors> {
             if let Some(bad) = message_placeholders(msg).difference(&allowed).next() {
                 errors.push(InputError::new(
                     &src.path,
-                    at,
+                    at(),
                     format!(
                         "locale {tag}: key `{key}` uses placeholder `{{{bad}}}`, which en does not have (allowed: {})",
                         allowed.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(", ")

@@ -96,6 +96,15 @@ pub struct CustomerModel<'a> {
     pub stale: Vec<crate::model::StaleSource>,
     /// Labels of sources whose service is not offered here.
     pub not_offered: Vec<String>,
+    /// Positions in `incidents`, by incident id.
+    by_id: std::collections::HashMap<String, usize>,
+}
+
+impl CustomerModel<'_> {
+    /// The incident `id`, if it is in the window.
+    pub fn incident(&self, id: &str) -> Option<&IncidentModel> {
+        self.by_id.get(id).map(|&k| &self.incidents[k])
+    }
 }
 
 pub use crate::ids::{file_stem, short_hash};
@@ -165,11 +174,17 @@ pub fn build<'a>(
             .cmp(&b.maintenance.starts_at)
             .then_with(|| a.maintenance.id.cmp(&b.maintenance.id))
     });
+    let by_id = incidents
+        .iter()
+        .enumerate()
+        .map(|(k, m)| (m.incident.id.clone(), k))
+        .collect();
     CustomerModel {
         customer,
         now,
         window_start,
         services,
+        by_id,
         incidents,
         maintenance,
         overall,

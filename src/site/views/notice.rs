@@ -9,7 +9,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
     /// under `base` (the absolute URL of this locale's folder, ending in
     /// `/`).
     pub fn incident_notice(&self, id: &str, base: &str) -> Option<IncidentDetail> {
-        let m = self.model.incidents.iter().find(|m| m.incident.id == id)?;
+        let m = self.model.incident(id)?;
         let mut summary = self.summary(m);
         summary.href = format!("{base}{}", summary.href);
         for s in &mut summary.services {

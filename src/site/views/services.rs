@@ -40,7 +40,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 let mut found: Vec<&IncidentModel> = d
                     .incidents
                     .iter()
-                    .filter_map(|id| self.model.incidents.iter().find(|m| &m.incident.id == id))
+                    .filter_map(|id| self.model.incident(id))
                     .collect();
                 found.sort_by_key(|m| std::cmp::Reverse(m.incident.effective_impact()));
                 DayView {
