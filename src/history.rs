@@ -215,6 +215,27 @@ fn write_atomic_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::R
     result
 }
 
+/// Where the history store keeps post-incident report documents.
+pub fn reports_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("reports")
+}
+
+/// Keeps a report document in the store (once: an existing file of that
+/// name holds the same bytes, as names are content hashes) and gives its
+/// name. Written before the history record that names it.
+pub fn keep_report(
+    data_dir: &Path,
+    bytes: &[u8],
+    format: crate::report::Format,
+) -> std::io::Result<String> {
+    let name = crate::report::store_name(bytes, format);
+    let path = reports_dir(data_dir).join(&name);
+    if !path.exists() {
+        write_atomic(&path, bytes)?;
+    }
+    Ok(name)
+}
+
 /// Saves a customer's history: appends what changed since it was read to
 /// its log (see [`log`]), and says how much was written.
 pub fn save(data_dir: &Path, h: &CustomerHistory) -> Result<log::Written, StoreError> {

@@ -1,9 +1,7 @@
 //! Post-incident report documents: what one is (known by its first bytes,
-//! never by what upstream says it is), and where the history store keeps
-//! them (`data/reports/<sha256>.<ext>`, written before the history file
-//! that names them).
-
-use std::path::{Path, PathBuf};
+//! never by what upstream says it is), and the name the history store
+//! keeps it under (`data/reports/<sha256>.<ext>`; see
+//! `history::keep_report`).
 
 /// The kinds of document a site serves. Anything else upstream answers (an
 /// HTML error page, JSON) is never copied into a site.
@@ -66,11 +64,6 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
-/// Where the history store keeps report documents.
-pub fn store_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("reports")
-}
-
 /// The store's name of a document: its SHA-256 and its kind's extension.
 pub fn store_name(bytes: &[u8], format: Format) -> String {
     let digest = ring::digest::digest(&ring::digest::SHA256, bytes);
@@ -88,17 +81,6 @@ pub fn is_store_name(name: &str) -> bool {
                 .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
             && Format::of_name(name).is_some_and(|f| f.ext() == ext)
     })
-}
-
-/// Keeps `bytes` in the store (once: an existing file of that name holds
-/// the same bytes) and gives its name.
-pub fn keep(data_dir: &Path, bytes: &[u8], format: Format) -> std::io::Result<String> {
-    let name = store_name(bytes, format);
-    let path = store_dir(data_dir).join(&name);
-    if !path.exists() {
-        crate::history::write_atomic(&path, bytes)?;
-    }
-    Ok(name)
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ pub fn from_history(
         .max()
         .or(fallback)
         .unwrap_or_else(|| never_fetched_clock(config));
-    let reports = crate::report::store_dir(&config.data_dir());
+    let reports = crate::history::reports_dir(&config.data_dir());
     // One snapshot per source, merged like the sources of a customer.
     let per_source: Vec<Snapshot> = keys
         .iter()

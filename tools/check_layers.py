@@ -18,7 +18,7 @@ import re
 import sys
 
 LAYERS = [
-    ["error", "ids", "locale", "sanitize", "text", "scope"],
+    ["error", "ids", "locale", "sanitize", "text", "scope", "report"],
     ["format"],
     ["config", "i18n"],
     ["model"],

@@ -329,14 +329,14 @@ async fn fetch_customer(shared: &Shared, customer: &Customer) -> CustomerOutcome
                 let mut kept = Vec::new();
                 for (id, format, bytes) in std::mem::take(&mut data.reports) {
                     match tokio::task::block_in_place(|| {
-                        crate::report::keep(&dir, &bytes, format)
+                        crate::history::keep_report(&dir, &bytes, format)
                     }) {
                         Ok(file) => kept.push((id, file)),
                         Err(e) => outcome.notes.push((
                             source.label(),
                             format!(
                                 "the post-incident report of {id} could not be kept in {}: {e}; tried again next run",
-                                crate::report::store_dir(&dir).display()
+                                crate::history::reports_dir(&dir).display()
                             ),
                         )),
                     }
