@@ -168,7 +168,8 @@ pub fn read(data_dir: &Path, slug: &str) -> Result<Option<CustomerHistory>, Stor
             r => pending.push((r, (raw.len() as u64, digest(raw.trim_end_matches('\n'))))),
         }
     }
-    h.log = Some(state);
+    // A log with no committed batch (empty) is written whole next time.
+    h.log = (state.committed_len > 0).then_some(state);
     Ok(Some(h))
 }
 

@@ -247,3 +247,18 @@ fn a_log_of_superseded_records_is_compacted() {
     assert!(compactions > 0);
     assert_eq!(load(dir.path(), "contoso").unwrap(), h);
 }
+
+#[test]
+fn an_empty_log_is_written_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(log::log_path(dir.path(), "contoso"), "").unwrap();
+    let mut h = load(dir.path(), "contoso").unwrap();
+    assert!(h.sources.is_empty());
+    h.customer = "contoso".into();
+    h.sources.insert(
+        "graph".into(),
+        fetched(2, "2026-11-01T00:00:00Z").sources["graph"].clone(),
+    );
+    assert!(save(dir.path(), &h).unwrap().whole);
+    assert_eq!(load(dir.path(), "contoso").unwrap(), h);
+}

@@ -134,7 +134,7 @@ s = open(p).read().replace("      - file: { path: demo/contoso.yaml }",
 open(p, "w").write(s + "\nfetch:\n  retries: 0\n")
 EOF
 (cd "$sp" && exec timeout 60 python3 -m http.server "$spport" --bind 127.0.0.1 >/dev/null 2>&1) & sppid=$!; pids+=("$sppid")
-if wait_port "$spport" 10 && runcron 1 && [ "$(cat "$cr/rc")" = 0 ] && [ -f "$cr/srv/data/contoso.json" ]; then ok "cron line: live fetch into data/ → 0, published"; else fail "cron line: live fetch"; crondesc; cat "$cr/out"; fi
+if wait_port "$spport" 10 && runcron 1 && [ "$(cat "$cr/rc")" = 0 ] && [ -f "$cr/srv/data/contoso.log" ]; then ok "cron line: live fetch into data/ → 0, published"; else fail "cron line: live fetch"; crondesc; cat "$cr/out"; fi
 stop "$sppid"
 if runcron 1 && grep -q 'stale' "$cr/out"; then ok "cron line: source down → exit 4 → still published ($(crondesc))"; else fail "cron line: exit 4"; crondesc; cat "$cr/out"; fi
 cp "$cr/srv/statusfleet.yaml.orig" "$cr/srv/statusfleet.yaml" && echo "bogus: 1" >>"$cr/srv/statusfleet.yaml"
