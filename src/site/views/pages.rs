@@ -209,11 +209,13 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         let common = self.common();
         let mut pages = vec![self.overview_page(&shared)];
         pages.extend(self.service_pages(&shared));
-        pages.extend(self.history_pages(&shared));
         pages.push(self.maintenance_page(&shared));
         pages.push(self.widget_page(&shared));
         pages.extend(self.content_pages());
         pages.into_par_iter().try_for_each(|p| f(&common, p))?;
+        self.history_pages(&shared)
+            .into_par_iter()
+            .try_for_each(|spec| f(&common, self.history_page(&shared, spec)))?;
         self.model
             .incidents
             .par_iter()
@@ -316,40 +318,42 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         }
     }
 
-    /// `incidents` (newest first) by the month they started in, in the
-    /// customer's zone.
-    fn by_month(&self, incidents: &[IncidentSummary]) -> Vec<MonthGroup> {
-        let mut out: Vec<MonthGroup> = Vec::new();
-        for i in incidents {
+    /// The months of `incidents` (newest first), in the customer's zone:
+    /// key (`2026-11`), label, and the incidents of each.
+    fn months_of<'s>(
+        &self,
+        incidents: &[&'s IncidentSummary],
+    ) -> Vec<(String, String, Vec<&'s IncidentSummary>)> {
+        let mut out: Vec<(String, String, Vec<&IncidentSummary>)> = Vec::new();
+        for &i in incidents {
             let Ok(t) = chrono::DateTime::parse_from_rfc3339(&i.started.iso) else {
                 continue;
             };
             let t = t.with_timezone(&chrono::Utc);
             let key = t.with_timezone(&self.tz()).format("%Y-%m").to_string();
             match out.last_mut() {
-                Some(g) if g.key == key => g.incidents.push(i.clone()),
-                _ => out.push(MonthGroup {
-                    label: self.cat.formats.year_month(t, self.tz()),
-                    key,
-                    incidents: vec![i.clone()],
-                }),
+                Some(g) if g.0 == key => g.2.push(i),
+                _ => out.push((key, self.cat.formats.year_month(t, self.tz()), vec![i])),
             }
         }
         out
     }
 
-    fn history_pages(&self, shared: &Shared) -> Vec<PageBody> {
+    /// Every history page, as what it holds (references to the shared
+    /// summaries): each is made into a page only when it is rendered.
+    fn history_pages<'s>(&self, shared: &'s Shared) -> Vec<HistorySpec<'s>> {
         let cat = self.cat;
+        let all: Vec<&IncidentSummary> = shared.summaries.iter().collect();
         // The views: each month of the window, incidents, advisories (every
         // one a page of its own under history/, no JavaScript needed).
-        let all_months = self.by_month(&shared.summaries);
+        let all_months = self.months_of(&all);
         let kinds = [
             ("incident", "incidents", "history.kind.incidents"),
             ("advisory", "advisories", "history.kind.advisories"),
         ];
         let view_list: Vec<(String, String)> = all_months
             .iter()
-            .map(|g| (format!("{}.html", g.key), g.label.clone()))
+            .map(|(key, label, _)| (format!("{key}.html"), label.clone()))
             .chain(
                 kinds
                     .iter()
@@ -369,8 +373,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         };
         // The whole history, `history_per_page` a page.
         let mut out = self.paged(
-            shared,
-            &shared.summaries,
+            &all,
             |n| match n {
                 1 => "index.html".to_owned(),
                 n => format!("{n}.html"),
@@ -379,29 +382,27 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             &views(""),
         );
         // A month is short (a few a day): one page.
-        for g in &all_months {
-            let file = format!("{}.html", g.key);
-            out.push(self.history_page(
-                shared,
-                &file,
-                Some(g.label.clone()),
-                g.incidents.clone(),
-                views(&file),
-                None,
-            ));
+        for (key, label, incidents) in all_months {
+            let file = format!("{key}.html");
+            out.push(HistorySpec {
+                views: views(&file),
+                file,
+                view: Some(label),
+                incidents,
+                pager: None,
+            });
         }
         // A kind holds most of the history: paged like the whole.
         for (classification, file, key) in kinds {
-            let of_kind: Vec<IncidentSummary> = self
+            let of_kind: Vec<&IncidentSummary> = self
                 .model
                 .incidents
                 .iter()
                 .zip(&shared.summaries)
                 .filter(|(m, _)| m.incident.classification.key() == classification)
-                .map(|(_, s)| s.clone())
+                .map(|(_, s)| s)
                 .collect();
             out.extend(self.paged(
-                shared,
                 &of_kind,
                 |n| match n {
                     1 => format!("{file}.html"),
@@ -416,17 +417,16 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
 
     /// `incidents` as pages of `history_per_page` under history/, named by
     /// `file_of(n)`, each with a pager.
-    fn paged(
+    fn paged<'s>(
         &self,
-        shared: &Shared,
-        incidents: &[IncidentSummary],
+        incidents: &[&'s IncidentSummary],
         file_of: impl Fn(usize) -> String,
         view: Option<String>,
         views: &[NavItem],
-    ) -> Vec<PageBody> {
+    ) -> Vec<HistorySpec<'s>> {
         let cat = self.cat;
         let per_page = self.config.site.history_per_page;
-        let chunks: Vec<&[IncidentSummary]> = if incidents.is_empty() {
+        let chunks: Vec<&[&IncidentSummary]> = if incidents.is_empty() {
             vec![&[]]
         } else {
             incidents.chunks(per_page).collect()
@@ -459,43 +459,49 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                         })
                         .collect(),
                 };
-                self.history_page(
-                    shared,
-                    &file_of(n),
-                    view.clone(),
-                    chunk.to_vec(),
-                    views.to_vec(),
-                    Some(pager),
-                )
+                HistorySpec {
+                    file: file_of(n),
+                    view: view.clone(),
+                    incidents: chunk.to_vec(),
+                    views: views.to_vec(),
+                    pager: Some(pager),
+                }
             })
             .collect()
     }
 
-    /// One history page: `file` under history/, a view's name (`None` for
-    /// the whole history), its incidents, and its pager if it is paged.
-    fn history_page(
-        &self,
-        shared: &Shared,
-        file: &str,
-        view: Option<String>,
-        incidents: Vec<IncidentSummary>,
-        views: Vec<NavItem>,
-        pager: Option<Pager>,
-    ) -> PageBody {
+    /// One history page, made from what it holds.
+    fn history_page(&self, shared: &Shared, spec: HistorySpec<'_>) -> PageBody {
         let cat = self.cat;
+        let HistorySpec {
+            file,
+            view,
+            incidents,
+            views,
+            pager,
+        } = spec;
         let title = match &view {
             Some(name) => cat.text_or_key("history.view_title", None, &[("view", name)]),
             None => cat.t("history.title"),
         };
         let pager = pager.unwrap_or_default();
+        let months = self
+            .months_of(&incidents)
+            .into_iter()
+            .map(|(key, label, items)| MonthGroup {
+                label,
+                key,
+                incidents: items.into_iter().cloned().collect(),
+            })
+            .collect();
         PageBody {
             template: "history.html",
             page: self.meta("history", &format!("history/{file}"), title, "history"),
             data: PageData::History {
-                months: self.by_month(&incidents),
+                months,
                 view,
                 views,
-                incidents,
+                incidents: incidents.into_iter().cloned().collect(),
                 intro: cat.text_or_key("history.intro", Some(shared.days), &[]),
                 empty: cat.text_or_key("history.empty", Some(shared.days), &[]),
                 page_of: pager.page_of,
@@ -602,6 +608,18 @@ impl Shared {
             .cloned()
             .collect()
     }
+}
+
+/// What one history page holds, before it is made (see
+/// [`LocaleViews::for_each_page`]).
+struct HistorySpec<'s> {
+    /// Under history/.
+    file: String,
+    /// A view's name; `None` for the whole history.
+    view: Option<String>,
+    incidents: Vec<&'s IncidentSummary>,
+    views: Vec<NavItem>,
+    pager: Option<Pager>,
 }
 
 /// A history page's place among its pages.
