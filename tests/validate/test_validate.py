@@ -51,8 +51,12 @@ CASES = {
     "feed with a raw ampersand": ("feedparser", lambda r, c: edit(
         f"{r}/{c}/en/feed.atom", lambda t: t.replace("<title type=\"text\">", "<title type=\"text\">A & B ", 1)
     )),
-    "feed missing an entry": ("maintenance entries, expected", lambda r, c: edit(
+    "feed missing an entry": ("maintenance entries", lambda r, c: edit(
         f"{r}/{c}/en/feed.atom", lambda t: re.sub(r"  <entry>.*?</entry>\n", "", t, count=1, flags=re.S)
+    )),
+    "feed missing an incident's update": ("newer than the feed's oldest", lambda r, c: edit(
+        f"{r}/{c}/en/feed.atom",
+        lambda t: re.sub(r"  <entry>(?:(?!</entry>).)*?/incidents/.*?</entry>\n", "", t, count=1, flags=re.S),
     )),
     "JSON incident without impact": ("'impact' is a required property", lambda r, c: edit(
         f"{r}/{c}/api/v2/incidents.json", lambda t: re.sub(r'\n\s*"impact": "[a-z]+",', "", t, count=1)

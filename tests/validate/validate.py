@@ -12,7 +12,9 @@ Exit status 0 when every check passes; failures are listed.
 """
 
 import argparse
+import calendar
 import csv
+import datetime
 import json
 import os
 import subprocess
@@ -133,9 +135,21 @@ def check_json(site, customer, schema):
     return data
 
 
+def when(t):
+    """A feedparser time (UTC struct_time) or an RFC 3339 string, as
+    seconds since the epoch."""
+    if isinstance(t, str):
+        return datetime.datetime.fromisoformat(t.replace("Z", "+00:00")).timestamp()
+    return calendar.timegm(t)
+
+
 def check_feed(site, customer, tag, api, path=None):
     """A feed: the locale's (cross-checked against the JSON API), or a
-    service's (`path`; its entries must be among the locale feed's)."""
+    service's (`path`; its entries must be among the locale feed's). A
+    feed holds the newest `site.feed_entries` entries: when it holds fewer
+    than the API's incidents and maintenance make, every update newer than
+    its oldest entry must be in it. Gives each entry's id and time, and
+    the oldest time of a capped feed (else None)."""
     path = path or os.path.join(customer, tag, "feed.atom")
     where = os.path.relpath(path, site.root)
     d = feedparser.parse(path)
@@ -156,29 +170,54 @@ def check_feed(site, customer, tag, api, path=None):
             continue
         site.check_link(where, e.link, path)
     count("Atom entries", len(d.entries))
+    times = {e.get("id"): when(e.updated_parsed) for e in d.entries if e.get("updated_parsed")}
     if api is None:
-        return set(ids)
+        return times, None
     incidents = api["incidents.json"]["incidents"]
     maints = api["scheduled-maintenances.json"]["scheduled_maintenances"]
     if len(incidents) >= 50 or len(maints) >= 50:
-        return set(ids)  # the API lists the 50 most recent; the feed has all
+        return times, None  # the API lists the 50 most recent only
     by_page = {}
     for e in d.entries:
         by_page.setdefault(urlparse(urldefrag(e.link)[0]).path.rsplit("/", 1)[-1], []).append(e)
+    maint_want = sum(len(m["incident_updates"]) for m in maints)
+    full = sum(max(1, len(i["incident_updates"])) for i in incidents) + maint_want
+    capped = len(d.entries) < full
+    oldest = min(times.values()) if capped and times else None
+    if capped:
+        count("capped feeds checked for their newest entries")
     for i in incidents:
         page = urlparse(i["shortlink"]).path.rsplit("/", 1)[-1]
-        want = max(1, len(i["incident_updates"]))
-        got = len(by_page.get(page, []))
-        if got != want:
-            fail(where, f"incident {i['id']}: {got} entries, expected {want} (one per update)")
+        entries = by_page.get(page, [])
+        if capped:
+            # Every update newer than the feed's oldest entry is in it.
+            newer = [u for u in i["incident_updates"] if when(u["display_at"]) > oldest]
+            got = [e for e in entries if when(e.updated_parsed) > oldest]
+            if not i["incident_updates"]:
+                # One entry for the incident itself, dated by its last change.
+                newer = got[:1]
+            if len(got) != len(newer):
+                fail(where, f"incident {i['id']}: {len(got)} entries newer than the feed's oldest, expected {len(newer)}")
+        else:
+            want = max(1, len(i["incident_updates"]))
+            if len(entries) != want:
+                fail(where, f"incident {i['id']}: {len(entries)} entries, expected {want} (one per update)")
         count("incidents matched to feed entries")
-    want = sum(len(m["incident_updates"]) for m in maints)
-    got = sum(1 for e in d.entries if any(t.get("term") == "maintenance" for t in e.get("tags", [])))
-    if got != want:
-        fail(where, f"{got} maintenance entries, expected {want}")
-    if len(d.entries) != sum(max(1, len(i["incident_updates"])) for i in incidents) + want:
+    maint_entries = [e for e in d.entries if any(t.get("term") == "maintenance" for t in e.get("tags", []))]
+    if capped:
+        newer = [u for m in maints for u in m["incident_updates"] if when(u["display_at"]) > oldest]
+        got = [e for e in maint_entries if when(e.updated_parsed) > oldest]
+        if len(got) != len(newer):
+            fail(where, f"{len(got)} maintenance entries newer than the feed's oldest, expected {len(newer)}")
+    elif len(maint_entries) != maint_want:
+        fail(where, f"{len(maint_entries)} maintenance entries, expected {maint_want}")
+    pages = {urlparse(i["shortlink"]).path.rsplit("/", 1)[-1] for i in incidents}
+    stray = [e for e in d.entries
+             if urlparse(urldefrag(e.link)[0]).path.rsplit("/", 1)[-1] not in pages
+             and not any(t.get("term") == "maintenance" for t in e.get("tags", []))]
+    if stray or len(d.entries) > full:
         fail(where, "entries that match no incident or maintenance")
-    return set(ids)
+    return times, oldest
 
 
 def check_history_csv(site, customer, api):
@@ -225,9 +264,13 @@ def check_service_files(site, customer, tag, feed_ids, calendar_uids):
         for ext in ("atom", "ics"):
             if not os.path.isfile(os.path.join(folder, f"{stem}.{ext}")):
                 fail(os.path.relpath(os.path.join(folder, stem), site.root), f"a service page without its .{ext}")
-        ids = check_feed(site, customer, tag, None, os.path.join(folder, f"{stem}.atom"))
-        if ids is not None and feed_ids is not None and not ids <= feed_ids:
-            fail(os.path.relpath(os.path.join(folder, f"{stem}.atom"), site.root), "entries the locale's feed does not have")
+        got = check_feed(site, customer, tag, None, os.path.join(folder, f"{stem}.atom"))
+        if got is not None and feed_ids is not None:
+            (ids, _), (locale_ids, oldest) = got, feed_ids
+            # Of a capped locale feed, only entries as new as its own.
+            extra = [i for i, t in ids.items() if i not in locale_ids and (oldest is None or t >= oldest)]
+            if extra:
+                fail(os.path.relpath(os.path.join(folder, f"{stem}.atom"), site.root), "entries the locale's feed does not have")
         uids = check_ics(site, os.path.join(folder, f"{stem}.ics"), None)
         if uids is not None and calendar_uids is not None and not set(uids) <= set(calendar_uids):
             fail(os.path.relpath(os.path.join(folder, f"{stem}.ics"), site.root), "events the locale's calendar does not have")
