@@ -122,17 +122,22 @@ def snapshot(i):
     return {"taken_at": iso(NOW), "services": services, "incidents": incidents, "maintenance": maintenance}
 
 
-def main() -> None:
-    n, out = int(sys.argv[1]), sys.argv[2]
+def prepare(out):
+    """OUT/data-files, and the repository's content and catalogs without
+    the demo's partner incidents and maintenance (they name demo customers
+    and services; a synthetic site has its own)."""
     os.makedirs(os.path.join(out, "data-files"), exist_ok=True)
     for sub in ["content", "i18n"]:
         dest = os.path.join(out, sub)
         if not os.path.exists(dest):
             shutil.copytree(os.path.join(REPO, sub), dest)
-    # The demo's partner content names demo customers and services; the
-    # synthetic fleet has its own.
     for sub in ["incidents", "maintenance"]:
         shutil.rmtree(os.path.join(out, "content", sub), ignore_errors=True)
+
+
+def main() -> None:
+    n, out = int(sys.argv[1]), sys.argv[2]
+    prepare(out)
     lines = [
         "site:",
         "  title: Service status",

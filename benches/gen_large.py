@@ -13,12 +13,11 @@ and i18n come from the repository.
 import json
 import os
 import random
-import shutil
 import sys
 from datetime import timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen_fleet import EN, KO, LOCALES, NOW, REPO, SERVICES, STATUSES, ZH, body, iso  # noqa: E402
+from gen_fleet import EN, KO, LOCALES, NOW, SERVICES, STATUSES, ZH, body, iso, prepare  # noqa: E402
 
 
 def snapshot(n):
@@ -55,13 +54,7 @@ def snapshot(n):
 
 def main() -> None:
     n, locales, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-    os.makedirs(os.path.join(out, "data-files"), exist_ok=True)
-    for sub in ["content", "i18n"]:
-        dest = os.path.join(out, sub)
-        if not os.path.exists(dest):
-            shutil.copytree(os.path.join(REPO, sub), dest)
-    for sub in ["incidents", "maintenance"]:
-        shutil.rmtree(os.path.join(out, "content", sub), ignore_errors=True)
+    prepare(out)
     days, snap = snapshot(n)
     with open(os.path.join(out, "data-files", "big.json"), "w") as f:
         json.dump(snap, f, ensure_ascii=False, indent=1)

@@ -35,15 +35,9 @@ impl Format {
         }
     }
 
+    /// Its file extension, which is also the catalog key of its name on
+    /// pages (`report_format.pdf`).
     pub fn ext(self) -> &'static str {
-        match self {
-            Format::Pdf => "pdf",
-            Format::Docx => "docx",
-        }
-    }
-
-    /// The catalog key of its name on pages.
-    pub fn key(self) -> &'static str {
         match self {
             Format::Pdf => "pdf",
             Format::Docx => "docx",

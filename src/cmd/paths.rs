@@ -35,9 +35,7 @@ pub fn export_history(config: &Path, slug: &str) -> ExitCode {
         Err(e) => return report(&BuildError::Input(e)),
     };
     let dir = cfg.data_dir();
-    let known = statusfleet::history::log::log_path(&dir, slug).exists()
-        || statusfleet::history::path_for(&dir, slug).exists();
-    if !known {
+    if !statusfleet::history::store_path(&dir, slug).exists() {
         eprintln!(
             "error: the history store {} holds no customer `{slug}` (`statusfleet paths` lists the slugs)",
             dir.display()

@@ -7,7 +7,7 @@ pub mod http;
 mod progress;
 pub mod sources;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -269,23 +269,12 @@ async fn fetch_customer(shared: &Shared, customer: &Customer) -> CustomerOutcome
         let now = clock();
         let mut key = hist.key_of(source);
         let entry = hist.sources.entry(key.clone()).or_default();
-        let have_reports: std::collections::BTreeSet<String> = entry
-            .incidents
-            .values()
-            .filter(|i| i.report.is_some())
-            .map(|i| i.id.clone())
-            .collect();
-        // Within the pages' window only: older ones are no longer shown.
-        let want_reports: std::collections::BTreeSet<String> = entry
-            .incidents
-            .values()
-            .filter(|i| {
-                i.report.is_none()
-                    && i.status == crate::model::IncidentStatus::Postmortem
-                    && i.ended_at.unwrap_or(i.started_at) >= window_start
-            })
-            .map(|i| i.id.clone())
-            .collect();
+        // Only Graph publishes report documents.
+        let (have_reports, want_reports) = if matches!(source, SourceConfig::Graph { .. }) {
+            report_ids(entry, window_start)
+        } else {
+            Default::default()
+        };
         let since = entry
             .last_success
             .map(|t| t - chrono::Duration::days(1))
@@ -386,6 +375,26 @@ async fn fetch_customer(shared: &Shared, customer: &Customer) -> CustomerOutcome
     outcome.requests = requests;
     outcome.retries = retries;
     outcome
+}
+
+/// Of a source's stored incidents: those whose report document the store
+/// holds, and those with a published report it does not hold yet (within
+/// the pages' window: older ones are no longer shown), in one pass.
+fn report_ids(
+    entry: &history::SourceHistory,
+    window_start: chrono::DateTime<Utc>,
+) -> (BTreeSet<String>, BTreeSet<String>) {
+    let (mut have, mut want) = (BTreeSet::new(), BTreeSet::new());
+    for i in entry.incidents.values() {
+        if i.report.is_some() {
+            have.insert(i.id.clone());
+        } else if i.status == crate::model::IncidentStatus::Postmortem
+            && i.ended_at.unwrap_or(i.started_at) >= window_start
+        {
+            want.insert(i.id.clone());
+        }
+    }
+    (have, want)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, FetchError> {

@@ -156,8 +156,7 @@ pub fn read(data_dir: &Path, slug: &str) -> Result<Option<CustomerHistory>, Stor
                 }
                 state.committed_len = offset;
             }
-            r if n == 0 => {
-                let _ = r;
+            _ if n == 0 => {
                 return Err(StoreError::Parse {
                     path,
                     line: 1,

@@ -224,21 +224,6 @@ impl Staging {
         self.next.lock().expect("not poisoned")
     }
 
-    /// Stages one customer's files, all under its folder `slug`, with
-    /// what the manifest keeps of it.
-    pub fn write_customer(
-        &self,
-        slug: &str,
-        kept: CustomerKept<'_>,
-        files: &[OutputFile],
-    ) -> io::Result<()> {
-        let stage = self.customer(slug);
-        for f in files {
-            stage.put(f);
-        }
-        stage.finish(kept).map(|_| ())
-    }
-
     /// Stages one customer's files as they are made (from several threads
     /// at once): [`CustomerStage::put`] each, then
     /// [`CustomerStage::finish`].

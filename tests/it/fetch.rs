@@ -13,8 +13,22 @@ use support::mock::{Api, Fault, Mock, recorded_statuspage, recorded_tenant};
 const SECRET: &str = "s3cr3t-V4lue-never-printed";
 const SECRET_VAR: &str = "STATUSFLEET_TEST_SECRET";
 
+/// The config's `clouds:` (every API on the mock) and the app's
+/// `credentials:` (its secret in [`SECRET_VAR`]).
+fn endpoints(base: &str) -> String {
+    format!(
+        r#"clouds:
+  global: {{ login: "{base}", graph: "{base}", arm: "{base}", partner_center: "{base}" }}
+credentials:
+  app:
+    client_id: 00000000-aaaa-bbbb-cccc-000000000001
+    client_secret_env: {SECRET_VAR}"#
+    )
+}
+
 fn config(mock: &Mock) -> String {
     let base = mock.base();
+    let endpoints = endpoints(&base);
     format!(
         r#"site:
   title: Service status
@@ -30,12 +44,7 @@ fetch:
   max_retry_after_seconds: 5
   max_response_bytes: 1000000
   max_pages: 20
-clouds:
-  global: {{ login: "{base}", graph: "{base}", arm: "{base}", partner_center: "{base}" }}
-credentials:
-  app:
-    client_id: 00000000-aaaa-bbbb-cccc-000000000001
-    client_secret_env: {SECRET_VAR}
+{endpoints}
 customers:
   - slug: good
     name: Good Corp
@@ -588,6 +597,7 @@ fn pc_customers(n: usize) -> Vec<serde_json::Value> {
 /// snapshot file (nothing else to fetch).
 fn discovery_site(mock: &Mock, extra: &str) -> SiteTest {
     let base = mock.base();
+    let endpoints = endpoints(&base);
     let yaml = format!(
         r#"site:
   title: Service status
@@ -598,12 +608,7 @@ fetch:
   retries: 1
   backoff_seconds: 0.05
   max_pages: 30
-clouds:
-  global: {{ login: "{base}", graph: "{base}", arm: "{base}", partner_center: "{base}" }}
-credentials:
-  app:
-    client_id: 00000000-aaaa-bbbb-cccc-000000000001
-    client_secret_env: {SECRET_VAR}
+{endpoints}
 discovery:
   partner_center:
     tenant_id: tenant-partner
@@ -886,6 +891,7 @@ fn post_incident_reports_are_downloaded_once_and_served() {
     mock.tenant("tenant-html", html);
     mock.tenant("tenant-none", recorded_tenant());
     let base = mock.base();
+    let endpoints = endpoints(&base);
     let customers: String = ["pdf", "pdf2", "html", "none"]
         .iter()
         .map(|c| {
@@ -901,12 +907,7 @@ fn post_incident_reports_are_downloaded_once_and_served() {
   locales: [en, fr-FR]
   history_days: 60
 fetch: {{ retries: 0, timeout_seconds: 2 }}
-clouds:
-  global: {{ login: "{base}", graph: "{base}", arm: "{base}", partner_center: "{base}" }}
-credentials:
-  app:
-    client_id: 00000000-aaaa-bbbb-cccc-000000000001
-    client_secret_env: {SECRET_VAR}
+{endpoints}
 customers:
 {customers}"#
     ));

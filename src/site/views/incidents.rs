@@ -76,7 +76,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
     pub(super) fn report_view(&self, m: &IncidentModel, base: &str) -> Option<ReportView> {
         let r = m.report.as_ref()?;
         let cat = self.cat;
-        let format = cat.t(&format!("report_format.{}", r.format.key()));
+        let format = cat.t(&format!("report_format.{}", r.format.ext()));
         let meta = cat.text_or_key("incident.report_meta", None, &[("format", &format)]);
         let (before, after) = meta.split_once("{size}").unwrap_or((&meta, ""));
         let label = cat.t("incident.report");
