@@ -93,6 +93,33 @@ pub fn stable_uuid(parts: &[&str]) -> String {
 }
 
 /// Lowercase hexadecimal.
+/// 128 bits of a SHA-256: what an output was made from (see [`key_of`]).
+pub type Key = [u8; 16];
+
+/// The key of `parts` and `value` as JSON: two calls with the same
+/// parts and an equal value give the same key, any difference another
+/// (length-prefixed parts; the value hashed in one go from a buffer kept
+/// per thread).
+pub fn key_of(parts: &[&str], value: &impl Serialize) -> Result<Key, serde_json::Error> {
+    thread_local! {
+        static JSON: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let mut d = ring::digest::Context::new(&ring::digest::SHA256);
+    for part in parts {
+        d.update(&(part.len() as u64).to_le_bytes());
+        d.update(part.as_bytes());
+    }
+    JSON.with_borrow_mut(|json| {
+        json.clear();
+        serde_json::to_writer(&mut *json, value)?;
+        d.update(json);
+        Ok::<(), serde_json::Error>(())
+    })?;
+    let mut key = [0; 16];
+    key.copy_from_slice(&d.finish().as_ref()[..16]);
+    Ok(key)
+}
+
 pub fn hex(bytes: &[u8]) -> String {
     data_encoding::HEXLOWER.encode(bytes)
 }

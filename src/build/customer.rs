@@ -8,7 +8,7 @@ use super::Inputs;
 use crate::config::Customer;
 use crate::error::InputError;
 use crate::model::Snapshot;
-use crate::output::OutputFile;
+use crate::output::{OutputFile, PageKey};
 use crate::render::RenderError;
 use crate::site::aggregate::Aggregate;
 use crate::site::views::{Brand, LocaleViews};
@@ -27,7 +27,125 @@ pub struct Rendered {
 }
 
 /// Where a customer's files go as they are made (from several threads).
-pub type Sink<'s> = dyn Fn(OutputFile) + Sync + 's;
+/// A closure takes every file; the build's staging also keeps, unrendered,
+/// the pages the current site already has (by their keys).
+pub trait Sink: Sync {
+    fn put(&self, f: OutputFile);
+
+    /// Takes a page made from `view` (its context's key, see
+    /// [`page_key`]) and, when it has one, `inputs` (its inputs' key).
+    fn put_page(&self, f: OutputFile, _inputs: Option<PageKey>, _view: PageKey) {
+        self.put(f);
+    }
+
+    /// Keeps the current site's page at `path` when its context's key was
+    /// `view`: whether it did (the page need not be rendered then).
+    fn keep(&self, _path: &str, _inputs: Option<&PageKey>, _view: &PageKey) -> bool {
+        false
+    }
+
+    /// Keeps the current site's page at `path` when its inputs' key was
+    /// `inputs` (its context need not even be made).
+    fn keep_inputs(&self, _path: &str, _inputs: &PageKey) -> bool {
+        false
+    }
+
+    /// The current site's bytes at `path` (debug builds check with them
+    /// that a kept page renders the same).
+    fn current(&self, _path: &str) -> Option<Vec<u8>> {
+        None
+    }
+}
+
+impl<F: Fn(OutputFile) + Sync> Sink for F {
+    fn put(&self, f: OutputFile) {
+        self(f);
+    }
+}
+
+impl Sink for crate::output::CustomerStage<'_> {
+    fn put(&self, f: OutputFile) {
+        crate::output::CustomerStage::put(self, &f);
+    }
+
+    fn put_page(&self, f: OutputFile, inputs: Option<PageKey>, view: PageKey) {
+        crate::output::CustomerStage::put_page(self, &f, inputs, view);
+    }
+
+    fn keep(&self, path: &str, inputs: Option<&PageKey>, view: &PageKey) -> bool {
+        crate::output::CustomerStage::keep(self, path, inputs, view)
+    }
+
+    fn keep_inputs(&self, path: &str, inputs: &PageKey) -> bool {
+        crate::output::CustomerStage::keep_inputs(self, path, inputs)
+    }
+
+    fn current(&self, path: &str) -> Option<Vec<u8>> {
+        crate::output::CustomerStage::current(self, path)
+    }
+}
+
+/// Counts what passes through to another sink.
+struct Counted<'a> {
+    inner: &'a dyn Sink,
+    files: std::sync::atomic::AtomicUsize,
+}
+
+impl Counted<'_> {
+    fn add(&self) {
+        self.files
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn count(&self, kept: bool) -> bool {
+        if kept {
+            self.add();
+        }
+        kept
+    }
+}
+
+impl Sink for Counted<'_> {
+    fn put(&self, f: OutputFile) {
+        self.add();
+        self.inner.put(f);
+    }
+
+    fn put_page(&self, f: OutputFile, inputs: Option<PageKey>, view: PageKey) {
+        self.add();
+        self.inner.put_page(f, inputs, view);
+    }
+
+    fn keep(&self, path: &str, inputs: Option<&PageKey>, view: &PageKey) -> bool {
+        self.count(self.inner.keep(path, inputs, view))
+    }
+
+    fn keep_inputs(&self, path: &str, inputs: &PageKey) -> bool {
+        self.count(self.inner.keep_inputs(path, inputs))
+    }
+
+    fn current(&self, path: &str) -> Option<Vec<u8>> {
+        self.inner.current(path)
+    }
+}
+
+/// What a page is made from, hashed: the build's shared fingerprint
+/// (binary, config, theme, catalogs, content), the page's path and
+/// template, and its whole context, as the renderer is given it. Two
+/// pages with the same key have the same bytes (templates are pure
+/// functions of their context and catalog).
+pub fn page_key(
+    seed: &str,
+    path: &str,
+    template: &str,
+    view: &impl Serialize,
+) -> Result<PageKey, RenderError> {
+    crate::ids::key_of(&["page", seed, path, template], view).map_err(|e| RenderError::Render {
+        template: template.to_owned(),
+        page: path.to_owned(),
+        message: e.to_string(),
+    })
+}
 
 /// What one customer gave the build: files rendered (0 when carried over),
 /// the partner notes it used, its console aggregate.
@@ -51,7 +169,7 @@ pub enum CustomerError {
 pub fn render_one(
     inputs: &Inputs,
     customer: &Customer,
-    sink: &Sink<'_>,
+    sink: &dyn Sink,
 ) -> Result<Rendered, CustomerError> {
     let snapshot = crate::snapshot::load_customer(&inputs.config, customer)
         .map_err(|e| CustomerError::Input(vec![e]))?;
@@ -66,15 +184,14 @@ pub fn render_one(
         .filter(|i| inputs.content.notes.contains_key(&i.id))
         .map(|i| i.id.clone())
         .collect();
-    let count = std::sync::atomic::AtomicUsize::new(0);
-    let counted = |f: OutputFile| {
-        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        sink(f);
+    let counted = Counted {
+        inner: sink,
+        files: 0.into(),
     };
     let console =
         render_customer(inputs, customer, snapshot, &counted).map_err(CustomerError::Render)?;
     Ok(Rendered {
-        files: count.into_inner(),
+        files: counted.files.into_inner(),
         stale,
         notes,
         console,
@@ -102,12 +219,13 @@ pub(super) struct ChooserContext<'a> {
 }
 
 /// Every file of one customer's site, given to `sink` as it is made
-/// (locales and pages in parallel); what the console keeps of it.
+/// (locales and pages in parallel); what the console keeps of it. A page
+/// the sink already has from its key is not rendered.
 pub fn render_customer(
     inputs: &Inputs,
     customer: &Customer,
     snapshot: Snapshot,
-    sink: &Sink<'_>,
+    sink: &dyn Sink,
 ) -> Result<Aggregate, RenderError> {
     let Inputs {
         config,
@@ -149,24 +267,65 @@ pub fn render_customer(
     let paths = std::sync::Mutex::new(Vec::new());
     let give = |f: OutputFile| {
         paths.lock().expect("not poisoned").push(f.path.clone());
-        sink(f);
+        sink.put(f);
     };
     for f in files.drain(..) {
         give(f);
     }
     customer.locales.par_iter().try_for_each(|locale| {
         let views = views_of(locale);
-        views.for_each_page(|common, body| {
+        let as_of = views.time(views.model.now);
+        let in_locale = |rel: &str| format!("{slug}/{}/{rel}", locale.tag());
+        let keep_inputs = |rel: &str, key: &PageKey| {
+            let path = in_locale(rel);
+            let kept = sink.keep_inputs(&path, key);
+            if kept {
+                paths.lock().expect("not poisoned").push(path);
+            }
+            kept
+        };
+        let keep = crate::site::views::KeepByInputs {
+            seed: &inputs.fingerprint,
+            keep: &keep_inputs,
+        };
+        views.for_each_page(Some(&keep), |common, body| {
             let view = crate::site::views::PageView {
                 common,
+                as_of: body.live.then_some(&as_of),
                 page: &body.page,
                 data: &body.data,
             };
+            let path = in_locale(&body.page.path);
+            let key = if body.kept {
+                None
+            } else {
+                paths.lock().expect("not poisoned").push(path.clone());
+                Some(page_key(&inputs.fingerprint, &path, body.template, &view)?)
+            };
+            let kept =
+                body.kept || key.is_some_and(|key| sink.keep(&path, body.inputs.as_ref(), &key));
+            if kept && !cfg!(debug_assertions) {
+                return Ok(());
+            }
             let html = renderer.render(locale.tag(), body.template, &body.page.path, &view)?;
-            give(OutputFile {
-                path: format!("{slug}/{}/{}", locale.tag(), body.page.path),
-                bytes: html.into_bytes(),
-            });
+            if kept {
+                // Debug builds (the tests) render a kept page anyway: its
+                // keys must tell everything its bytes come from.
+                let current = sink.current(&path).unwrap_or_default();
+                assert!(
+                    current == html.as_bytes(),
+                    "{path} was kept by its key but renders differently: the key misses an input"
+                );
+                return Ok(());
+            }
+            sink.put_page(
+                OutputFile {
+                    path,
+                    bytes: html.into_bytes(),
+                },
+                body.inputs,
+                key.expect("made for a page not kept"),
+            );
             Ok::<(), RenderError>(())
         })?;
         let mut files = Vec::new();
@@ -247,7 +406,7 @@ pub fn render_customer(
         bytes: html.into_bytes(),
     });
     for f in files {
-        sink(f);
+        sink.put(f);
     }
     Ok(aggregate)
 }

@@ -19,7 +19,7 @@ use crate::output::{CustomerKept, Finished, Staging, WriteStats};
 use crate::render::RenderError;
 use crate::site::aggregate::Aggregate;
 
-pub use customer::{CustomerError, Rendered, render_customer, render_one};
+pub use customer::{CustomerError, Rendered, Sink, page_key, render_customer, render_one};
 use customer::{Done, Outcome};
 use fingerprint::customer_fingerprint;
 pub use fleet::root_files;
@@ -95,6 +95,9 @@ pub struct BuildSummary {
     pub pages: usize,
     pub files: usize,
     pub write: WriteStats,
+    /// Pages kept from the current site without being rendered (their
+    /// inputs did not change).
+    pub reused: usize,
     pub out: PathBuf,
     pub elapsed: Duration,
     /// Customers whose pages show stale data: (slug, source labels).
@@ -146,7 +149,7 @@ pub fn check_all(inputs: &Inputs) -> Result<usize, BuildError> {
         .par_iter()
         .map(|c| {
             // Counted, not kept.
-            render_one(inputs, c, &|_| {})
+            render_one(inputs, c, &|_: crate::output::OutputFile| {})
                 .map(|r| Done {
                     files: r.files,
                     notes: r.notes,
@@ -353,6 +356,7 @@ impl<'a> Plan<'a> {
             pages: published.pages,
             files: published.files,
             write: published.stats,
+            reused: published.reused,
             out: self.out.clone(),
             elapsed,
             console: self.console.clone(),
@@ -399,7 +403,7 @@ fn write_customers(
             }
             // Each file goes to the staging folder as soon as it is made.
             let stage = staging.customer(folder);
-            match render_one(inputs, c, &|f| stage.put(&f)) {
+            match render_one(inputs, c, &stage) {
                 Ok(r) => {
                     let kept = CustomerKept {
                         fingerprint: &fingerprint,

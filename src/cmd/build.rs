@@ -45,7 +45,7 @@ pub fn run(config: &Path, args: Args) -> ExitCode {
     match statusfleet::build::build(&opts) {
         Ok(s) => {
             println!(
-                "built {} customers × {} locales: {} pages ({} files) in {}: {} written, {} unchanged, {} removed, {:.2} s",
+                "built {} customers × {} locales: {} pages ({} files) in {}: {} written, {} unchanged, {} removed, {:.2} s; {} pages kept without rendering",
                 s.customers,
                 s.locales,
                 s.pages,
@@ -54,7 +54,8 @@ pub fn run(config: &Path, args: Args) -> ExitCode {
                 s.write.written,
                 s.write.unchanged,
                 s.write.removed,
-                s.elapsed.as_secs_f64()
+                s.elapsed.as_secs_f64(),
+                s.reused
             );
             if let Some(dir) = &s.console {
                 println!(

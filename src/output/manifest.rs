@@ -36,6 +36,9 @@ pub struct CustomerEntry {
     pub pages: usize,
     /// A hash of the sorted file paths, to tell a changed file set.
     pub paths: String,
+    /// The digest of its page keys' file (see [`keys`](super::keys)).
+    #[serde(default)]
+    pub keys: Option<String>,
     #[serde(default)]
     pub stale: Vec<String>,
     /// Ids of its incidents that have partner notes.

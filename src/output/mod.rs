@@ -4,6 +4,7 @@
 //! hard-linked from the old site (not rewritten: same inode, same mtime), and
 //! when nothing changed at all the output is left untouched.
 
+mod keys;
 mod manifest;
 mod staging;
 
@@ -11,8 +12,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub use crate::site::OutputFile;
+pub use keys::{PageKey, PageKeys};
 pub use manifest::{CustomerEntry, Manifest};
-pub use staging::{CustomerKept, Finished, Staging};
+pub use staging::{CustomerKept, CustomerStage, Finished, Staging};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteStats {

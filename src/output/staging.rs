@@ -4,13 +4,16 @@ use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use super::keys::{self, Known, PageKey, PageKeys};
 use super::manifest::{MANIFEST_SCHEMA, paths_hash, write_manifest};
 use super::{CustomerEntry, Manifest, OutputFile, WriteStats, check_path, sibling, swap};
 
 /// A site being written. Customers are rendered into a staging folder
 /// beside `out` as they come (the fleet is never held in memory); a file
 /// whose bytes the current site already has is hard-linked, not rewritten.
-/// A customer whose inputs did not change is not rendered or staged at all.
+/// A customer whose inputs did not change is not rendered or staged at all;
+/// in one that is, a page whose key (see [`keys`](super::keys)) the current
+/// site has is hard-linked without being rendered.
 ///
 /// At the end, with no error: a first build renames the staging folder into
 /// place whole; later builds exchange each changed customer's folder with
@@ -38,6 +41,10 @@ pub struct Staging {
     written: std::sync::atomic::AtomicUsize,
     unchanged: std::sync::atomic::AtomicUsize,
     removed: std::sync::atomic::AtomicUsize,
+    /// Pages kept from the current site without being rendered.
+    reused: std::sync::atomic::AtomicUsize,
+    /// Customers whose new key files wait in `staging/.keys/`.
+    keyed: std::sync::Mutex<Vec<String>>,
 }
 
 /// Removes a folder when dropped, unless disarmed.
@@ -140,6 +147,8 @@ pub struct Finished {
     pub stats: WriteStats,
     pub files: usize,
     pub pages: usize,
+    /// Pages kept from the current site without being rendered.
+    pub reused: usize,
     /// Customers whose pages show stale data: (slug, source labels).
     pub stale: Vec<(String, Vec<String>)>,
 }
@@ -192,6 +201,8 @@ impl Staging {
             written: 0.into(),
             unchanged: 0.into(),
             removed: 0.into(),
+            reused: 0.into(),
+            keyed: Default::default(),
         })
     }
 
@@ -228,11 +239,19 @@ impl Staging {
     /// at once): [`CustomerStage::put`] each, then
     /// [`CustomerStage::finish`].
     pub fn customer(&self, slug: &str) -> CustomerStage<'_> {
+        let wanted = self
+            .previous
+            .lock()
+            .expect("not poisoned")
+            .customers
+            .get(slug)
+            .and_then(|e| e.keys.clone());
         CustomerStage {
             staging: self,
             slug: Some(slug.to_owned()),
             made: std::sync::Mutex::new(BTreeSet::new()),
             state: std::sync::Mutex::new(StageState::default()),
+            previous_keys: keys::load(&keys::file(&self.out, slug), wanted.as_deref()),
         }
     }
 
@@ -243,6 +262,7 @@ impl Staging {
             slug: None,
             made: std::sync::Mutex::new(BTreeSet::new()),
             state: std::sync::Mutex::new(StageState::default()),
+            previous_keys: Known::default(),
         };
         for f in files {
             stage.put(f);
@@ -276,14 +296,7 @@ impl Staging {
             return Ok(false);
         }
         let dest = self.staging.join(&f.path);
-        if let Some(parent) = dest.parent() {
-            // Made under the lock: another thread's file may go there next.
-            let mut made = made.lock().expect("not poisoned");
-            if !made.contains(parent) {
-                std::fs::create_dir_all(parent)?;
-                made.insert(parent.to_owned());
-            }
-        }
+        make_parent(made, &dest)?;
         if same && std::fs::hard_link(&current, &dest).is_ok() {
             return Ok(false);
         }
@@ -321,6 +334,8 @@ impl Staging {
                 }
             }
         }
+        let keyed = self.keyed.into_inner().expect("not poisoned");
+        let keys_dir = keys::dir(&self.out);
         let mut removed = self.removed.load(Relaxed);
         for (name, is_dir) in &gone {
             removed += if *is_dir {
@@ -355,7 +370,13 @@ impl Staging {
                 };
                 write_manifest(&manifest, &interim)?;
             }
+            let staged_keys = self.staging.join(".keys");
             if self.fresh {
+                // No manifest names the key files of another site.
+                let _ = std::fs::remove_dir_all(&keys_dir);
+                if staged_keys.is_dir() {
+                    std::fs::rename(&staged_keys, &keys_dir)?;
+                }
                 swap(&self.staging, &self.out, &sibling(&self.out, "old"))?;
                 return write_manifest(&sibling(&self.out, "manifest.json"), &next);
             }
@@ -381,11 +402,24 @@ impl Staging {
                 }
                 std::fs::rename(self.staging.join(path), dest)?;
             }
+            // The rendered customers' page keys, now that their folders
+            // are those the keys describe (until the manifest below names
+            // them, they are not trusted).
+            if !keyed.is_empty() {
+                std::fs::create_dir_all(&keys_dir)?;
+            }
+            for slug in &keyed {
+                std::fs::rename(
+                    staged_keys.join(format!("{slug}.keys")),
+                    keys::file(&self.out, slug),
+                )?;
+            }
             // Last, what is no longer built.
             for (name, is_dir) in &gone {
                 let p = self.out.join(name);
                 if *is_dir {
                     std::fs::remove_dir_all(p)?;
+                    let _ = std::fs::remove_file(keys::file(&self.out, name));
                 } else {
                     std::fs::remove_file(p)?;
                 }
@@ -402,6 +436,7 @@ impl Staging {
             files: next.customers.values().map(|c| c.files).sum::<usize>() + next.root.len(),
             pages: next.customers.values().map(|c| c.pages).sum::<usize>()
                 + next.root.iter().filter(|p| p.ends_with(".html")).count(),
+            reused: self.reused.load(Relaxed),
             stale: next
                 .customers
                 .iter()
@@ -418,6 +453,10 @@ struct StageState {
     paths: Vec<String>,
     written: usize,
     unchanged: usize,
+    /// Pages kept without being rendered.
+    reused: usize,
+    /// The keys of its pages, kept or rendered.
+    keys: Vec<PageKeys>,
     /// Fleet-level files that differ from the current ones.
     differing_root: Vec<String>,
     /// The first error: the stage fails at its finish.
@@ -433,9 +472,93 @@ pub struct CustomerStage<'s> {
     /// The folders made so far (each is made once).
     made: std::sync::Mutex<BTreeSet<PathBuf>>,
     state: std::sync::Mutex<StageState>,
+    /// The keys of the pages the current site has.
+    previous_keys: Known,
+}
+
+/// Makes the folder of `dest` once (under the lock: another thread's file
+/// may go there next).
+fn make_parent(made: &std::sync::Mutex<BTreeSet<PathBuf>>, dest: &Path) -> io::Result<()> {
+    if let Some(parent) = dest.parent() {
+        let mut made = made.lock().expect("not poisoned");
+        if !made.contains(parent) {
+            std::fs::create_dir_all(parent)?;
+            made.insert(parent.to_owned());
+        }
+    }
+    Ok(())
 }
 
 impl CustomerStage<'_> {
+    /// Keeps the current site's page at `path` without rendering it, when
+    /// its context's key is `view` (and it is there): whether it did.
+    pub fn keep(&self, path: &str, inputs: Option<&PageKey>, view: &PageKey) -> bool {
+        self.previous_keys.has_view(view)
+            && self.link(
+                path,
+                PageKeys {
+                    inputs: inputs.copied().unwrap_or_default(),
+                    view: *view,
+                },
+            )
+    }
+
+    /// Keeps the current site's page at `path` without making its context,
+    /// when its inputs' key is `inputs`: whether it did.
+    pub fn keep_inputs(&self, path: &str, inputs: &PageKey) -> bool {
+        self.previous_keys.view_of(inputs).is_some_and(|view| {
+            self.link(
+                path,
+                PageKeys {
+                    inputs: *inputs,
+                    view,
+                },
+            )
+        })
+    }
+
+    /// Hard-links the current site's file at `path` into the stage.
+    fn link(&self, path: &str, keys: PageKeys) -> bool {
+        let Some(slug) = &self.slug else {
+            return false;
+        };
+        if check_path(path).is_err() || !path.starts_with(&format!("{slug}/")) {
+            return false;
+        }
+        let dest = self.staging.staging.join(path);
+        let linked = make_parent(&self.made, &dest).is_ok()
+            && std::fs::hard_link(self.staging.out.join(path), &dest).is_ok();
+        if linked {
+            let mut st = self.state.lock().expect("not poisoned");
+            st.paths.push(path.to_owned());
+            st.unchanged += 1;
+            st.reused += 1;
+            st.keys.push(keys);
+        }
+        linked
+    }
+
+    /// The bytes of the current site's page at `path` (to check, in debug
+    /// builds, that a page kept by its key renders the same).
+    pub fn current(&self, path: &str) -> Option<Vec<u8>> {
+        check_path(path).ok()?;
+        std::fs::read(self.staging.out.join(path)).ok()
+    }
+
+    /// Stages a page made from `inputs` (when it has an input key) and
+    /// `view` (see [`put`](Self::put)).
+    pub fn put_page(&self, f: &OutputFile, inputs: Option<PageKey>, view: PageKey) {
+        self.put(f);
+        self.state
+            .lock()
+            .expect("not poisoned")
+            .keys
+            .push(PageKeys {
+                inputs: inputs.unwrap_or_default(),
+                view,
+            });
+    }
+
     /// Stages one file. An error is kept and reported by
     /// [`finish`](Self::finish); later files are then ignored.
     pub fn put(&self, f: &OutputFile) {
@@ -470,9 +593,17 @@ impl CustomerStage<'_> {
         use std::sync::atomic::Ordering::Relaxed;
         staging.written.fetch_add(st.written, Relaxed);
         staging.unchanged.fetch_add(st.unchanged, Relaxed);
+        staging.reused.fetch_add(st.reused, Relaxed);
         let files = st.paths.len();
         match self.slug {
             Some(slug) => {
+                let (bytes, digest) = keys::encode(st.keys);
+                keys::write(&staging.staging.join(".keys"), &slug, &bytes)?;
+                staging
+                    .keyed
+                    .lock()
+                    .expect("not poisoned")
+                    .push(slug.clone());
                 let mut sorted: Vec<&str> = st.paths.iter().map(String::as_str).collect();
                 sorted.sort_unstable();
                 let paths = paths_hash(&sorted);
@@ -510,6 +641,7 @@ impl CustomerStage<'_> {
                         files,
                         pages: sorted.iter().filter(|p| p.ends_with(".html")).count(),
                         paths,
+                        keys: Some(digest),
                         stale: kept.stale,
                         notes: kept.notes,
                         console: kept.console,

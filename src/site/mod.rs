@@ -29,12 +29,14 @@ pub struct IncidentModel {
     pub file: String,
     /// Partner summary (partner incidents), sanitized HTML.
     pub summary_html: Option<String>,
-    /// Sanitized update bodies, newest first (parallel to `updates`).
-    pub updates: Vec<(Update, String)>,
+    /// The updates with their sanitized bodies, newest first.
+    pub updates: Updates,
     /// Partner notes or translations by locale tag.
     pub notes: BTreeMap<String, Note>,
     /// The post-incident report document the site serves.
     pub report: Option<ReportFile>,
+    /// The key of all of the above (see [`IncidentModel::inputs_key`]).
+    inputs_key: std::sync::OnceLock<Option<crate::ids::Key>>,
 }
 
 /// A post-incident report document: where it is read from, what it is,
@@ -48,9 +50,97 @@ pub struct ReportFile {
     pub path: String,
 }
 
+/// An incident's updates, newest first, each with its body sanitized:
+/// sanitized when first read, so that a build that keeps the incident's
+/// pages (and leaves it out of the capped feeds) never sanitizes them.
+#[derive(Debug)]
+pub struct Updates {
+    raw: Vec<Update>,
+    clean: std::sync::OnceLock<Vec<(Update, String)>>,
+}
+
+impl Updates {
+    pub fn new(raw: Vec<Update>) -> Updates {
+        Updates {
+            raw,
+            clean: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+impl std::ops::Deref for Updates {
+    type Target = Vec<(Update, String)>;
+
+    fn deref(&self) -> &Self::Target {
+        self.clean.get_or_init(|| {
+            self.raw
+                .iter()
+                .map(|u| (u.clone(), sanitized(&u.body, u.format)))
+                .collect()
+        })
+    }
+}
+
+/// An upstream body sanitized, once a run for every customer that shows
+/// it (a Microsoft incident's update is the same for every tenant): kept
+/// by the SHA-256 of its text, a few thousand at most (emptied when full).
+fn sanitized(body: &str, format: crate::model::BodyFormat) -> String {
+    use std::collections::HashMap;
+    use std::sync::{Arc, LazyLock, Mutex};
+    const MAX: usize = 4096;
+    static DONE: LazyLock<Mutex<HashMap<crate::ids::Key, Arc<str>>>> =
+        LazyLock::new(Default::default);
+    let mut d = ring::digest::Context::new(&ring::digest::SHA256);
+    d.update(format!("{format:?}\n").as_bytes());
+    d.update(body.as_bytes());
+    let mut key = crate::ids::Key::default();
+    key.copy_from_slice(&d.finish().as_ref()[..16]);
+    if let Some(done) = DONE.lock().expect("not poisoned").get(&key) {
+        return done.to_string();
+    }
+    let clean = crate::sanitize::upstream_body(body, format);
+    let mut done = DONE.lock().expect("not poisoned");
+    if done.len() >= MAX {
+        done.clear();
+    }
+    done.insert(key, Arc::from(clean.as_str()));
+    clean
+}
+
 impl IncidentModel {
     pub fn is_active(&self) -> bool {
         self.incident.status.is_active() && self.incident.ended_at.is_none()
+    }
+
+    /// A key of everything the model holds of the incident: the incident
+    /// as the source gave it (its sanitized bodies follow from it), its
+    /// page's name, origin, partner summary and notes, and its report
+    /// document's place and size. Made once; none if it cannot be.
+    pub fn inputs_key(&self) -> Option<crate::ids::Key> {
+        *self.inputs_key.get_or_init(|| {
+            let notes: Vec<(&String, &Option<String>, &String)> = self
+                .notes
+                .iter()
+                .map(|(tag, n)| (tag, &n.title, &n.html))
+                .collect();
+            let report = self
+                .report
+                .as_ref()
+                .map(|r| (&r.path, r.format.ext(), r.bytes));
+            let origin = match self.origin {
+                Origin::Partner => "partner",
+                Origin::Upstream => "upstream",
+            };
+            let parts = (
+                &self.incident,
+                &self.file,
+                origin,
+                &self.summary_html,
+                notes,
+                report,
+            );
+            crate::ids::key_of(&["incident"], &parts).ok()
+        })
     }
 }
 
@@ -371,11 +461,7 @@ fn incident_model(
     content: &Content,
 ) -> IncidentModel {
     incident.updates.sort_by_key(|u| std::cmp::Reverse(u.at));
-    let updates = incident
-        .updates
-        .iter()
-        .map(|u| (u.clone(), crate::sanitize::upstream_body(&u.body, u.format)))
-        .collect();
+    let updates = Updates::new(incident.updates.clone());
     let file = file_stem(&incident.id);
     // Checked when read (snapshot files) or written (the store); a
     // document gone since is left out rather than linked.
@@ -398,6 +484,7 @@ fn incident_model(
         origin,
         summary_html,
         updates,
+        inputs_key: std::sync::OnceLock::new(),
     }
 }
 

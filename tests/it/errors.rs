@@ -188,7 +188,7 @@ fn a_failed_build_leaves_the_previous_site_intact() {
     assert!(r.stderr.contains("nothing was written"), "{}", r.stderr);
     assert_eq!(before, site.files("public"));
     // And no staging folder is left behind (the manifest of the last
-    // good build and its console's fingerprint stay).
+    // good build, its page keys and its console's fingerprint stay).
     let mut names: Vec<String> = std::fs::read_dir(site.dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -197,7 +197,11 @@ fn a_failed_build_leaves_the_previous_site_intact() {
     names.sort();
     assert_eq!(
         names,
-        [".public-console.fingerprint", ".public.manifest.json"]
+        [
+            ".public-console.fingerprint",
+            ".public.manifest.json",
+            ".public.pages"
+        ]
     );
 }
 

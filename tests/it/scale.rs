@@ -198,3 +198,176 @@ fn customers_come_and_go_without_touching_the_others() {
         "{e}"
     );
 }
+
+/// The number before `label` in a build's summary line.
+fn count_before(stdout: &str, label: &str) -> usize {
+    let line = stdout.lines().find(|l| l.starts_with("built ")).unwrap();
+    let head = &line[..line
+        .find(label)
+        .unwrap_or_else(|| panic!("{label}: {line}"))];
+    head.trim_end()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("{label}: {line}"))
+}
+
+/// Rebuilds after `change`, then checks the page-level incremental build
+/// against a full one: the same bytes as a build into an empty folder,
+/// every file whose bytes changed written anew, every other file left as
+/// it was (same inode), and only the pages whose inputs changed rendered
+/// (debug builds render every kept page anyway and check it renders the
+/// same: see `render_customer`). Gives the files that changed and the
+/// pages kept without rendering.
+fn rebuild_against_full(
+    site: SiteTest,
+    change: (&str, &dyn Fn(String) -> String),
+) -> (SiteTest, Vec<String>, usize) {
+    let before = site.files("public");
+    let before_inodes = inodes(&site, "public");
+    let (file, edit) = change;
+    let text = site.read(file);
+    let edited = edit(text.clone());
+    assert_ne!(text, edited, "{file}: the change must change something");
+    let site = site.edit(file, |_| edited);
+    let r = site.build();
+    let after = site.files("public");
+    let _ = std::fs::remove_dir_all(site.path("full"));
+    let full = site.run(&["build", "--offline", "--out", "full"]);
+    assert_eq!(full.code, 0, "{}{}", full.stdout, full.stderr);
+    let full_files = site.files("full");
+    assert_eq!(
+        after.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        full_files.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    for ((p, b), (_, fb)) in after.iter().zip(&full_files) {
+        assert!(b == fb, "{p} differs from a full build's");
+    }
+    let before: BTreeMap<String, Vec<u8>> = before.into_iter().collect();
+    let after_inodes = inodes(&site, "public");
+    let mut changed = Vec::new();
+    for (p, b) in &after {
+        let same = before.get(p) == Some(b);
+        if same {
+            assert_eq!(
+                before_inodes[p], after_inodes[p],
+                "{p} was rewritten unchanged"
+            );
+        } else {
+            assert_ne!(
+                before_inodes.get(p),
+                Some(&after_inodes[p]),
+                "{p} changed in place"
+            );
+            changed.push(p.clone());
+        }
+    }
+    let kept = count_before(&r.stdout, "pages kept without rendering");
+    assert_eq!(
+        count_before(&r.stdout, "written"),
+        changed.len(),
+        "{}",
+        r.stdout
+    );
+    (site, changed, kept)
+}
+
+#[test]
+fn a_changed_incident_renders_only_the_pages_that_show_it() {
+    let site = fleet();
+    site.build();
+    let pages = site
+        .files("public")
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .count();
+    // A resolved incident's text is corrected upstream: hanbit and the
+    // three extras on its snapshot change, in that incident's pages.
+    let (site, changed, kept) = rebuild_against_full(
+        site,
+        ("demo/hanbit.yaml", &|t: String| {
+            t.replacen(
+                "Users can use the Teams desktop client as a workaround.",
+                "Users can use the Teams desktop client or the mobile app as a workaround.",
+                1,
+            )
+        }),
+    );
+    assert!(!changed.is_empty());
+    for p in &changed {
+        let customer = p.split('/').next().unwrap();
+        assert!(
+            ["hanbit", "extra-1", "extra-5", "extra-9"].contains(&customer),
+            "{p} changed"
+        );
+        assert!(
+            !p.ends_with(".html") || p.contains("TM896044"),
+            "{p}: only the incident's own pages show the corrected text"
+        );
+    }
+    for customer in ["hanbit", "extra-1"] {
+        assert!(
+            changed.iter().any(
+                |p| p.starts_with(&format!("{customer}/")) && p.contains("/incidents/TM896044")
+            ),
+            "{customer}'s incident page: {changed:?}"
+        );
+    }
+    let rendered_customers_pages: usize = ["hanbit", "extra-1", "extra-5", "extra-9"]
+        .iter()
+        .map(|c| {
+            site.files(&format!("public/{c}"))
+                .iter()
+                .filter(|(p, _)| p.ends_with(".html") && p.contains('/'))
+                .count()
+        })
+        .sum();
+    let changed_pages = changed.iter().filter(|p| p.ends_with(".html")).count();
+    assert_eq!(
+        kept + changed_pages,
+        rendered_customers_pages,
+        "every page of the changed customers is kept or rendered anew ({pages} pages in all)"
+    );
+
+    // Five minutes on: the pages about what is current say so; settled
+    // ones (a resolved incident) are not rendered again.
+    let (site, changed, kept) = rebuild_against_full(
+        site,
+        ("demo/hanbit.yaml", &|t: String| {
+            t.replacen(
+                "taken_at: 2026-11-22T13:45:00Z",
+                "taken_at: 2026-11-22T13:50:00Z",
+                1,
+            )
+        }),
+    );
+    assert!(kept > 0);
+    assert!(
+        changed.contains(&"hanbit/ko-KR/index.html".to_owned()),
+        "{changed:?}"
+    );
+    assert!(
+        !changed.iter().any(|p| p.contains("/incidents/TM896044")),
+        "a resolved incident's page: {changed:?}"
+    );
+    let footer = site.read("public/hanbit/ko-KR/index.html");
+    assert!(
+        footer.contains("2026-11-22T13:50:00Z"),
+        "the overview's data time"
+    );
+
+    // A catalog edit changes every page of its locale: none is kept.
+    let (_, changed, kept) = rebuild_against_full(
+        site,
+        ("i18n/ko-KR.yaml", &|t: String| {
+            t.replacen("생성 도구: statusfleet", "생성 도구 · statusfleet", 1)
+        }),
+    );
+    assert_eq!(kept, 0);
+    assert!(
+        changed
+            .iter()
+            .any(|p| p.starts_with("hanbit/ko-KR/incidents/"))
+    );
+}

@@ -15,6 +15,7 @@ mod pages;
 mod services;
 mod types;
 
+pub use pages::KeepByInputs;
 pub use types::*;
 
 pub struct LocaleViews<'m, 'a> {

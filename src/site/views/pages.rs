@@ -53,7 +53,6 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 key: overall_key,
                 text: self.cat.t(&format!("status.overall.{overall_key}")),
             },
-            as_of: self.time(self.model.now),
             as_of_before: as_of.0.to_owned(),
             as_of_after: as_of.1.to_owned(),
             zone_note: self.cat.text_or_key(
@@ -201,12 +200,30 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
     /// Gives every page of this locale to `f`, in parallel. An incident
     /// page is made only when it is given, so a long history is never held
     /// whole; the first error stops the rest.
+    ///
+    /// With `keep`, a settled incident page (see [`PageBody::live`]) the
+    /// current site has from the same inputs is kept before its context
+    /// is made, and not given to `f` (debug builds give it anyway, marked
+    /// [`PageBody::kept`], to check that it renders the same).
     pub fn for_each_page<E: Send>(
         &self,
+        keep: Option<&KeepByInputs<'_>>,
         f: impl Fn(&Common, PageBody) -> Result<(), E> + Sync,
     ) -> Result<(), E> {
         let shared = Shared::new(self);
         let common = self.common();
+        // What every incident page shows besides its incident: the
+        // locale's common part and the customer's services (names, pages,
+        // platforms).
+        let around = keep.and_then(|_| {
+            let services: Vec<_> = self
+                .model
+                .services
+                .iter()
+                .map(|s| (&s.service, &s.file))
+                .collect();
+            crate::ids::key_of(&["around an incident"], &(&common, services)).ok()
+        });
         let mut pages = vec![self.overview_page(&shared)];
         pages.extend(self.service_pages(&shared));
         pages.push(self.maintenance_page(&shared));
@@ -215,12 +232,98 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         pages.into_par_iter().try_for_each(|p| f(&common, p))?;
         self.history_pages(&shared)
             .into_par_iter()
-            .try_for_each(|spec| f(&common, self.history_page(&shared, spec)))?;
+            .try_for_each(|spec| {
+                let inputs = keep.zip(around).and_then(|(k, around)| {
+                    self.settled_history_key(k.seed, &shared, &spec, around)
+                });
+                let kept = keep
+                    .zip(inputs)
+                    .is_some_and(|(k, key)| (k.keep)(&format!("history/{}", spec.file), &key));
+                if kept && !cfg!(debug_assertions) {
+                    return Ok(());
+                }
+                let mut body = self.history_page(&shared, spec);
+                body.inputs = inputs;
+                body.kept = kept;
+                f(&common, body)
+            })?;
         self.model
             .incidents
             .par_iter()
             .zip(shared.summaries.par_iter())
-            .try_for_each(|(m, summary)| f(&common, self.incident_page(m, summary.clone())))
+            .try_for_each(|(m, summary)| {
+                let inputs = keep
+                    .zip(around)
+                    .and_then(|(k, around)| self.settled_key(k.seed, m, around));
+                let kept = keep
+                    .zip(inputs)
+                    .is_some_and(|(k, key)| (k.keep)(&format!("incidents/{}.html", m.file), &key));
+                if kept && !cfg!(debug_assertions) {
+                    return Ok(());
+                }
+                let mut body = self.incident_page(m, summary.clone());
+                body.inputs = inputs;
+                body.kept = kept;
+                f(&common, body)
+            })
+    }
+
+    /// Whether an incident's pages and summary no longer depend on the
+    /// data's time: it ended (and any mitigation came) by then.
+    fn settled(&self, m: &IncidentModel) -> bool {
+        let now = self.model.now;
+        let i = &m.incident;
+        !m.is_active()
+            && i.ended_at.is_some_and(|t| t <= now)
+            && i.mitigated_at.is_none_or(|t| t <= now)
+    }
+
+    /// The key of a history page that lists only settled incidents, from
+    /// what it is made of: its place (name, view, views, pager) and the
+    /// inputs of each incident it lists.
+    fn settled_history_key(
+        &self,
+        seed: &str,
+        shared: &Shared,
+        spec: &HistorySpec<'_>,
+        around: crate::ids::Key,
+    ) -> Option<crate::ids::Key> {
+        let mut incidents = Vec::with_capacity(spec.incidents.len());
+        for s in &spec.incidents {
+            let m = &self.model.incidents[shared.position(s)?];
+            if !self.settled(m) {
+                return None;
+            }
+            incidents.push(m.inputs_key()?);
+        }
+        let pager = spec
+            .pager
+            .as_ref()
+            .map(|p| (&p.page_of, &p.prev, &p.next, &p.pages));
+        crate::ids::key_of(
+            &["history page", seed, self.cat.locale.tag(), &spec.file],
+            &(around, &spec.view, &spec.views, pager, incidents),
+        )
+        .ok()
+    }
+
+    /// The key of a settled incident's page, from what it is made of:
+    /// none for a page whose context depends on the data's time (an
+    /// incident still active, or not yet ended or mitigated by then).
+    fn settled_key(
+        &self,
+        seed: &str,
+        m: &IncidentModel,
+        around: crate::ids::Key,
+    ) -> Option<crate::ids::Key> {
+        if !self.settled(m) {
+            return None;
+        }
+        crate::ids::key_of(
+            &["incident page", seed, self.cat.locale.tag(), &m.file],
+            &(around, m.inputs_key()?),
+        )
+        .ok()
     }
 
     fn overview_page(&self, shared: &Shared) -> PageBody {
@@ -229,6 +332,9 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         let recently_resolved = self.recently_resolved(self.model.incidents.iter());
         PageBody {
             template: "overview.html",
+            live: true,
+            inputs: None,
+            kept: false,
             page: self.meta(
                 "overview",
                 "index.html",
@@ -258,13 +364,23 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         for (s, row) in model.services.iter().zip(&shared.rows) {
             let touches =
                 |refs: &[crate::model::ServiceRef]| refs.iter().any(|r| r.0 == s.service.id);
-            let (active, history): (Vec<IncidentSummary>, Vec<IncidentSummary>) = model
+            let (active, mut history): (Vec<IncidentSummary>, Vec<IncidentSummary>) = model
                 .incidents
                 .iter()
                 .zip(&shared.summaries)
                 .filter(|(m, _)| touches(&m.incident.services))
                 .map(|(_, sum)| sum.clone())
                 .partition(|sum| sum.active);
+            // The newest, as a history page holds them; the rest on the
+            // service's own history pages (see `history_pages`).
+            let per_page = self.config.site.history_per_page;
+            let history_more = (history.len() > per_page).then(|| {
+                history.truncate(per_page);
+                LinkView {
+                    href: format!("../history/{}.html", service_view_file(&s.file)),
+                    label: cat.text_or_key("history.view_title", None, &[("view", &row.name)]),
+                }
+            });
             let recently_resolved = self.recently_resolved(
                 model
                     .incidents
@@ -276,6 +392,9 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 self.service_next_steps(s, !active.is_empty(), recently_resolved, "../");
             out.push(PageBody {
                 template: "service.html",
+                live: true,
+                inputs: None,
+                kept: false,
                 page: self.meta(
                     "service",
                     &format!("services/{}.html", s.file),
@@ -294,6 +413,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                         .map(|m| self.maint(m))
                         .collect(),
                     history,
+                    history_more,
                     no_incidents: cat.text_or_key("service.no_incidents", Some(shared.days), &[]),
                     next_steps,
                 },
@@ -306,6 +426,9 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         let detail = self.incident_detail(m, summary);
         PageBody {
             template: "incident.html",
+            live: m.is_active(),
+            inputs: None,
+            kept: false,
             page: self.meta(
                 "incident",
                 &format!("incidents/{}.html", m.file),
@@ -391,6 +514,33 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 incidents,
                 pager: None,
             });
+        }
+        // A service whose page lists only its newest resolved incidents:
+        // all of them, paged like the whole (the views' list does not
+        // name it; its service page links it).
+        let per_page = self.config.site.history_per_page;
+        for (s, row) in self.model.services.iter().zip(&shared.rows) {
+            let of_service: Vec<&IncidentSummary> = self
+                .model
+                .incidents
+                .iter()
+                .zip(&shared.summaries)
+                .filter(|(m, _)| m.incident.services.iter().any(|r| r.0 == s.service.id))
+                .map(|(_, sum)| sum)
+                .collect();
+            if of_service.iter().filter(|sum| !sum.active).count() <= per_page {
+                continue;
+            }
+            let file = service_view_file(&s.file);
+            out.extend(self.paged(
+                &of_service,
+                |n| match n {
+                    1 => format!("{file}.html"),
+                    n => format!("{file}-{n}.html"),
+                },
+                Some(row.name.clone()),
+                &views(""),
+            ));
         }
         // A kind holds most of the history: paged like the whole.
         for (classification, file, key) in kinds {
@@ -496,6 +646,9 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             .collect();
         PageBody {
             template: "history.html",
+            live: incidents.iter().any(|i| i.active),
+            inputs: None,
+            kept: false,
             page: self.meta("history", &format!("history/{file}"), title, "history"),
             data: PageData::History {
                 months,
@@ -525,6 +678,9 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         });
         PageBody {
             template: "widget.html",
+            live: true,
+            inputs: None,
+            kept: false,
             page: self.meta("widget", "widget.html", self.cat.t("widget.title"), ""),
             data: PageData::Widget {
                 active: active.into_iter().take(WIDGET_INCIDENTS).collect(),
@@ -536,6 +692,9 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
     fn maintenance_page(&self, shared: &Shared) -> PageBody {
         PageBody {
             template: "maintenance.html",
+            live: true,
+            inputs: None,
+            kept: false,
             page: self.meta(
                 "maintenance",
                 "maintenance.html",
@@ -566,6 +725,9 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 let (tag, p) = self.pick_page(by_locale)?;
                 Some(PageBody {
                     template: "page.html",
+                    live: false,
+                    inputs: None,
+                    kept: false,
                     page: self.meta("page", &format!("{name}.html"), p.title.clone(), "page"),
                     data: PageData::Content {
                         html: p.html.clone(),
@@ -575,6 +737,21 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             })
             .collect()
     }
+}
+
+/// Keeps pages by their inputs' keys (see [`LocaleViews::for_each_page`]).
+pub struct KeepByInputs<'k> {
+    /// The build's shared fingerprint (binary, config, theme, catalogs,
+    /// content).
+    pub seed: &'k str,
+    /// Keeps the current site's page at this path (in the locale folder)
+    /// when it was made from this key: whether it did.
+    pub keep: &'k (dyn Fn(&str, &crate::ids::Key) -> bool + Sync),
+}
+
+/// A service's history view under history/ (`service-exchange`).
+fn service_view_file(service_file: &str) -> String {
+    format!("service-{service_file}")
 }
 
 /// What several pages of a locale show: made once.
@@ -599,6 +776,19 @@ impl Shared {
             rows: v.model.services.iter().map(|s| v.service_row(s)).collect(),
             days: u64::from(v.config.site.history_days),
         }
+    }
+
+    /// Where `s` is in `summaries` (it is one of them: the history pages
+    /// hold references to them).
+    fn position(&self, s: &IncidentSummary) -> Option<usize> {
+        let size = std::mem::size_of::<IncidentSummary>().max(1);
+        let offset =
+            (s as *const IncidentSummary as usize).checked_sub(self.summaries.as_ptr() as usize)?;
+        let i = offset / size;
+        self.summaries
+            .get(i)
+            .is_some_and(|x| std::ptr::eq(x, s))
+            .then_some(i)
     }
 
     fn active(&self) -> Vec<IncidentSummary> {

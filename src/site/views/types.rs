@@ -325,9 +325,9 @@ pub struct Common {
     pub customer_name_lang: Option<String>,
     pub lang: LangView,
     pub overall: Label,
-    pub as_of: TimeView,
     /// "Data as of {time}" split around the time, so word order follows
-    /// the locale while the time stays a `<time>` element.
+    /// the locale while the time stays a `<time>` element (the time
+    /// itself is the page's: see [`PageView::as_of`]).
     pub as_of_before: String,
     pub as_of_after: String,
     pub zone_note: String,
@@ -384,9 +384,11 @@ pub enum PageData {
         description: Option<String>,
         active: Vec<IncidentSummary>,
         upcoming: Vec<MaintView>,
-        /// Resolved incidents that touched it (the active ones are in
-        /// `active`).
+        /// Resolved incidents that touched it, the newest
+        /// `site.history_per_page` (the active ones are in `active`).
         history: Vec<IncidentSummary>,
+        /// When it has more: the service's own history pages.
+        history_more: Option<LinkView>,
         no_incidents: String,
         /// What to do, by the service's state (as on an incident page).
         next_steps: Vec<Step>,
@@ -433,6 +435,17 @@ pub enum PageData {
 #[derive(Debug, Clone)]
 pub struct PageBody {
     pub template: &'static str,
+    /// The page shows what is current (the overview, a service, an active
+    /// incident, a history page that lists one): it says when the data
+    /// was taken. A settled page (a resolved incident, older history)
+    /// does not, so it changes only when what it shows does.
+    pub live: bool,
+    /// The key of what it is made from, when known before its context is
+    /// made (a settled incident's page).
+    pub inputs: Option<crate::ids::Key>,
+    /// Already kept from the current site by `inputs`: given only so that
+    /// debug builds check it renders the same.
+    pub kept: bool,
     pub page: PageMeta,
     pub data: PageData,
 }
@@ -443,6 +456,8 @@ pub struct PageBody {
 pub struct PageView<'c> {
     #[serde(flatten)]
     pub common: &'c Common,
+    /// When the data was taken, on a live page (see [`PageBody::live`]).
+    pub as_of: Option<&'c TimeView>,
     pub page: &'c PageMeta,
     #[serde(flatten)]
     pub data: &'c PageData,
