@@ -6,7 +6,8 @@
 # incident every customer shares and the rebuild. Reports, per
 # build: wall time, peak RSS, files written, pages kept without rendering.
 #
-# With BEFORE=path/to/an/older/statusfleet, the same builds run with that
+# With BIN=path/to/statusfleet, that binary is measured (no build). With
+# BEFORE=path/to/an/older/statusfleet, the same builds run with that
 # binary too, into its own output, interleaved with this one's (the same
 # data, the same moment), so the two compare under the same load.
 #
@@ -18,8 +19,11 @@ incidents="${2:-3000}"
 dir="${3:-/dev/shm/statusfleet-steady}"
 rounds="${4:-3}"
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
-cargo build --release --locked -q
-bin="${CARGO_TARGET_DIR:-target}/release/statusfleet"
+# BIN=<binary> measures that one instead of building this checkout.
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --locked -q
+fi
+bin="${BIN:-${CARGO_TARGET_DIR:-target}/release/statusfleet}"
 rm -rf "$dir"
 python3 benches/gen_steady.py "$n" "$incidents" "$dir"
 echo "fleet: $n customers × 4 locales, $(du -sh "$dir/data-files" | cut -f1) of snapshots; load $(cut -d' ' -f1-3 /proc/loadavg)"

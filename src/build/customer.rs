@@ -275,6 +275,7 @@ pub fn render_customer(
     customer.locales.par_iter().try_for_each(|locale| {
         let views = views_of(locale);
         let as_of = views.time(views.model.now);
+        let overall = views.overall();
         let in_locale = |rel: &str| format!("{slug}/{}/{rel}", locale.tag());
         let keep_inputs = |rel: &str, key: &PageKey| {
             let path = in_locale(rel);
@@ -292,6 +293,7 @@ pub fn render_customer(
             let view = crate::site::views::PageView {
                 common,
                 as_of: body.live.then_some(&as_of),
+                overall: body.live.then_some(&overall),
                 page: &body.page,
                 data: &body.data,
             };

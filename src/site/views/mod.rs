@@ -90,6 +90,15 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         )
     }
 
+    /// The overall status in words (live pages show it).
+    pub fn overall(&self) -> Label {
+        let key = self.model.overall.key();
+        Label {
+            key,
+            text: self.cat.t(&format!("status.overall.{key}")),
+        }
+    }
+
     pub(crate) fn tz(&self) -> chrono_tz::Tz {
         self.model.customer.time_zone.0
     }

@@ -9,7 +9,6 @@ const WIDGET_INCIDENTS: usize = 3;
 impl<'m, 'a> LocaleViews<'m, 'a> {
     pub(super) fn common(&self) -> Common {
         let c = self.model.customer;
-        let overall_key = self.model.overall.key();
         let as_of_text = self
             .cat
             .text_or_key("common.data_as_of", None, &[("time", "\u{0}")]);
@@ -48,10 +47,6 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 tag: self.cat.locale.tag().to_owned(),
                 dir: self.cat.dir(),
                 name: self.cat.t("locale.name"),
-            },
-            overall: Label {
-                key: overall_key,
-                text: self.cat.t(&format!("status.overall.{overall_key}")),
             },
             as_of_before: as_of.0.to_owned(),
             as_of_after: as_of.1.to_owned(),
@@ -216,11 +211,12 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         // locale's common part and the customer's services (names, pages,
         // platforms).
         let around = keep.and_then(|_| {
+            // Not their health: an incident page does not show it.
             let services: Vec<_> = self
                 .model
                 .services
                 .iter()
-                .map(|s| (&s.service, &s.file))
+                .map(|s| (&s.service.id, &s.service.name, s.service.platform, &s.file))
                 .collect();
             crate::ids::key_of(&["around an incident"], &(&common, services)).ok()
         });

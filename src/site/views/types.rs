@@ -324,7 +324,6 @@ pub struct Common {
     /// The language of `customer_name` when it is not the page's.
     pub customer_name_lang: Option<String>,
     pub lang: LangView,
-    pub overall: Label,
     /// "Data as of {time}" split around the time, so word order follows
     /// the locale while the time stays a `<time>` element (the time
     /// itself is the page's: see [`PageView::as_of`]).
@@ -458,6 +457,8 @@ pub struct PageView<'c> {
     pub common: &'c Common,
     /// When the data was taken, on a live page (see [`PageBody::live`]).
     pub as_of: Option<&'c TimeView>,
+    /// The overall status, on a live page.
+    pub overall: Option<&'c Label>,
     pub page: &'c PageMeta,
     #[serde(flatten)]
     pub data: &'c PageData,
