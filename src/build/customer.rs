@@ -298,10 +298,15 @@ pub fn render_customer(
                 data: &body.data,
             };
             let path = in_locale(&body.page.path);
-            let key = if body.kept {
+            if !body.kept {
+                paths.lock().expect("not poisoned").push(path.clone());
+            }
+            // A page with an input key is kept by it, or not at all: its
+            // context changes only with its inputs, so its context's key
+            // is not made (the zero key stands for none).
+            let key = if body.kept || body.inputs.is_some() {
                 None
             } else {
-                paths.lock().expect("not poisoned").push(path.clone());
                 Some(page_key(&inputs.fingerprint, &path, body.template, &view)?)
             };
             let kept =
@@ -326,7 +331,7 @@ pub fn render_customer(
                     bytes: html.into_bytes(),
                 },
                 body.inputs,
-                key.expect("made for a page not kept"),
+                key.unwrap_or_default(),
             );
             Ok::<(), RenderError>(())
         })?;

@@ -20,11 +20,12 @@ pub type PageKey = crate::ids::Key;
 
 /// One page's keys: its inputs' (for a page that has one: known before
 /// its context is built, so a kept page costs no context), and its
-/// context's.
+/// context's (for a page that has no input key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PageKeys {
     /// All zero: none.
     pub inputs: PageKey,
+    /// All zero: none.
     pub view: PageKey,
 }
 
@@ -91,7 +92,9 @@ pub(super) fn load(path: &Path, wanted: Option<&str>) -> Known {
     for record in bytes.chunks_exact(32) {
         let inputs: PageKey = record[..16].try_into().expect("16 bytes");
         let view: PageKey = record[16..].try_into().expect("16 bytes");
-        known.views.push(view);
+        if view != [0; 16] {
+            known.views.push(view);
+        }
         if inputs != [0; 16] {
             known.inputs.push((inputs, view));
         }
@@ -119,8 +122,8 @@ mod tests {
             inputs: [i; 16],
             view: [v; 16],
         };
-        let (bytes, digest) = encode(vec![page(0, 2), page(3, 1), page(0, 2)]);
-        assert_eq!(bytes.len(), 64, "without repeats");
+        let (bytes, digest) = encode(vec![page(0, 2), page(3, 1), page(0, 2), page(4, 0)]);
+        assert_eq!(bytes.len(), 96, "without repeats");
         let path = dir.path().join("c.keys");
         std::fs::write(&path, &bytes).unwrap();
         let known = load(&path, Some(&digest));
@@ -131,12 +134,18 @@ mod tests {
         );
         assert_eq!(known.view_of(&[3; 16]), Some([1; 16]));
         assert_eq!(known.view_of(&[0; 16]), None, "zero is no input key");
+        assert_eq!(
+            known.view_of(&[4; 16]),
+            Some([0; 16]),
+            "kept by its inputs only"
+        );
+        assert!(!known.has_view(&[0; 16]), "zero is no context key");
         assert!(!load(&path, None).has_view(&[1; 16]), "no manifest entry");
         assert!(
             !load(&path, Some("0000")).has_view(&[1; 16]),
             "another build's"
         );
-        std::fs::write(&path, &bytes[..63]).unwrap();
+        std::fs::write(&path, &bytes[..95]).unwrap();
         assert!(!load(&path, Some(&digest)).has_view(&[1; 16]), "torn");
         assert!(!load(&dir.path().join("none"), Some(&digest)).has_view(&[1; 16]));
     }

@@ -314,20 +314,26 @@ fn a_changed_incident_renders_only_the_pages_that_show_it() {
             "{customer}'s incident page: {changed:?}"
         );
     }
-    let rendered_customers_pages: usize = ["hanbit", "extra-1", "extra-5", "extra-9"]
-        .iter()
-        .map(|c| {
-            site.files(&format!("public/{c}"))
-                .iter()
-                .filter(|(p, _)| p.ends_with(".html") && p.contains('/'))
-                .count()
-        })
-        .sum();
+    // Every other page of those customers is kept without rendering,
+    // but for the history pages that list the incident: their inputs
+    // changed, their bytes did not (a list shows no update's text).
+    let (mut pages_of_changed, mut listing) = (0, 0);
+    for c in ["hanbit", "extra-1", "extra-5", "extra-9"] {
+        for (p, b) in site.files(&format!("public/{c}")) {
+            if p.ends_with(".html") && p.contains('/') {
+                pages_of_changed += 1;
+                if p.contains("/history/") && String::from_utf8_lossy(&b).contains("TM896044") {
+                    listing += 1;
+                }
+            }
+        }
+    }
     let changed_pages = changed.iter().filter(|p| p.ends_with(".html")).count();
+    assert!(listing > 0);
     assert_eq!(
-        kept + changed_pages,
-        rendered_customers_pages,
-        "every page of the changed customers is kept or rendered anew ({pages} pages in all)"
+        kept + changed_pages + listing,
+        pages_of_changed,
+        "every page of the changed customers is kept, or shows the incident ({pages} pages in all)"
     );
 
     // Five minutes on: the pages about what is current say so; settled
@@ -369,5 +375,77 @@ fn a_changed_incident_renders_only_the_pages_that_show_it() {
         changed
             .iter()
             .any(|p| p.starts_with("hanbit/ko-KR/incidents/"))
+    );
+}
+
+/// The incident pages a page lists in `selector`'s lists, in order.
+fn listed(html: &str, selector: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(&format!("{selector} ul.incidents h3 a")).unwrap();
+    doc.select(&sel)
+        .map(|a| {
+            let href = a.value().attr("href").unwrap();
+            href.rsplit('/').next().unwrap().to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn a_service_page_lists_its_newest_incidents_and_links_the_rest() {
+    let per_page = |n: usize| {
+        SiteTest::demo().edit("statusfleet.yaml", move |t| {
+            t.replacen(
+                "  history_per_page: 10\n",
+                &format!("  history_per_page: {n}\n"),
+                1,
+            )
+        })
+    };
+    let (whole, capped) = (per_page(1000), per_page(2));
+    whole.build();
+    capped.build();
+    let mut cut = 0;
+    for (path, _) in whole.files("public/contoso/en/services") {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let all = listed(
+            &whole.read(&format!("public/contoso/en/services/{path}")),
+            "section[aria-labelledby='history']",
+        );
+        let page = capped.read(&format!("public/contoso/en/services/{path}"));
+        let shown = listed(&page, "section[aria-labelledby='history']");
+        assert_eq!(shown, all[..all.len().min(2)], "{path}");
+        let doc = scraper::Html::parse_document(&page);
+        let more = scraper::Selector::parse("section[aria-labelledby='history'] p.more a").unwrap();
+        let link = doc
+            .select(&more)
+            .next()
+            .map(|a| a.value().attr("href").unwrap().to_owned());
+        if all.len() <= 2 {
+            assert!(link.is_none(), "{path}: nothing more to link");
+            continue;
+        }
+        cut += 1;
+        // Its own history pages, followed page by page, list every one of
+        // its incidents, active ones first as everywhere in the history.
+        let mut next = link.expect("the rest linked").replacen("../", "", 1);
+        let mut pages = Vec::new();
+        loop {
+            let html = capped.read(&format!("public/contoso/en/{next}"));
+            pages.extend(listed(&html, "main"));
+            let doc = scraper::Html::parse_document(&html);
+            let sel = scraper::Selector::parse("a[rel='next']").unwrap();
+            match doc.select(&sel).next() {
+                Some(a) => next = format!("history/{}", a.value().attr("href").unwrap()),
+                None => break,
+            }
+        }
+        let resolved: Vec<&String> = pages.iter().filter(|p| all.contains(p)).collect();
+        assert_eq!(resolved, all.iter().collect::<Vec<_>>(), "{path}");
+    }
+    assert!(
+        cut > 0,
+        "the demo has a service with more than two resolved incidents"
     );
 }

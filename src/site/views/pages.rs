@@ -229,9 +229,9 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         self.history_pages(&shared)
             .into_par_iter()
             .try_for_each(|spec| {
-                let inputs = keep.zip(around).and_then(|(k, around)| {
-                    self.settled_history_key(k.seed, &shared, &spec, around)
-                });
+                let inputs = keep
+                    .zip(around)
+                    .and_then(|(k, around)| self.settled_history_key(k.seed, &spec, around));
                 let kept = keep
                     .zip(inputs)
                     .is_some_and(|(k, key)| (k.keep)(&format!("history/{}", spec.file), &key));
@@ -246,8 +246,8 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         self.model
             .incidents
             .par_iter()
-            .zip(shared.summaries.par_iter())
-            .try_for_each(|(m, summary)| {
+            .enumerate()
+            .try_for_each(|(i, m)| {
                 let inputs = keep
                     .zip(around)
                     .and_then(|(k, around)| self.settled_key(k.seed, m, around));
@@ -257,7 +257,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 if kept && !cfg!(debug_assertions) {
                     return Ok(());
                 }
-                let mut body = self.incident_page(m, summary.clone());
+                let mut body = self.incident_page(m, shared.summary(self, i).clone());
                 body.inputs = inputs;
                 body.kept = kept;
                 f(&common, body)
@@ -280,13 +280,12 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
     fn settled_history_key(
         &self,
         seed: &str,
-        shared: &Shared,
-        spec: &HistorySpec<'_>,
+        spec: &HistorySpec,
         around: crate::ids::Key,
     ) -> Option<crate::ids::Key> {
         let mut incidents = Vec::with_capacity(spec.incidents.len());
-        for s in &spec.incidents {
-            let m = &self.model.incidents[shared.position(s)?];
+        for &i in &spec.incidents {
+            let m = &self.model.incidents[i];
             if !self.settled(m) {
                 return None;
             }
@@ -324,7 +323,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
 
     fn overview_page(&self, shared: &Shared) -> PageBody {
         let cat = self.cat;
-        let any_active = shared.summaries.iter().any(|s| s.active);
+        let any_active = self.model.incidents.iter().any(|m| m.is_active());
         let recently_resolved = self.recently_resolved(self.model.incidents.iter());
         PageBody {
             template: "overview.html",
@@ -339,14 +338,16 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             ),
             data: PageData::Overview {
                 services: shared.rows.clone(),
-                active: shared.active(),
+                active: shared.active(self),
                 upcoming: shared.upcoming.clone(),
-                recent: shared
-                    .summaries
+                recent: self
+                    .model
+                    .incidents
                     .iter()
-                    .filter(|s| !s.active)
+                    .enumerate()
+                    .filter(|(_, m)| !m.is_active())
                     .take(5)
-                    .cloned()
+                    .map(|(i, _)| shared.summary(self, i).clone())
                     .collect(),
                 next_steps: self.overview_next_steps("", any_active, recently_resolved),
                 next_first: any_active || recently_resolved,
@@ -360,22 +361,21 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         for (s, row) in model.services.iter().zip(&shared.rows) {
             let touches =
                 |refs: &[crate::model::ServiceRef]| refs.iter().any(|r| r.0 == s.service.id);
-            let (active, mut history): (Vec<IncidentSummary>, Vec<IncidentSummary>) = model
-                .incidents
-                .iter()
-                .zip(&shared.summaries)
-                .filter(|(m, _)| touches(&m.incident.services))
-                .map(|(_, sum)| sum.clone())
-                .partition(|sum| sum.active);
+            let (active, history): (Vec<usize>, Vec<usize>) = (0..model.incidents.len())
+                .filter(|&i| touches(&model.incidents[i].incident.services))
+                .partition(|&i| model.incidents[i].is_active());
+            let summaries = |list: &[usize]| -> Vec<IncidentSummary> {
+                list.iter()
+                    .map(|&i| shared.summary(self, i).clone())
+                    .collect()
+            };
             // The newest, as a history page holds them; the rest on the
             // service's own history pages (see `history_pages`).
             let per_page = self.config.site.history_per_page;
-            let history_more = (history.len() > per_page).then(|| {
-                history.truncate(per_page);
-                LinkView {
-                    href: format!("../history/{}.html", service_view_file(&s.file)),
-                    label: cat.text_or_key("history.view_title", None, &[("view", &row.name)]),
-                }
+            let active = summaries(&active);
+            let history_more = (history.len() > per_page).then(|| LinkView {
+                href: format!("../history/{}.html", service_view_file(&s.file)),
+                label: cat.text_or_key("history.view_title", None, &[("view", &row.name)]),
             });
             let recently_resolved = self.recently_resolved(
                 model
@@ -408,7 +408,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                         .filter(|m| m.status.is_open())
                         .map(|m| self.maint(m))
                         .collect(),
-                    history,
+                    history: summaries(&history[..history.len().min(per_page)]),
                     history_more,
                     no_incidents: cat.text_or_key("service.no_incidents", Some(shared.days), &[]),
                     next_steps,
@@ -439,16 +439,10 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
 
     /// The months of `incidents` (newest first), in the customer's zone:
     /// key (`2026-11`), label, and the incidents of each.
-    fn months_of<'s>(
-        &self,
-        incidents: &[&'s IncidentSummary],
-    ) -> Vec<(String, String, Vec<&'s IncidentSummary>)> {
-        let mut out: Vec<(String, String, Vec<&IncidentSummary>)> = Vec::new();
+    fn months_of(&self, incidents: &[usize]) -> Vec<(String, String, Vec<usize>)> {
+        let mut out: Vec<(String, String, Vec<usize>)> = Vec::new();
         for &i in incidents {
-            let Ok(t) = chrono::DateTime::parse_from_rfc3339(&i.started.iso) else {
-                continue;
-            };
-            let t = t.with_timezone(&chrono::Utc);
+            let t = self.model.incidents[i].incident.started_at;
             let key = t.with_timezone(&self.tz()).format("%Y-%m").to_string();
             match out.last_mut() {
                 Some(g) if g.0 == key => g.2.push(i),
@@ -458,11 +452,12 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         out
     }
 
-    /// Every history page, as what it holds (references to the shared
-    /// summaries): each is made into a page only when it is rendered.
-    fn history_pages<'s>(&self, shared: &'s Shared) -> Vec<HistorySpec<'s>> {
+    /// Every history page, as what it holds (the incidents' places in the
+    /// model): each is made into a page only when it is rendered.
+    fn history_pages(&self, shared: &Shared) -> Vec<HistorySpec> {
         let cat = self.cat;
-        let all: Vec<&IncidentSummary> = shared.summaries.iter().collect();
+        let incidents = &self.model.incidents;
+        let all: Vec<usize> = (0..incidents.len()).collect();
         // The views: each month of the window, incidents, advisories (every
         // one a page of its own under history/, no JavaScript needed).
         let all_months = self.months_of(&all);
@@ -516,15 +511,23 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         // name it; its service page links it).
         let per_page = self.config.site.history_per_page;
         for (s, row) in self.model.services.iter().zip(&shared.rows) {
-            let of_service: Vec<&IncidentSummary> = self
-                .model
-                .incidents
+            let of_service: Vec<usize> = all
                 .iter()
-                .zip(&shared.summaries)
-                .filter(|(m, _)| m.incident.services.iter().any(|r| r.0 == s.service.id))
-                .map(|(_, sum)| sum)
+                .copied()
+                .filter(|&i| {
+                    incidents[i]
+                        .incident
+                        .services
+                        .iter()
+                        .any(|r| r.0 == s.service.id)
+                })
                 .collect();
-            if of_service.iter().filter(|sum| !sum.active).count() <= per_page {
+            if of_service
+                .iter()
+                .filter(|&&i| !incidents[i].is_active())
+                .count()
+                <= per_page
+            {
                 continue;
             }
             let file = service_view_file(&s.file);
@@ -540,13 +543,10 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         }
         // A kind holds most of the history: paged like the whole.
         for (classification, file, key) in kinds {
-            let of_kind: Vec<&IncidentSummary> = self
-                .model
-                .incidents
+            let of_kind: Vec<usize> = all
                 .iter()
-                .zip(&shared.summaries)
-                .filter(|(m, _)| m.incident.classification.key() == classification)
-                .map(|(_, s)| s)
+                .copied()
+                .filter(|&i| incidents[i].incident.classification.key() == classification)
                 .collect();
             out.extend(self.paged(
                 &of_kind,
@@ -563,16 +563,16 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
 
     /// `incidents` as pages of `history_per_page` under history/, named by
     /// `file_of(n)`, each with a pager.
-    fn paged<'s>(
+    fn paged(
         &self,
-        incidents: &[&'s IncidentSummary],
+        incidents: &[usize],
         file_of: impl Fn(usize) -> String,
         view: Option<String>,
         views: &[NavItem],
-    ) -> Vec<HistorySpec<'s>> {
+    ) -> Vec<HistorySpec> {
         let cat = self.cat;
         let per_page = self.config.site.history_per_page;
-        let chunks: Vec<&[&IncidentSummary]> = if incidents.is_empty() {
+        let chunks: Vec<&[usize]> = if incidents.is_empty() {
             vec![&[]]
         } else {
             incidents.chunks(per_page).collect()
@@ -617,7 +617,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
     }
 
     /// One history page, made from what it holds.
-    fn history_page(&self, shared: &Shared, spec: HistorySpec<'_>) -> PageBody {
+    fn history_page(&self, shared: &Shared, spec: HistorySpec) -> PageBody {
         let cat = self.cat;
         let HistorySpec {
             file,
@@ -637,12 +637,17 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             .map(|(key, label, items)| MonthGroup {
                 label,
                 key,
-                incidents: items.into_iter().cloned().collect(),
+                incidents: items
+                    .into_iter()
+                    .map(|i| shared.summary(self, i).clone())
+                    .collect(),
             })
             .collect();
         PageBody {
             template: "history.html",
-            live: incidents.iter().any(|i| i.active),
+            live: incidents
+                .iter()
+                .any(|&i| self.model.incidents[i].is_active()),
             inputs: None,
             kept: false,
             page: self.meta("history", &format!("history/{file}"), title, "history"),
@@ -650,7 +655,10 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 months,
                 view,
                 views,
-                incidents: incidents.into_iter().cloned().collect(),
+                incidents: incidents
+                    .into_iter()
+                    .map(|i| shared.summary(self, i).clone())
+                    .collect(),
                 intro: cat.text_or_key("history.intro", Some(shared.days), &[]),
                 empty: cat.text_or_key("history.empty", Some(shared.days), &[]),
                 page_of: pager.page_of,
@@ -664,7 +672,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
     /// The status widget: the overall state, what is active, a link to
     /// the status page; a small page for another site's iframe.
     fn widget_page(&self, shared: &Shared) -> PageBody {
-        let active = shared.active();
+        let active = shared.active(self);
         let more = (active.len() > WIDGET_INCIDENTS).then(|| {
             self.cat.text_or_key(
                 "widget.more",
@@ -750,9 +758,10 @@ fn service_view_file(service_file: &str) -> String {
     format!("service-{service_file}")
 }
 
-/// What several pages of a locale show: made once.
+/// What several pages of a locale show: made once (an incident's summary
+/// when first needed: a kept page needs none).
 struct Shared {
-    summaries: Vec<IncidentSummary>,
+    summaries: Vec<std::sync::OnceLock<IncidentSummary>>,
     upcoming: Vec<MaintView>,
     rows: Vec<ServiceRow>,
     days: u64,
@@ -761,7 +770,12 @@ struct Shared {
 impl Shared {
     fn new(v: &LocaleViews<'_, '_>) -> Shared {
         Shared {
-            summaries: v.model.incidents.iter().map(|m| v.summary(m)).collect(),
+            summaries: v
+                .model
+                .incidents
+                .iter()
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
             upcoming: v
                 .model
                 .maintenance
@@ -774,36 +788,28 @@ impl Shared {
         }
     }
 
-    /// Where `s` is in `summaries` (it is one of them: the history pages
-    /// hold references to them).
-    fn position(&self, s: &IncidentSummary) -> Option<usize> {
-        let size = std::mem::size_of::<IncidentSummary>().max(1);
-        let offset =
-            (s as *const IncidentSummary as usize).checked_sub(self.summaries.as_ptr() as usize)?;
-        let i = offset / size;
-        self.summaries
-            .get(i)
-            .is_some_and(|x| std::ptr::eq(x, s))
-            .then_some(i)
+    /// The summary of the model's incident `i`.
+    fn summary(&self, v: &LocaleViews<'_, '_>, i: usize) -> &IncidentSummary {
+        self.summaries[i].get_or_init(|| v.summary(&v.model.incidents[i]))
     }
 
-    fn active(&self) -> Vec<IncidentSummary> {
-        self.summaries
-            .iter()
-            .filter(|s| s.active)
-            .cloned()
+    fn active(&self, v: &LocaleViews<'_, '_>) -> Vec<IncidentSummary> {
+        (0..v.model.incidents.len())
+            .filter(|&i| v.model.incidents[i].is_active())
+            .map(|i| self.summary(v, i).clone())
             .collect()
     }
 }
 
 /// What one history page holds, before it is made (see
 /// [`LocaleViews::for_each_page`]).
-struct HistorySpec<'s> {
+struct HistorySpec {
     /// Under history/.
     file: String,
     /// A view's name; `None` for the whole history.
     view: Option<String>,
-    incidents: Vec<&'s IncidentSummary>,
+    /// Its incidents, by their place in the model.
+    incidents: Vec<usize>,
     views: Vec<NavItem>,
     pager: Option<Pager>,
 }
