@@ -40,7 +40,7 @@ pub trait Sink: Sync {
 
     /// Keeps the current site's page at `path` when its context's key was
     /// `view`: whether it did (the page need not be rendered then).
-    fn keep(&self, _path: &str, _inputs: Option<&PageKey>, _view: &PageKey) -> bool {
+    fn keep(&self, _path: &str, _view: &PageKey) -> bool {
         false
     }
 
@@ -72,8 +72,8 @@ impl Sink for crate::output::CustomerStage<'_> {
         crate::output::CustomerStage::put_page(self, &f, inputs, view);
     }
 
-    fn keep(&self, path: &str, inputs: Option<&PageKey>, view: &PageKey) -> bool {
-        crate::output::CustomerStage::keep(self, path, inputs, view)
+    fn keep(&self, path: &str, view: &PageKey) -> bool {
+        crate::output::CustomerStage::keep(self, path, view)
     }
 
     fn keep_inputs(&self, path: &str, inputs: &PageKey) -> bool {
@@ -116,8 +116,8 @@ impl Sink for Counted<'_> {
         self.inner.put_page(f, inputs, view);
     }
 
-    fn keep(&self, path: &str, inputs: Option<&PageKey>, view: &PageKey) -> bool {
-        self.count(self.inner.keep(path, inputs, view))
+    fn keep(&self, path: &str, view: &PageKey) -> bool {
+        self.count(self.inner.keep(path, view))
     }
 
     fn keep_inputs(&self, path: &str, inputs: &PageKey) -> bool {
@@ -309,8 +309,7 @@ pub fn render_customer(
             } else {
                 Some(page_key(&inputs.fingerprint, &path, body.template, &view)?)
             };
-            let kept =
-                body.kept || key.is_some_and(|key| sink.keep(&path, body.inputs.as_ref(), &key));
+            let kept = body.kept || key.is_some_and(|key| sink.keep(&path, &key));
             if kept && !cfg!(debug_assertions) {
                 return Ok(());
             }

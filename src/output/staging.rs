@@ -492,12 +492,12 @@ fn make_parent(made: &std::sync::Mutex<BTreeSet<PathBuf>>, dest: &Path) -> io::R
 impl CustomerStage<'_> {
     /// Keeps the current site's page at `path` without rendering it, when
     /// its context's key is `view` (and it is there): whether it did.
-    pub fn keep(&self, path: &str, inputs: Option<&PageKey>, view: &PageKey) -> bool {
+    pub fn keep(&self, path: &str, view: &PageKey) -> bool {
         self.previous_keys.has_view(view)
             && self.link(
                 path,
                 PageKeys {
-                    inputs: inputs.copied().unwrap_or_default(),
+                    inputs: PageKey::default(),
                     view: *view,
                 },
             )
