@@ -118,8 +118,8 @@ def generate(n, incidents, out):
         f.write("\n".join(lines) + "\n")
 
 
-def update(out):
-    """One new update to the shared active incident, five minutes on."""
+def each_snapshot(out, edit):
+    """Every snapshot taken five minutes later, and changed by `edit`."""
     folder = os.path.join(out, "data-files")
     for name in sorted(os.listdir(folder)):
         path = os.path.join(folder, name)
@@ -127,46 +127,40 @@ def update(out):
             snap = json.load(f)
         taken = datetime.strptime(snap["taken_at"], "%Y-%m-%dT%H:%M:%SZ") + timedelta(minutes=5)
         snap["taken_at"] = taken.strftime("%Y-%m-%dT%H:%M:%SZ")
-        for inc in snap["incidents"]:
-            if inc["id"] == SHARED:
-                n = len(inc["updates"])
-                inc["updates"].append({
-                    "at": snap["taken_at"],
-                    "status": "monitoring",
-                    "body": f"Current status: We've deployed a fix and are monitoring the service as it recovers (update {n + 1}).",
-                    "format": "text",
-                })
-                inc["status"] = "monitoring"
-                inc["updated_at"] = snap["taken_at"]
+        edit(snap, taken)
         with open(path, "w") as f:
             json.dump(snap, f, ensure_ascii=False)
 
 
-def new_incident(out):
-    """A new shared incident, five minutes on."""
-    folder = os.path.join(out, "data-files")
-    for name in sorted(os.listdir(folder)):
-        path = os.path.join(folder, name)
-        with open(path) as f:
-            snap = json.load(f)
-        taken = datetime.strptime(snap["taken_at"], "%Y-%m-%dT%H:%M:%SZ") + timedelta(minutes=5)
-        snap["taken_at"] = taken.strftime("%Y-%m-%dT%H:%M:%SZ")
-        k = sum(1 for i in snap["incidents"] if i["id"].startswith("NEW"))
-        rng = random.Random(k)
-        start = taken - timedelta(minutes=4)
-        inc = incident(rng, f"NEW{k:06d}", start, ["exchange"], True)
-        inc["updates"] = inc["updates"][:1]
-        inc["updated_at"] = inc["updates"][0]["at"] = snap["taken_at"]
-        snap["incidents"].insert(0, inc)
-        with open(path, "w") as f:
-            json.dump(snap, f, ensure_ascii=False)
+def update(snap, _taken):
+    """One new update to the shared active incident."""
+    for inc in snap["incidents"]:
+        if inc["id"] == SHARED:
+            n = len(inc["updates"])
+            inc["updates"].append({
+                "at": snap["taken_at"],
+                "status": "monitoring",
+                "body": f"Current status: We've deployed a fix and are monitoring the service as it recovers (update {n + 1}).",
+                "format": "text",
+            })
+            inc["status"] = "monitoring"
+            inc["updated_at"] = snap["taken_at"]
+
+
+def new_incident(snap, taken):
+    """A new shared incident, on Exchange, posted four minutes ago."""
+    k = sum(1 for i in snap["incidents"] if i["id"].startswith("NEW"))
+    inc = incident(random.Random(k), f"NEW{k:06d}", taken - timedelta(minutes=4), ["exchange"], True)
+    inc["updates"] = inc["updates"][:1]
+    inc["updated_at"] = inc["updates"][0]["at"] = snap["taken_at"]
+    snap["incidents"].insert(0, inc)
 
 
 def main() -> None:
     if sys.argv[1] == "--update":
-        update(sys.argv[2])
+        each_snapshot(sys.argv[2], update)
     elif sys.argv[1] == "--new":
-        new_incident(sys.argv[2])
+        each_snapshot(sys.argv[2], new_incident)
     else:
         generate(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3])
 

@@ -91,7 +91,7 @@ fn sanitized(body: &str, format: crate::model::BodyFormat) -> String {
     static DONE: LazyLock<Mutex<HashMap<crate::ids::Key, Arc<str>>>> =
         LazyLock::new(Default::default);
     let mut d = ring::digest::Context::new(&ring::digest::SHA256);
-    d.update(format!("{format:?}\n").as_bytes());
+    d.update(&[format as u8]);
     d.update(body.as_bytes());
     let mut key = crate::ids::Key::default();
     key.copy_from_slice(&d.finish().as_ref()[..16]);

@@ -8,6 +8,9 @@ use std::os::unix::fs::MetadataExt;
 
 use support::SiteTest;
 
+/// The customers of `fleet()` that read `demo/hanbit.yaml`.
+const ON_HANBIT: [&str; 4] = ["hanbit", "extra-1", "extra-5", "extra-9"];
+
 /// The demo with twelve more customers, each on one of the demo snapshots.
 fn fleet() -> SiteTest {
     SiteTest::demo().edit("statusfleet.yaml", |mut t| {
@@ -103,10 +106,7 @@ fn a_changed_customer_is_the_only_one_rewritten() {
     assert!(!changed.is_empty());
     for p in &changed {
         let customer = p.split('/').next().unwrap();
-        assert!(
-            ["hanbit", "extra-1", "extra-5", "extra-9"].contains(&customer),
-            "{p} was rewritten"
-        );
+        assert!(ON_HANBIT.contains(&customer), "{p} was rewritten");
     }
     assert!(
         r.stdout.contains(&format!("{} written", changed.len())),
@@ -297,10 +297,7 @@ fn a_changed_incident_renders_only_the_pages_that_show_it() {
     assert!(!changed.is_empty());
     for p in &changed {
         let customer = p.split('/').next().unwrap();
-        assert!(
-            ["hanbit", "extra-1", "extra-5", "extra-9"].contains(&customer),
-            "{p} changed"
-        );
+        assert!(ON_HANBIT.contains(&customer), "{p} changed");
         assert!(
             !p.ends_with(".html") || p.contains("TM896044"),
             "{p}: only the incident's own pages show the corrected text"
@@ -318,7 +315,7 @@ fn a_changed_incident_renders_only_the_pages_that_show_it() {
     // but for the history pages that list the incident: their inputs
     // changed, their bytes did not (a list shows no update's text).
     let (mut pages_of_changed, mut listing) = (0, 0);
-    for c in ["hanbit", "extra-1", "extra-5", "extra-9"] {
+    for c in ON_HANBIT {
         for (p, b) in site.files(&format!("public/{c}")) {
             if p.ends_with(".html") && p.contains('/') {
                 pages_of_changed += 1;
