@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 
 use super::keys::{self, Known, PageKey, PageKeys};
 use super::manifest::{MANIFEST_SCHEMA, paths_hash, write_manifest};
-use super::{CustomerEntry, Manifest, OutputFile, WriteStats, check_path, sibling, swap};
+use super::{
+    CustomerEntry, Manifest, OutputFile, WriteStats, check_path, remove_tree, sibling, swap,
+    swap_in,
+};
 
 /// A site being written. Customers are rendered into a staging folder
 /// beside `out` as they come (the fleet is never held in memory); a file
@@ -279,7 +282,7 @@ impl Staging {
         slug: Option<&str>,
         made: &std::sync::Mutex<BTreeSet<PathBuf>>,
         f: &OutputFile,
-    ) -> io::Result<bool> {
+    ) -> io::Result<Staged> {
         check_path(&f.path)?;
         if let Some(slug) = slug
             && !f.path.starts_with(&format!("{slug}/"))
@@ -290,18 +293,29 @@ impl Staging {
             ));
         }
         let current = self.out.join(&f.path);
-        let same = !self.fresh && super::same_bytes(&current, &f.bytes);
+        let existing = if self.fresh {
+            None
+        } else {
+            std::fs::metadata(&current).ok()
+        };
+        let same = existing.as_ref().is_some_and(|m| {
+            m.len() == f.bytes.len() as u64 && std::fs::read(&current).is_ok_and(|b| b == f.bytes)
+        });
         if same && slug.is_none() {
             // A fleet-level file that did not change stays where it is.
-            return Ok(false);
+            return Ok(Staged::Same);
         }
         let dest = self.staging.join(&f.path);
         make_parent(made, &dest)?;
         if same && std::fs::hard_link(&current, &dest).is_ok() {
-            return Ok(false);
+            return Ok(Staged::Same);
         }
         std::fs::write(&dest, &f.bytes)?;
-        Ok(true)
+        Ok(if existing.is_some() {
+            Staged::Replaced
+        } else {
+            Staged::New
+        })
     }
 
     /// Abandons the build: the current site stays as it was. (Dropping a
@@ -392,7 +406,9 @@ impl Staging {
                 }
                 let staged = self.staging.join(slug);
                 let live = self.out.join(slug);
-                swap(&staged, &live, &self.staging.join(format!(".old-{slug}")))?;
+                // The previous folder stays in the staging folder, removed
+                // with it below.
+                swap_in(&staged, &live, &self.staging.join(format!(".old-{slug}")))?;
             }
             // Then the fleet-level files, which may name new customers.
             for path in &root_changed {
@@ -424,7 +440,7 @@ impl Staging {
                     std::fs::remove_file(p)?;
                 }
             }
-            std::fs::remove_dir_all(&self.staging)?;
+            remove_tree(&self.staging)?;
             write_manifest(&sibling(&self.out, "manifest.json"), &next)
         })();
         // On an error the guard removes the staging folder; once published
@@ -453,6 +469,8 @@ struct StageState {
     paths: Vec<String>,
     written: usize,
     unchanged: usize,
+    /// Staged files the current folder has too (the rest are new).
+    existed: usize,
     /// Pages kept without being rendered.
     reused: usize,
     /// The keys of its pages, kept or rendered.
@@ -461,6 +479,17 @@ struct StageState {
     differing_root: Vec<String>,
     /// The first error: the stage fails at its finish.
     error: Option<io::Error>,
+}
+
+/// What staging a file did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Staged {
+    /// The current site has the same bytes: linked (or left in place).
+    Same,
+    /// The current site has other bytes there.
+    Replaced,
+    /// The current site has no file there.
+    New,
 }
 
 /// One customer's files being staged as they are rendered (see
@@ -532,6 +561,7 @@ impl CustomerStage<'_> {
             let mut st = self.state.lock().expect("not poisoned");
             st.paths.push(path.to_owned());
             st.unchanged += 1;
+            st.existed += 1;
             st.reused += 1;
             st.keys.push(keys);
         }
@@ -569,13 +599,19 @@ impl CustomerStage<'_> {
         let mut st = self.state.lock().expect("not poisoned");
         st.paths.push(f.path.clone());
         match result {
-            Ok(true) => {
-                st.written += 1;
-                if self.slug.is_none() {
-                    st.differing_root.push(f.path.clone());
+            Ok(staged) => {
+                if staged == Staged::Same {
+                    st.unchanged += 1;
+                } else {
+                    st.written += 1;
+                    if self.slug.is_none() {
+                        st.differing_root.push(f.path.clone());
+                    }
+                }
+                if staged != Staged::New {
+                    st.existed += 1;
                 }
             }
-            Ok(false) => st.unchanged += 1,
             Err(e) => {
                 st.error.get_or_insert(e);
             }
@@ -607,24 +643,31 @@ impl CustomerStage<'_> {
                 let mut sorted: Vec<&str> = st.paths.iter().map(String::as_str).collect();
                 sorted.sort_unstable();
                 let paths = paths_hash(&sorted);
-                let same_set = staging
+                let previous = staging
                     .previous
                     .lock()
                     .expect("not poisoned")
                     .customers
-                    .remove(&slug)
-                    .is_some_and(|e| e.paths == paths);
+                    .remove(&slug);
+                let same_set = previous.as_ref().is_some_and(|e| e.paths == paths);
                 if st.written == 0 && same_set && !staging.fresh {
                     // Rendered again, nothing differs: keep the current folder.
                     std::fs::remove_dir_all(staging.staging.join(&slug))?;
                 } else {
                     if !staging.fresh {
-                        // Files the current folder has and the new one lacks.
-                        let keep: BTreeSet<&str> = sorted.iter().copied().collect();
-                        let gone = customer_files(&staging.out, &slug)?
-                            .iter()
-                            .filter(|p| !keep.contains(p.as_str()))
-                            .count();
+                        // Files the current folder has and the new one
+                        // lacks: of those the manifest vouches for, all
+                        // but those staged again; else, counted on disk.
+                        let gone = match &previous {
+                            Some(e) => e.files.saturating_sub(st.existed),
+                            None => {
+                                let keep: BTreeSet<&str> = sorted.iter().copied().collect();
+                                customer_files(&staging.out, &slug)?
+                                    .iter()
+                                    .filter(|p| !keep.contains(p.as_str()))
+                                    .count()
+                            }
+                        };
                         staging.removed.fetch_add(gone, Relaxed);
                     }
                     staging

@@ -446,3 +446,39 @@ fn a_service_page_lists_its_newest_incidents_and_links_the_rest() {
         "the demo has a service with more than two resolved incidents"
     );
 }
+
+/// The build line's `removed` count is the files the site had that it no
+/// longer has: counted from what the manifest vouches for, or on disk when
+/// there is no manifest (a build after a crash, or the first build of this
+/// version over an older site).
+#[test]
+fn the_removed_count_is_the_files_gone() {
+    for without_manifest in [false, true] {
+        let site = SiteTest::demo();
+        site.build();
+        let before = inodes(&site, "public");
+        if without_manifest {
+            std::fs::remove_file(site.path(".public.manifest.json")).unwrap();
+        }
+        let site = site.edit("statusfleet.yaml", |t| {
+            t.replace(
+                "locales: [en, fr-FR, ko-KR, zh-CN, ar-SA]",
+                "locales: [en, fr-FR, ko-KR, zh-CN]",
+            )
+        });
+        let r = site.build();
+        let after = inodes(&site, "public");
+        let gone: Vec<&String> = before.keys().filter(|p| !after.contains_key(*p)).collect();
+        assert!(
+            gone.iter().any(|p| p.starts_with("contoso/ar-SA/")),
+            "{gone:?}"
+        );
+        assert!(gone.iter().all(|p| p.starts_with("contoso/")), "{gone:?}");
+        assert_eq!(
+            count_before(&r.stdout, "removed"),
+            gone.len(),
+            "without manifest: {without_manifest}; {}",
+            r.stdout
+        );
+    }
+}
