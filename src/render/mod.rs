@@ -311,14 +311,13 @@ fn template_error(path: &Path, err: &tera::Error) -> InputError {
 
 impl Renderer {
     pub fn new(theme: &Theme, catalogs: &Arc<Catalogs>) -> Result<Renderer, InputError> {
-        let mut by_locale = BTreeMap::new();
-        for tag in catalogs.tags() {
-            let mut tera = tera::Tera::default();
-            tera.autoescape_on(vec![".html", ".xml", ".svg"]);
-            // Escape what HTML needs escaped, not `/` (tera's default).
-            tera.set_escape_fn(crate::sanitize::escape);
-            // All at once: templates import each other's macros.
-            tera.add_raw_templates(
+        let mut parsed = tera::Tera::default();
+        parsed.autoescape_on(vec![".html", ".xml", ".svg"]);
+        // Escape what HTML needs escaped, not `/` (tera's default).
+        parsed.set_escape_fn(crate::sanitize::escape);
+        // All at once: templates import each other's macros.
+        parsed
+            .add_raw_templates(
                 theme
                     .templates
                     .iter()
@@ -336,6 +335,11 @@ impl Renderer {
                     .map_or_else(|| Path::new("themes").to_owned(), |(_, (p, _))| p.clone());
                 template_error(&path, &e)
             })?;
+        // Parsed once; each locale's copy has its own functions (`t`,
+        // dates and numbers in that locale).
+        let mut by_locale = BTreeMap::new();
+        for tag in catalogs.tags() {
+            let mut tera = parsed.clone();
             let locale = tag.parse().expect("catalog tags are valid locales");
             functions::register_all(&mut tera, catalogs.clone(), locale);
             by_locale.insert(tag, tera);
