@@ -291,13 +291,16 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             }
             incidents.push(m.inputs_key()?);
         }
+        // The pager's words and links follow from its place and the
+        // locale (in `around`); the views' links from their list.
         let pager = spec
             .pager
             .as_ref()
-            .map(|p| (&p.page_of, &p.prev, &p.next, &p.pages));
+            .map(|p| (p.stem.as_deref(), p.n, p.total));
+        let views = (spec.views.list.key, spec.views.current);
         crate::ids::key_of(
             &["history page", seed, self.cat.locale.tag(), &spec.file],
-            &(around, &spec.view, &spec.views, pager, incidents),
+            &(around, &spec.view, views, pager, incidents),
         )
         .ok()
     }
@@ -465,7 +468,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             ("incident", "incidents", "history.kind.incidents"),
             ("advisory", "advisories", "history.kind.advisories"),
         ];
-        let view_list: Vec<(String, String)> = all_months
+        let list: Vec<(String, String)> = all_months
             .iter()
             .map(|(key, label, _)| (format!("{key}.html"), label.clone()))
             .chain(
@@ -474,32 +477,23 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                     .map(|(_, file, key)| (format!("{file}.html"), cat.t(key))),
             )
             .collect();
-        let views = |current: &str| -> Vec<NavItem> {
-            view_list
-                .iter()
-                .map(|(href, label)| NavItem {
-                    label: label.clone(),
-                    lang: None,
-                    href: href.clone(),
-                    current: href == current,
-                })
-                .collect()
+        // Every page names the same list (made into links when a page is
+        // rendered); a page's key takes the list's key and its place in it.
+        let views = std::sync::Arc::new(ViewList {
+            key: crate::ids::key_of(&["history views"], &list).unwrap_or_default(),
+            list,
+        });
+        let view_at = |current: &str| Views {
+            list: views.clone(),
+            current: views.list.iter().position(|(href, _)| href == current),
         };
         // The whole history, `history_per_page` a page.
-        let mut out = self.paged(
-            &all,
-            |n| match n {
-                1 => "index.html".to_owned(),
-                n => format!("{n}.html"),
-            },
-            None,
-            &views(""),
-        );
+        let mut out = self.paged(&all, None, None, &view_at(""));
         // A month is short (a few a day): one page.
         for (key, label, incidents) in all_months {
             let file = format!("{key}.html");
             out.push(HistorySpec {
-                views: views(&file),
+                views: view_at(&file),
                 file,
                 view: Some(label),
                 incidents,
@@ -530,15 +524,11 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             {
                 continue;
             }
-            let file = service_view_file(&s.file);
             out.extend(self.paged(
                 &of_service,
-                |n| match n {
-                    1 => format!("{file}.html"),
-                    n => format!("{file}-{n}.html"),
-                },
+                Some(service_view_file(&s.file)),
                 Some(row.name.clone()),
-                &views(""),
+                &view_at(""),
             ));
         }
         // A kind holds most of the history: paged like the whole.
@@ -550,27 +540,23 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 .collect();
             out.extend(self.paged(
                 &of_kind,
-                |n| match n {
-                    1 => format!("{file}.html"),
-                    n => format!("{file}-{n}.html"),
-                },
+                Some(file.to_owned()),
                 Some(cat.t(key)),
-                &views(&format!("{file}.html")),
+                &view_at(&format!("{file}.html")),
             ));
         }
         out
     }
 
-    /// `incidents` as pages of `history_per_page` under history/, named by
-    /// `file_of(n)`, each with a pager.
+    /// `incidents` as pages of `history_per_page` under history/, named
+    /// from `stem` (see [`Pages::file`]), each with a pager.
     fn paged(
         &self,
         incidents: &[usize],
-        file_of: impl Fn(usize) -> String,
+        stem: Option<String>,
         view: Option<String>,
-        views: &[NavItem],
+        views: &Views,
     ) -> Vec<HistorySpec> {
-        let cat = self.cat;
         let per_page = self.config.site.history_per_page;
         let chunks: Vec<&[usize]> = if incidents.is_empty() {
             vec![&[]]
@@ -578,42 +564,52 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             incidents.chunks(per_page).collect()
         };
         let total = chunks.len();
+        let stem = std::sync::Arc::new(stem);
         chunks
             .iter()
             .enumerate()
             .map(|(idx, chunk)| {
-                let n = idx + 1;
-                let page_of = cat.text_or_key(
-                    "history.page_of",
-                    None,
-                    &[
-                        ("page", &cat.formats.integer(n as i64)),
-                        ("pages", &cat.formats.integer(total as i64)),
-                    ],
-                );
-                let pager = Pager {
-                    page_of,
-                    prev: (n > 1).then(|| file_of(n - 1)),
-                    next: (n < total).then(|| file_of(n + 1)),
-                    pages: pager_window(n, total)
-                        .into_iter()
-                        .map(|(k, gap_before)| PagerItem {
-                            label: cat.formats.integer(k as i64),
-                            href: file_of(k),
-                            current: k == n,
-                            gap_before,
-                        })
-                        .collect(),
+                let pages = Pages {
+                    stem: stem.clone(),
+                    n: idx + 1,
+                    total,
                 };
                 HistorySpec {
-                    file: file_of(n),
+                    file: pages.file(pages.n),
                     view: view.clone(),
                     incidents: chunk.to_vec(),
-                    views: views.to_vec(),
-                    pager: Some(pager),
+                    views: views.clone(),
+                    pager: Some(pages),
                 }
             })
             .collect()
+    }
+
+    /// A page's pager: where it is among its pages, in words and links.
+    fn pager(&self, pages: &Pages) -> Pager {
+        let cat = self.cat;
+        let (n, total) = (pages.n, pages.total);
+        Pager {
+            page_of: cat.text_or_key(
+                "history.page_of",
+                None,
+                &[
+                    ("page", &cat.formats.integer(n as i64)),
+                    ("pages", &cat.formats.integer(total as i64)),
+                ],
+            ),
+            prev: (n > 1).then(|| pages.file(n - 1)),
+            next: (n < total).then(|| pages.file(n + 1)),
+            pages: pager_window(n, total)
+                .into_iter()
+                .map(|(k, gap_before)| PagerItem {
+                    label: cat.formats.integer(k as i64),
+                    href: pages.file(k),
+                    current: k == n,
+                    gap_before,
+                })
+                .collect(),
+        }
     }
 
     /// One history page, made from what it holds.
@@ -630,7 +626,19 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             Some(name) => cat.text_or_key("history.view_title", None, &[("view", name)]),
             None => cat.t("history.title"),
         };
-        let pager = pager.unwrap_or_default();
+        let pager = pager.map(|p| self.pager(&p)).unwrap_or_default();
+        let views = views
+            .list
+            .list
+            .iter()
+            .enumerate()
+            .map(|(k, (href, label))| NavItem {
+                label: label.clone(),
+                lang: None,
+                href: href.clone(),
+                current: views.current == Some(k),
+            })
+            .collect();
         let months = self
             .months_of(&incidents)
             .into_iter()
@@ -810,8 +818,43 @@ struct HistorySpec {
     view: Option<String>,
     /// Its incidents, by their place in the model.
     incidents: Vec<usize>,
-    views: Vec<NavItem>,
-    pager: Option<Pager>,
+    views: Views,
+    /// Its place among its pages, if paged.
+    pager: Option<Pages>,
+}
+
+/// The views every history page names (each month, incidents,
+/// advisories): their files and labels, and the key of the list.
+struct ViewList {
+    key: crate::ids::Key,
+    list: Vec<(String, String)>,
+}
+
+/// The views' list as one page names it: which one it is, if any.
+#[derive(Clone)]
+struct Views {
+    list: std::sync::Arc<ViewList>,
+    current: Option<usize>,
+}
+
+/// Page `n` of `total` pages named from `stem`: `index.html`, `2.html`…
+/// for the whole history (no stem), `<stem>.html`, `<stem>-2.html`… for a
+/// view.
+struct Pages {
+    stem: std::sync::Arc<Option<String>>,
+    n: usize,
+    total: usize,
+}
+
+impl Pages {
+    fn file(&self, k: usize) -> String {
+        match (self.stem.as_deref(), k) {
+            (None, 1) => "index.html".to_owned(),
+            (None, k) => format!("{k}.html"),
+            (Some(stem), 1) => format!("{stem}.html"),
+            (Some(stem), k) => format!("{stem}-{k}.html"),
+        }
+    }
 }
 
 /// A history page's place among its pages.
