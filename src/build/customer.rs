@@ -1,7 +1,6 @@
 //! One customer's files: its pages in every locale, feeds, calendars, JSON
 //! API, badge, chooser and static files.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Inputs;
@@ -272,7 +271,10 @@ pub fn render_customer(
     for f in files.drain(..) {
         give(f);
     }
-    customer.locales.par_iter().try_for_each(|locale| {
+    // One locale after another (each one's pages on every core): a
+    // locale's summaries of every incident are dropped before the next
+    // one's are made, which bounds a large customer's memory.
+    customer.locales.iter().try_for_each(|locale| {
         let views = views_of(locale);
         let as_of = views.time(views.model.now);
         let overall = views.overall();
