@@ -68,9 +68,15 @@ pub struct Site {
     /// `default` (built in) or a folder under `themes/`.
     #[serde(default = "default_theme")]
     pub theme: String,
-    /// How far back history pages and uptime bars reach.
+    /// How far back history pages, feeds and the JSON API reach.
     #[serde(default = "default_history_days")]
     pub history_days: u32,
+    /// How many days the uptime bars show (and their percentage covers):
+    /// 90 unless set, as Statuspage shows, and never more than
+    /// `history_days` (each day links its incidents' pages). See
+    /// [`Site::uptime_days`].
+    #[serde(default)]
+    pub uptime_days: Option<u32>,
     /// Incidents per history page.
     #[serde(default = "default_per_page")]
     pub history_per_page: usize,
@@ -302,6 +308,20 @@ fn default_next_steps_hours() -> u32 {
 
 fn default_history_days() -> u32 {
     90
+}
+
+/// The uptime bars' length when `site.uptime_days` is not set.
+pub const DEFAULT_UPTIME_DAYS: u32 = 90;
+
+impl Site {
+    /// The days the uptime bars show: `uptime_days`, 90 unless set, within
+    /// the history window (a day links its incidents, whose pages history
+    /// keeps for `history_days`).
+    pub fn uptime_days(&self) -> u32 {
+        self.uptime_days
+            .unwrap_or(DEFAULT_UPTIME_DAYS)
+            .min(self.history_days)
+    }
 }
 
 fn default_per_page() -> usize {

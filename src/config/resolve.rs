@@ -500,6 +500,7 @@ fn check_history(site: &Site, file: &Path, text: &str) -> Result<(), InputError>
         ("history_days", site.history_days == 0),
         ("history_per_page", site.history_per_page == 0),
         ("feed_entries", site.feed_entries == 0),
+        ("uptime_days", site.uptime_days == Some(0)),
     ]
     .into_iter()
     .find(|(_, zero)| *zero);
@@ -508,6 +509,16 @@ fn check_history(site: &Site, file: &Path, text: &str) -> Result<(), InputError>
             file,
             locate_scalar(text, 1, key),
             format!("site.{key} must be at least 1"),
+        ));
+    }
+    if let Some(days) = site.uptime_days.filter(|&d| d > site.history_days) {
+        return Err(InputError::new(
+            file,
+            locate_scalar(text, 1, "uptime_days"),
+            format!(
+                "site.uptime_days ({days}) is longer than site.history_days ({}): each day of the bars links its incidents' pages, which the site keeps for history_days; the nearest valid value is {}",
+                site.history_days, site.history_days
+            ),
         ));
     }
     Ok(())

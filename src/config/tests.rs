@@ -24,6 +24,38 @@ fn resolves_defaults_and_puts_default_locale_first() {
         }]
     );
     assert_eq!(c.site.history_days, 90);
+    assert_eq!(c.site.uptime_days(), 90);
+}
+
+#[test]
+fn uptime_bars_are_ninety_days_within_the_history_window() {
+    let with = |site: &str| {
+        parse(
+            Path::new("statusfleet.yaml"),
+            &GOOD.replace(
+                "    name: Northwind\n",
+                &format!("    name: Northwind\n{site}"),
+            ),
+            &locales(),
+        )
+        .map(|c| c.site.uptime_days())
+    };
+    assert_eq!(with("  history_days: 730\n").unwrap(), 90);
+    assert_eq!(with("  history_days: 30\n").unwrap(), 30);
+    assert_eq!(
+        with("  history_days: 730\n  uptime_days: 365\n").unwrap(),
+        365
+    );
+    assert_eq!(
+        with("  history_days: 30\n  uptime_days: 45\n")
+            .unwrap_err()
+            .to_string(),
+        "statusfleet.yaml:6:3: site.uptime_days (45) is longer than site.history_days (30): each day of the bars links its incidents' pages, which the site keeps for history_days; the nearest valid value is 30"
+    );
+    assert_eq!(
+        with("  uptime_days: 0\n").unwrap_err().to_string(),
+        "statusfleet.yaml:5:3: site.uptime_days must be at least 1"
+    );
 }
 
 fn err(text: &str) -> String {

@@ -59,9 +59,10 @@ pub fn feed(v: &LocaleViews, links: &Links, scope: Scope<'_>) -> String {
 /// When an incident's newest feed entry is dated: its newest update, or
 /// the incident itself while it has none (see [`incident_entries`]).
 fn newest_entry(m: &IncidentModel) -> DateTime<Utc> {
-    m.updates
+    m.updates()
+        .raw()
         .iter()
-        .map(|(u, _)| u.at)
+        .map(|u| u.at)
         .max()
         .unwrap_or_else(|| m.incident.updated_at.unwrap_or(m.incident.started_at))
 }
@@ -187,7 +188,7 @@ fn incident_entries(
             &[("title", &s.title), ("n", &cat.formats.integer(n as i64))],
         ),
     };
-    if m.updates.is_empty() {
+    if m.updates().is_empty() {
         let at = m.incident.updated_at.unwrap_or(m.incident.started_at);
         let mut html = head.clone();
         if let Some(impact) = &m.incident.impact_description {
@@ -208,8 +209,8 @@ fn incident_entries(
             html,
         });
     }
-    let count = m.updates.len();
-    for (k, ((u, body), status)) in m.updates.iter().zip(update_statuses(m)).enumerate() {
+    let count = m.updates().len();
+    for (k, ((u, body), status)) in m.updates().iter().zip(update_statuses(m)).enumerate() {
         let html = update_html(v, m, u, body, status, &head);
         entries.push(Entry {
             id: stable_uuid(&[

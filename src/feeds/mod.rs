@@ -152,10 +152,11 @@ pub fn customer_files(
 /// The status each update stands for, newest first: its own, else (for the
 /// newest) the incident's current one, else none.
 pub(crate) fn update_statuses(m: &IncidentModel) -> Vec<Option<IncidentStatus>> {
-    m.updates
+    m.updates()
+        .raw()
         .iter()
         .enumerate()
-        .map(|(k, (u, _))| u.status.or((k == 0).then_some(m.incident.status)))
+        .map(|(k, u)| u.status.or((k == 0).then_some(m.incident.status)))
         .collect()
 }
 

@@ -7,6 +7,7 @@ pub mod uptime;
 pub mod views;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -29,8 +30,11 @@ pub struct IncidentModel {
     pub file: String,
     /// Partner summary (partner incidents), sanitized HTML.
     pub summary_html: Option<String>,
-    /// The updates with their sanitized bodies, newest first.
-    pub updates: Updates,
+    /// The sanitized bodies of `incident.updates` (newest first), made
+    /// when first asked for (see [`IncidentModel::updates`]): a build that
+    /// keeps the incident's pages and leaves it out of the capped feeds
+    /// never makes them. Shared with every customer showing the same body.
+    html: std::sync::OnceLock<Vec<Arc<str>>>,
     /// Partner notes or translations by locale tag.
     pub notes: BTreeMap<String, Note>,
     /// The post-incident report document the site serves.
@@ -50,43 +54,52 @@ pub struct ReportFile {
     pub path: String,
 }
 
-/// An incident's updates, newest first, each with its body sanitized:
-/// sanitized when first read, so that a build that keeps the incident's
-/// pages (and leaves it out of the capped feeds) never sanitizes them.
-#[derive(Debug)]
-pub struct Updates {
-    raw: Vec<Update>,
-    clean: std::sync::OnceLock<Vec<(Update, String)>>,
+/// An incident's updates, newest first, each with its body sanitized
+/// (see [`IncidentModel::updates`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Updates<'a> {
+    raw: &'a [Update],
+    html: &'a std::sync::OnceLock<Vec<Arc<str>>>,
 }
 
-impl Updates {
-    pub fn new(raw: Vec<Update>) -> Updates {
-        Updates {
-            raw,
-            clean: std::sync::OnceLock::new(),
-        }
+impl<'a> Updates<'a> {
+    /// The updates as the source gave them, not sanitized (what their
+    /// times and statuses need, without making their bodies).
+    pub fn raw(&self) -> &'a [Update] {
+        self.raw
     }
-}
 
-impl std::ops::Deref for Updates {
-    type Target = Vec<(Update, String)>;
+    pub fn len(&self) -> usize {
+        self.raw.len()
+    }
 
-    fn deref(&self) -> &Self::Target {
-        self.clean.get_or_init(|| {
+    pub fn is_empty(&self) -> bool {
+        self.raw.is_empty()
+    }
+
+    /// Each update with its sanitized body, newest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&'a Update, &'a str)> + Clone + 'a {
+        let html = self.html.get_or_init(|| {
             self.raw
                 .iter()
-                .map(|u| (u.clone(), sanitized(&u.body, u.format)))
+                .map(|u| sanitized(&u.body, u.format))
                 .collect()
-        })
+        });
+        self.raw.iter().zip(html.iter().map(|h| &**h))
+    }
+
+    /// The newest update with its sanitized body.
+    pub fn first(&self) -> Option<(&'a Update, &'a str)> {
+        self.iter().next()
     }
 }
 
 /// An upstream body sanitized, once a run for every customer that shows
 /// it (a Microsoft incident's update is the same for every tenant): kept
 /// by the SHA-256 of its text, a few thousand at most (emptied when full).
-fn sanitized(body: &str, format: crate::model::BodyFormat) -> String {
+fn sanitized(body: &str, format: crate::model::BodyFormat) -> Arc<str> {
     use std::collections::HashMap;
-    use std::sync::{Arc, LazyLock, Mutex};
+    use std::sync::{LazyLock, Mutex};
     const MAX: usize = 4096;
     static DONE: LazyLock<Mutex<HashMap<crate::ids::Key, Arc<str>>>> =
         LazyLock::new(Default::default);
@@ -96,18 +109,26 @@ fn sanitized(body: &str, format: crate::model::BodyFormat) -> String {
     let mut key = crate::ids::Key::default();
     key.copy_from_slice(&d.finish().as_ref()[..16]);
     if let Some(done) = DONE.lock().expect("not poisoned").get(&key) {
-        return done.to_string();
+        return done.clone();
     }
-    let clean = crate::sanitize::upstream_body(body, format);
+    let clean: Arc<str> = crate::sanitize::upstream_body(body, format).into();
     let mut done = DONE.lock().expect("not poisoned");
     if done.len() >= MAX {
         done.clear();
     }
-    done.insert(key, Arc::from(clean.as_str()));
+    done.insert(key, clean.clone());
     clean
 }
 
 impl IncidentModel {
+    /// The updates, newest first, with their sanitized bodies.
+    pub fn updates(&self) -> Updates<'_> {
+        Updates {
+            raw: &self.incident.updates,
+            html: &self.html,
+        }
+    }
+
     pub fn is_active(&self) -> bool {
         self.incident.status.is_active() && self.incident.ended_at.is_none()
     }
@@ -244,9 +265,15 @@ pub fn build<'a>(
             .collect(),
         None => snapshot.services,
     };
+    // The uptime bars' days: within the history window, whose incidents
+    // their days link.
+    let uptime = Window {
+        now,
+        days: config.site.uptime_days(),
+    };
     let services: Vec<ServiceModel> = shown
         .into_iter()
-        .map(|service| service_model(service, customer, &incidents, &all_maintenance, &window))
+        .map(|service| service_model(service, customer, &incidents, &all_maintenance, &uptime))
         .collect();
     let overall = services
         .iter()
@@ -370,9 +397,9 @@ fn service_model(
     customer: &Customer,
     incidents: &[IncidentModel],
     maintenance: &[Maintenance],
-    window: &Window,
+    uptime: &Window,
 ) -> ServiceModel {
-    let now = window.now;
+    let now = uptime.now;
     let related: Vec<&Incident> = incidents
         .iter()
         .map(|m| &m.incident)
@@ -403,8 +430,8 @@ fn service_model(
     if health == Health::Operational && in_maintenance {
         health = Health::Maintenance;
     }
-    let days = uptime::days(&related, now, customer.time_zone.0, window.days);
-    let uptime_percent = uptime::percent(&related, window.start(), now);
+    let days = uptime::days(&related, now, customer.time_zone.0, uptime.days);
+    let uptime_percent = uptime::percent(&related, uptime.start(), now);
     ServiceModel {
         file: file_stem(&service.id.0),
         service,
@@ -461,7 +488,6 @@ fn incident_model(
     content: &Content,
 ) -> IncidentModel {
     incident.updates.sort_by_key(|u| std::cmp::Reverse(u.at));
-    let updates = Updates::new(incident.updates.clone());
     let file = file_stem(&incident.id);
     // Checked when read (snapshot files) or written (the store); a
     // document gone since is left out rather than linked.
@@ -483,7 +509,7 @@ fn incident_model(
         incident,
         origin,
         summary_html,
-        updates,
+        html: std::sync::OnceLock::new(),
         inputs_key: std::sync::OnceLock::new(),
     }
 }

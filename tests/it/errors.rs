@@ -330,7 +330,7 @@ fn check_lists_every_problem_with_a_suggestion() {
         r.stderr,
         "\
 error: statusfleet.yaml:6:15: `accent` is empty: YAML reads `#2f5b9c` as a comment; quote it: `accent: \"#2f5b9c\"`
-error: statusfleet.yaml:7:3: site: unknown field `time_zon`, expected one of `title`, `partner`, `theme`, `history_days`, `history_per_page`, `feed_entries`, `next_steps_after_resolved_hours`, `time_zone`, `default_locale`, `locales`, `output_dir`, `fleet_index`, `base_url`, `path`, `path_secret_env`; did you mean `time_zone`?
+error: statusfleet.yaml:7:3: site: unknown field `time_zon`, expected one of `title`, `partner`, `theme`, `history_days`, `uptime_days`, `history_per_page`, `feed_entries`, `next_steps_after_resolved_hours`, `time_zone`, `default_locale`, `locales`, `output_dir`, `fleet_index`, `base_url`, `path`, `path_secret_env`; did you mean `time_zone`?
 error: statusfleet.yaml:11:19: customers[0].locales[1]: no catalog for locale `fr`: did you mean `fr-FR`? (expected one of ar-SA, en, fr-FR, ja-JP, ko-KR, zh-CN)
 error: statusfleet.yaml:12:16: customers[0].time_zone: unknown time zone `Europe/Londn`: did you mean `Europe/London`?
 error: statusfleet.yaml:14:23: customer `contoso`: the file source `snap/missing.yaml` does not exist (paths are relative to the config's folder)

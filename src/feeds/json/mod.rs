@@ -85,15 +85,16 @@ impl Api<'_, '_, '_> {
         }
         carried.reverse();
         let monitoring_at = m
-            .updates
+            .updates()
+            .raw()
             .iter()
             .zip(&carried)
             .filter(|(_, s)| **s == IncidentStatus::Monitoring)
-            .map(|((u, _), _)| u.at)
+            .map(|(u, _)| u.at)
             .min();
         let resolved = !i.status.is_active();
         let updates = m
-            .updates
+            .updates()
             .iter()
             .zip(&carried)
             .map(|((u, html), s)| IncidentUpdate {
@@ -107,7 +108,7 @@ impl Api<'_, '_, '_> {
                 ]),
                 incident_id: i.id.clone(),
                 status: incident_status(*s),
-                body: crate::sanitize::plain_text_of(&u.body, u.format, || html.clone()),
+                body: crate::sanitize::plain_text_of(&u.body, u.format, || html.to_owned()),
                 created_at: self.time(u.at),
                 updated_at: self.time(u.at),
                 display_at: Some(self.time(u.at)),
@@ -137,7 +138,7 @@ impl Api<'_, '_, '_> {
             started_at: self.time(i.started_at),
             updated_at: i
                 .updated_at
-                .or_else(|| m.updates.first().map(|u| u.0.at))
+                .or_else(|| m.updates().raw().first().map(|u| u.at))
                 .map(|t| self.time(t)),
             monitoring_at: monitoring_at.map(|t| self.time(t)),
             resolved_at: if resolved {

@@ -169,7 +169,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             duration,
             last_update: i
                 .updated_at
-                .or_else(|| m.updates.first().map(|u| u.0.at))
+                .or_else(|| m.updates().raw().first().map(|u| u.at))
                 .map(|t| self.time(t)),
         }
     }
@@ -313,7 +313,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             },
             note,
             updates: m
-                .updates
+                .updates()
                 .iter()
                 .map(|(u, html)| self.update_view(Some(i), u, html))
                 .collect(),
@@ -322,7 +322,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             report: self.report_view(m, &format!("{base}../")),
             update_count: self.cat.text_or_key(
                 "incident.update_count",
-                Some(m.updates.len() as u64),
+                Some(m.updates().len() as u64),
                 &[],
             ),
             // Upstream links: only http(s) and mailto become links.

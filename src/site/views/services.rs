@@ -64,7 +64,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 }
             })
             .collect();
-        let n = self.config.site.history_days as u64;
+        let n = u64::from(self.config.site.uptime_days());
         let bad_days = s.days.iter().filter(|d| !d.incidents.is_empty()).count() as u64;
         let upstream_status = s.service.upstream_status.as_ref().map(|word| {
             let key = match s.service.platform {
