@@ -120,6 +120,40 @@ pub fn key_of(parts: &[&str], value: &impl Serialize) -> Result<Key, serde_json:
     Ok(key)
 }
 
+/// The key of `parts` and `value` by its `Hash`: as [`key_of`], without
+/// writing JSON (no escaping, times as numbers). `Hash` writes each string
+/// with an end mark that UTF-8 never holds and each list with its length,
+/// so different values write different bytes; those bytes are only
+/// compared within one binary (the build's fingerprint names it).
+pub fn key_of_hashed(parts: &[&str], value: &impl std::hash::Hash) -> Key {
+    /// Collects what `Hash` writes.
+    struct Bytes<'a>(&'a mut Vec<u8>);
+    impl std::hash::Hasher for Bytes<'_> {
+        fn write(&mut self, bytes: &[u8]) {
+            self.0.extend_from_slice(bytes);
+        }
+        fn finish(&self) -> u64 {
+            unreachable!("the bytes are hashed with SHA-256")
+        }
+    }
+    thread_local! {
+        static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let mut d = ring::digest::Context::new(&ring::digest::SHA256);
+    for part in parts {
+        d.update(&(part.len() as u64).to_le_bytes());
+        d.update(part.as_bytes());
+    }
+    BYTES.with_borrow_mut(|bytes| {
+        bytes.clear();
+        value.hash(&mut Bytes(bytes));
+        d.update(bytes);
+    });
+    let mut key = [0; 16];
+    key.copy_from_slice(&d.finish().as_ref()[..16]);
+    key
+}
+
 pub fn hex(bytes: &[u8]) -> String {
     data_encoding::HEXLOWER.encode(bytes)
 }

@@ -199,7 +199,7 @@ impl Vocabulary {
 }
 
 /// What upstream itself said of an incident, verbatim.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpstreamWords {
     pub vocabulary: Vocabulary,
@@ -227,7 +227,7 @@ impl Level {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Incident {
     /// Upstream id (`EX900101`); unique within the customer.
@@ -294,7 +294,7 @@ pub struct Incident {
 }
 
 /// A post-incident report document.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Report {
     /// In a snapshot file: the document's path, relative to the snapshot
@@ -350,7 +350,7 @@ impl Incident {
 
 pub(crate) use crate::locale::default_text_lang;
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Update {
     pub at: DateTime<Utc>,
@@ -402,7 +402,7 @@ pub fn review_key(tags: &[String]) -> Option<&'static str> {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Link {
     pub title: String,

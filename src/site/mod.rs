@@ -136,7 +136,7 @@ impl IncidentModel {
     /// A key of everything the model holds of the incident: the incident
     /// as the source gave it (its sanitized bodies follow from it), its
     /// page's name, origin, partner summary and notes, and its report
-    /// document's place and size. Made once; none if it cannot be.
+    /// document's place and size. Made once.
     pub fn inputs_key(&self) -> Option<crate::ids::Key> {
         *self.inputs_key.get_or_init(|| {
             let notes: Vec<(&String, &Option<String>, &String)> = self
@@ -160,7 +160,7 @@ impl IncidentModel {
                 notes,
                 report,
             );
-            crate::ids::key_of(&["incident"], &parts).ok()
+            Some(crate::ids::key_of_hashed(&["incident"], &parts))
         })
     }
 }
