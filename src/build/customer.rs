@@ -262,10 +262,17 @@ pub fn render_customer(
         locale_names: locale_names.clone(),
         brand: brand.clone(),
     };
-    // The paths given so far (the sitemap lists the pages), not the bytes.
+    // The paths given so far, for the sitemap to list the pages (only a
+    // customer that has one: an indexable one on a site with a URL).
     let paths = std::sync::Mutex::new(Vec::new());
+    let mapped = customer.indexable && links.absolute("").is_some();
+    let note = |path: &str| {
+        if mapped {
+            paths.lock().expect("not poisoned").push(path.to_owned());
+        }
+    };
     let give = |f: OutputFile| {
-        paths.lock().expect("not poisoned").push(f.path.clone());
+        note(&f.path);
         sink.put(f);
     };
     for f in files.drain(..) {
@@ -283,7 +290,7 @@ pub fn render_customer(
             let path = in_locale(rel);
             let kept = sink.keep_inputs(&path, key);
             if kept {
-                paths.lock().expect("not poisoned").push(path);
+                note(&path);
             }
             kept
         };
@@ -301,7 +308,7 @@ pub fn render_customer(
             };
             let path = in_locale(&body.page.path);
             if !body.kept {
-                paths.lock().expect("not poisoned").push(path.clone());
+                note(&path);
             }
             // A page with an input key is kept by it, or not at all: its
             // context changes only with its inputs, so its context's key
