@@ -101,23 +101,7 @@ pub type Key = [u8; 16];
 /// (length-prefixed parts; the value hashed in one go from a buffer kept
 /// per thread).
 pub fn key_of(parts: &[&str], value: &impl Serialize) -> Result<Key, serde_json::Error> {
-    thread_local! {
-        static JSON: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    let mut d = ring::digest::Context::new(&ring::digest::SHA256);
-    for part in parts {
-        d.update(&(part.len() as u64).to_le_bytes());
-        d.update(part.as_bytes());
-    }
-    JSON.with_borrow_mut(|json| {
-        json.clear();
-        serde_json::to_writer(&mut *json, value)?;
-        d.update(json);
-        Ok::<(), serde_json::Error>(())
-    })?;
-    let mut key = [0; 16];
-    key.copy_from_slice(&d.finish().as_ref()[..16]);
-    Ok(key)
+    key_with(parts, |buf| serde_json::to_writer(buf, value))
 }
 
 /// The key of `parts` and `value` by its `Hash`: as [`key_of`], without
@@ -136,22 +120,38 @@ pub fn key_of_hashed(parts: &[&str], value: &impl std::hash::Hash) -> Key {
             unreachable!("the bytes are hashed with SHA-256")
         }
     }
+    let written = key_with(parts, |buf| {
+        value.hash(&mut Bytes(buf));
+        Ok::<(), std::convert::Infallible>(())
+    });
+    match written {
+        Ok(key) => key,
+    }
+}
+
+/// SHA-256 (its first 128 bits) of the length-prefixed `parts`, then of
+/// what `write` puts in a buffer kept per thread.
+fn key_with<E>(
+    parts: &[&str],
+    write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+) -> Result<Key, E> {
     thread_local! {
-        static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     let mut d = ring::digest::Context::new(&ring::digest::SHA256);
     for part in parts {
         d.update(&(part.len() as u64).to_le_bytes());
         d.update(part.as_bytes());
     }
-    BYTES.with_borrow_mut(|bytes| {
-        bytes.clear();
-        value.hash(&mut Bytes(bytes));
-        d.update(bytes);
-    });
+    BUFFER.with_borrow_mut(|buf| {
+        buf.clear();
+        write(buf)?;
+        d.update(buf);
+        Ok(())
+    })?;
     let mut key = [0; 16];
     key.copy_from_slice(&d.finish().as_ref()[..16]);
-    key
+    Ok(key)
 }
 
 pub fn hex(bytes: &[u8]) -> String {

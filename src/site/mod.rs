@@ -40,7 +40,7 @@ pub struct IncidentModel {
     /// The post-incident report document the site serves.
     pub report: Option<ReportFile>,
     /// The key of all of the above (see [`IncidentModel::inputs_key`]).
-    inputs_key: std::sync::OnceLock<Option<crate::ids::Key>>,
+    inputs_key: std::sync::OnceLock<crate::ids::Key>,
 }
 
 /// A post-incident report document: where it is read from, what it is,
@@ -87,11 +87,6 @@ impl<'a> Updates<'a> {
         });
         self.raw.iter().zip(html.iter().map(|h| &**h))
     }
-
-    /// The newest update with its sanitized body.
-    pub fn first(&self) -> Option<(&'a Update, &'a str)> {
-        self.iter().next()
-    }
 }
 
 /// An upstream body sanitized, once a run for every customer that shows
@@ -137,7 +132,7 @@ impl IncidentModel {
     /// as the source gave it (its sanitized bodies follow from it), its
     /// page's name, origin, partner summary and notes, and its report
     /// document's place and size. Made once.
-    pub fn inputs_key(&self) -> Option<crate::ids::Key> {
+    pub fn inputs_key(&self) -> crate::ids::Key {
         *self.inputs_key.get_or_init(|| {
             let notes: Vec<(&String, &Option<String>, &String)> = self
                 .notes
@@ -160,7 +155,7 @@ impl IncidentModel {
                 notes,
                 report,
             );
-            Some(crate::ids::key_of_hashed(&["incident"], &parts))
+            crate::ids::key_of_hashed(&["incident"], &parts)
         })
     }
 }

@@ -289,7 +289,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             if !self.settled(m) {
                 return None;
             }
-            incidents.push(m.inputs_key()?);
+            incidents.push(m.inputs_key());
         }
         // The pager's words and links follow from its place and the
         // locale (in `around`); the views' links from their list.
@@ -319,7 +319,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         }
         crate::ids::key_of(
             &["incident page", seed, self.cat.locale.tag(), &m.file],
-            &(around, m.inputs_key()?),
+            &(around, m.inputs_key()),
         )
         .ok()
     }
@@ -480,7 +480,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         // Every page names the same list (made into links when a page is
         // rendered); a page's key takes the list's key and its place in it.
         let views = std::sync::Arc::new(ViewList {
-            key: crate::ids::key_of(&["history views"], &list).unwrap_or_default(),
+            key: crate::ids::key_of_hashed(&["history views"], &list),
             list,
         });
         let view_at = |current: &str| Views {
