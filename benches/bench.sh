@@ -16,7 +16,7 @@ python3 benches/gen_fleet.py "$n" "$dir"
 run() {
   # The phase times (RUST_LOG=statusfleet=debug) give the partner
   # console's share: rendering it, and writing it beside the sites.
-  RUST_LOG=statusfleet=debug /usr/bin/time -f "%e %M" -o "$dir/time.txt" target/release/statusfleet build --offline \
+  RUST_LOG=statusfleet=debug /usr/bin/time -f "%e %M" -o "$dir/time.txt" "${CARGO_TARGET_DIR:-target}/release/statusfleet" build --offline \
     --config "$dir/statusfleet.yaml" --out "$dir/public" > "$dir/summary.txt" 2> "$dir/phases.txt"
   read -r secs rss_kb < "$dir/time.txt"
   pages=$(grep -o '[0-9]* pages' "$dir/summary.txt" | grep -o '[0-9]*')

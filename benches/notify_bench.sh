@@ -20,13 +20,13 @@ cargo build --release --locked -q --example notify_sink
 rm -rf "$dir"
 mkdir -p "$dir"
 # The receivers, until their stdin (this script's pipe) closes.
-coproc SINK { target/release/examples/notify_sink 3600; }
+coproc SINK { "${CARGO_TARGET_DIR:-target}/release/examples/notify_sink" 3600; }
 read -r smtp_port http_port <&"${SINK[0]}"
 python3 benches/gen_notify.py "$n" "$dir" "$smtp_port" "$http_port" before
 export BENCH_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw STATUSFLEET_NOW=2026-11-30T09:10:00Z
 run() {
   local name="$1"; shift
-  /usr/bin/time -f "%e %M" -o "$dir/time.txt" target/release/statusfleet notify \
+  /usr/bin/time -f "%e %M" -o "$dir/time.txt" "${CARGO_TARGET_DIR:-target}/release/statusfleet" notify \
     --config "$dir/statusfleet.yaml" "$@" > "$dir/$name.txt"
   read -r secs rss_kb < "$dir/time.txt"
   echo "$secs $((rss_kb / 1024))"

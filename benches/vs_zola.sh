@@ -30,7 +30,11 @@ if [ -z "${ZOLA:-}" ]; then
   CARGO_TARGET_DIR=/work/zola-target cargo build --release --manifest-path "$tree/Cargo.toml" -q
   ZOLA=/work/zola-target/release/zola
 fi
-cargo build --release --locked -q
+# BIN=<binary> measures that one instead of building this checkout.
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --locked -q
+fi
+sf="${BIN:-${CARGO_TARGET_DIR:-target}/release/statusfleet}"
 "$ZOLA" --version
 mkdir -p "$work"
 measure() { # label out-file command…
@@ -48,7 +52,7 @@ for n in "${sizes[@]}"; do
     : > "$work/sf.txt"; : > "$work/zola.txt"
     for _ in $(seq "$rounds"); do
       rm -rf "$d/public" "$d/public-console"
-      measure sf "$work/t" target/release/statusfleet build --offline --config "$d/statusfleet.yaml" --out "$d/public"
+      measure sf "$work/t" "$sf" build --offline --config "$d/statusfleet.yaml" --out "$d/public"
       cat "$work/t" >> "$work/sf.txt"
       rm -rf "$z/public"
       (cd "$z" && measure zola "$work/t" "$ZOLA" build --output-dir public)
