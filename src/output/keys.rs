@@ -39,6 +39,20 @@ pub struct Known {
 }
 
 impl Known {
+    /// No keys: none trusted (a customer always has pages).
+    pub fn is_empty(&self) -> bool {
+        self.views.is_empty() && self.inputs.is_empty()
+    }
+
+    /// Whether a page with `keys` is, byte for byte, the file at its path.
+    pub fn has(&self, keys: &PageKeys) -> bool {
+        if keys.inputs != PageKey::default() {
+            self.view_of(&keys.inputs).is_some()
+        } else {
+            self.has_view(&keys.view)
+        }
+    }
+
     pub fn has_view(&self, key: &PageKey) -> bool {
         self.views.binary_search(key).is_ok()
     }

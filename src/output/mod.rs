@@ -6,6 +6,7 @@
 
 mod keys;
 mod manifest;
+mod spare;
 mod staging;
 
 use std::io;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::keys::{self, Known, PageKey, PageKeys};
 use super::manifest::{MANIFEST_SCHEMA, paths_hash, write_manifest};
+use super::spare;
 use super::{
     CustomerEntry, Manifest, OutputFile, WriteStats, check_path, remove_tree, sibling, swap,
     swap_in,
@@ -48,6 +49,9 @@ pub struct Staging {
     reused: std::sync::atomic::AtomicUsize,
     /// Customers whose new key files wait in `staging/.keys/`.
     keyed: std::sync::Mutex<Vec<String>>,
+    /// Changed customers whose current folder, once replaced, becomes
+    /// their spare (see [`spare`](super::spare)): the digest of its keys.
+    spares: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 /// Removes a folder when dropped, unless disarmed.
@@ -206,6 +210,7 @@ impl Staging {
             removed: 0.into(),
             reused: 0.into(),
             keyed: Default::default(),
+            spares: Default::default(),
         })
     }
 
@@ -249,12 +254,20 @@ impl Staging {
             .customers
             .get(slug)
             .and_then(|e| e.keys.clone());
+        let previous_keys = keys::load(&keys::file(&self.out, slug), wanted.as_deref());
+        // The spare is brought up to date only beside a current folder
+        // whose keys are trusted (its unchanged pages are linked from it).
+        let spare = (!self.fresh && !previous_keys.is_empty())
+            .then(|| spare::take(&self.out, slug, &self.staging.join(slug)))
+            .flatten();
         CustomerStage {
             staging: self,
             slug: Some(slug.to_owned()),
             made: std::sync::Mutex::new(BTreeSet::new()),
             state: std::sync::Mutex::new(StageState::default()),
-            previous_keys: keys::load(&keys::file(&self.out, slug), wanted.as_deref()),
+            previous_keys,
+            previous_digest: wanted,
+            spare,
         }
     }
 
@@ -266,6 +279,8 @@ impl Staging {
             made: std::sync::Mutex::new(BTreeSet::new()),
             state: std::sync::Mutex::new(StageState::default()),
             previous_keys: Known::default(),
+            previous_digest: None,
+            spare: None,
         };
         for f in files {
             stage.put(f);
@@ -281,6 +296,7 @@ impl Staging {
         &self,
         slug: Option<&str>,
         made: &std::sync::Mutex<BTreeSet<PathBuf>>,
+        recycled: bool,
         f: &OutputFile,
     ) -> io::Result<Staged> {
         check_path(&f.path)?;
@@ -306,11 +322,22 @@ impl Staging {
             return Ok(Staged::Same);
         }
         let dest = self.staging.join(&f.path);
-        make_parent(made, &dest)?;
-        if same && std::fs::hard_link(&current, &dest).is_ok() {
+        make_parent(made, &dest, recycled.then_some(self.staging.as_path()))?;
+        if recycled {
+            // The spare has a file here, or not: replaced, never written
+            // in place (it may be the published file's inode).
+            if same
+                && (same_inode(&current, &dest)
+                    || spare::replace(&dest, |tmp| std::fs::hard_link(&current, tmp)).is_ok())
+            {
+                return Ok(Staged::Same);
+            }
+            spare::replace(&dest, |tmp| std::fs::write(tmp, &f.bytes))?;
+        } else if same && std::fs::hard_link(&current, &dest).is_ok() {
             return Ok(Staged::Same);
+        } else {
+            std::fs::write(&dest, &f.bytes)?;
         }
-        std::fs::write(&dest, &f.bytes)?;
         Ok(if existing.is_some() {
             Staged::Replaced
         } else {
@@ -386,8 +413,10 @@ impl Staging {
             }
             let staged_keys = self.staging.join(".keys");
             if self.fresh {
-                // No manifest names the key files of another site.
+                // No manifest names the key files of another site, nor
+                // its spares.
                 let _ = std::fs::remove_dir_all(&keys_dir);
+                let _ = std::fs::remove_dir_all(spare::dir(&self.out));
                 if staged_keys.is_dir() {
                     std::fs::rename(&staged_keys, &keys_dir)?;
                 }
@@ -400,15 +429,20 @@ impl Staging {
                 .ok()
                 .and_then(|v| v.parse().ok())
                 .map(std::time::Duration::from_millis);
+            let mut replaced = Vec::new();
             for slug in &changed {
                 if let Some(p) = pause {
                     std::thread::sleep(p);
                 }
                 let staged = self.staging.join(slug);
                 let live = self.out.join(slug);
-                // The previous folder stays in the staging folder, removed
-                // with it below.
-                swap_in(&staged, &live, &self.staging.join(format!(".old-{slug}")))?;
+                // The previous folder stays in the staging folder (removed
+                // with it below), or becomes the customer's spare.
+                if let Some(previous) =
+                    swap_in(&staged, &live, &self.staging.join(format!(".old-{slug}")))?
+                {
+                    replaced.push((slug, previous));
+                }
             }
             // Then the fleet-level files, which may name new customers.
             for path in &root_changed {
@@ -417,6 +451,15 @@ impl Staging {
                     std::fs::create_dir_all(parent)?;
                 }
                 std::fs::rename(self.staging.join(path), dest)?;
+            }
+            // Each replaced folder becomes its customer's spare, with the
+            // keys that describe it, before the new keys take their place.
+            // (One that cannot is removed with the staging folder.)
+            let spares = self.spares.into_inner().expect("not poisoned");
+            for (slug, previous) in replaced {
+                if let Some(digest) = spares.get(slug) {
+                    let _ = spare::keep(&self.out, slug, &previous, digest);
+                }
             }
             // The rendered customers' page keys, now that their folders
             // are those the keys describe (until the manifest below names
@@ -436,6 +479,7 @@ impl Staging {
                 if *is_dir {
                     std::fs::remove_dir_all(p)?;
                     let _ = std::fs::remove_file(keys::file(&self.out, name));
+                    spare::forget(&self.out, name);
                 } else {
                     std::fs::remove_file(p)?;
                 }
@@ -503,19 +547,49 @@ pub struct CustomerStage<'s> {
     state: std::sync::Mutex<StageState>,
     /// The keys of the pages the current site has.
     previous_keys: Known,
+    /// The digest of those keys, from the manifest.
+    previous_digest: Option<String>,
+    /// The keys of the spare folder the stage is bringing up to date (see
+    /// [`spare`](super::spare)); none when it is a new folder.
+    spare: Option<Known>,
 }
 
 /// Makes the folder of `dest` once (under the lock: another thread's file
 /// may go there next).
-fn make_parent(made: &std::sync::Mutex<BTreeSet<PathBuf>>, dest: &Path) -> io::Result<()> {
+/// In a spare (`spare`: the staging folder), a file where a folder must
+/// be is removed first.
+fn make_parent(
+    made: &std::sync::Mutex<BTreeSet<PathBuf>>,
+    dest: &Path,
+    spare: Option<&Path>,
+) -> io::Result<()> {
     if let Some(parent) = dest.parent() {
         let mut made = made.lock().expect("not poisoned");
         if !made.contains(parent) {
-            std::fs::create_dir_all(parent)?;
+            if let Err(e) = std::fs::create_dir_all(parent) {
+                let Some(root) = spare else {
+                    return Err(e);
+                };
+                for dir in parent.ancestors().take_while(|d| *d != root) {
+                    if std::fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
+                        std::fs::remove_file(dir)?;
+                    }
+                }
+                std::fs::create_dir_all(parent)?;
+            }
             made.insert(parent.to_owned());
         }
     }
     Ok(())
+}
+
+/// Whether two paths name the same file (one inode).
+fn same_inode(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
+        _ => false,
+    }
 }
 
 impl CustomerStage<'_> {
@@ -554,9 +628,25 @@ impl CustomerStage<'_> {
         if check_path(path).is_err() || !path.starts_with(&format!("{slug}/")) {
             return false;
         }
-        let dest = self.staging.staging.join(path);
-        let linked = make_parent(&self.made, &dest).is_ok()
-            && std::fs::hard_link(self.staging.out.join(path), &dest).is_ok();
+        // The spare has this page already: nothing to do.
+        let linked = if self.spare.as_ref().is_some_and(|s| s.has(&keys)) {
+            true
+        } else {
+            let dest = self.staging.staging.join(path);
+            let root = self
+                .spare
+                .is_some()
+                .then_some(self.staging.staging.as_path());
+            let current = self.staging.out.join(path);
+            make_parent(&self.made, &dest, root).is_ok()
+                && match std::fs::hard_link(&current, &dest) {
+                    Ok(()) => true,
+                    Err(e) if root.is_some() && e.kind() == io::ErrorKind::AlreadyExists => {
+                        spare::replace(&dest, |tmp| std::fs::hard_link(&current, tmp)).is_ok()
+                    }
+                    Err(_) => false,
+                }
+        };
         if linked {
             let mut st = self.state.lock().expect("not poisoned");
             st.paths.push(path.to_owned());
@@ -595,7 +685,9 @@ impl CustomerStage<'_> {
         if self.state.lock().expect("not poisoned").error.is_some() {
             return;
         }
-        let result = self.staging.stage_file(self.slug.as_deref(), &self.made, f);
+        let result =
+            self.staging
+                .stage_file(self.slug.as_deref(), &self.made, self.spare.is_some(), f);
         let mut st = self.state.lock().expect("not poisoned");
         st.paths.push(f.path.clone());
         match result {
@@ -640,6 +732,12 @@ impl CustomerStage<'_> {
                     .lock()
                     .expect("not poisoned")
                     .push(slug.clone());
+                if self.spare.is_some() {
+                    // What the spare holds that this build did not stage.
+                    let staged: std::collections::HashSet<&str> =
+                        st.paths.iter().map(String::as_str).collect();
+                    spare::sweep(&staging.staging, &slug, &staged)?;
+                }
                 let mut sorted: Vec<&str> = st.paths.iter().map(String::as_str).collect();
                 sorted.sort_unstable();
                 let paths = paths_hash(&sorted);
@@ -652,8 +750,15 @@ impl CustomerStage<'_> {
                 let same_set = previous.as_ref().is_some_and(|e| e.paths == paths);
                 if st.written == 0 && same_set && !staging.fresh {
                     // Rendered again, nothing differs: keep the current folder.
-                    std::fs::remove_dir_all(staging.staging.join(&slug))?;
+                    remove_tree(&staging.staging.join(&slug))?;
                 } else {
+                    if let Some(digest) = self.previous_digest.filter(|_| previous.is_some()) {
+                        staging
+                            .spares
+                            .lock()
+                            .expect("not poisoned")
+                            .insert(slug.clone(), digest);
+                    }
                     if !staging.fresh {
                         // Files the current folder has and the new one
                         // lacks: of those the manifest vouches for, all

@@ -482,3 +482,90 @@ fn the_removed_count_is_the_files_gone() {
         );
     }
 }
+
+/// A customer's folder replaced by a publish is kept as its spare and the
+/// next build brings that up to date instead of making a new folder: the
+/// spare is exactly the folder it replaced, the rebuilds match full builds
+/// byte for byte with every unchanged file left as it was, and a spare
+/// nothing vouches for is never trusted.
+#[test]
+fn the_replaced_folder_is_the_spare_the_next_build_brings_up_to_date() {
+    let site = fleet();
+    site.build();
+    assert!(
+        !site.path(".public.spare").exists(),
+        "a first build replaces nothing"
+    );
+    let later = |minute: u32| {
+        move |t: String| {
+            t.replacen(
+                "taken_at: 2026-11-22T13:45:00Z",
+                &format!("taken_at: 2026-11-22T14:{minute:02}:00Z"),
+                1,
+            )
+        }
+    };
+    let published = site.files("public/hanbit");
+    let (site, changed, _) = rebuild_against_full(site, ("demo/hanbit.yaml", &later(5)));
+    assert!(changed.iter().any(|p| p.starts_with("hanbit/")));
+    assert_eq!(
+        site.files(".public.spare/hanbit"),
+        published,
+        "the spare is the folder the publish replaced, whole"
+    );
+    assert!(site.path(".public.spare/hanbit.json").is_file());
+    // Brought up to date twice: from two runs back, then with a page that
+    // shows a time the spare never had.
+    let mut site = site;
+    for (from, to) in [(5, 10), (10, 15)] {
+        let published = site.files("public/hanbit");
+        let spare = dir_inode(&site, ".public.spare/hanbit");
+        let edit = move |t: String| {
+            t.replacen(
+                &format!("taken_at: 2026-11-22T14:{from:02}:00Z"),
+                &format!("taken_at: 2026-11-22T14:{to:02}:00Z"),
+                1,
+            )
+        };
+        let (next, changed, kept) = rebuild_against_full(site, ("demo/hanbit.yaml", &edit));
+        assert!(kept > 0 && changed.contains(&"hanbit/ko-KR/index.html".to_owned()));
+        assert_eq!(
+            next.files(".public.spare/hanbit"),
+            published,
+            "{from} → {to}"
+        );
+        assert_eq!(
+            dir_inode(&next, "public/hanbit"),
+            spare,
+            "the spare was brought up to date and published"
+        );
+        site = next;
+    }
+    // A stray file in the spare is swept; a spare whose vouch is damaged
+    // is removed, not trusted, and the customer staged afresh.
+    std::fs::write(site.path(".public.spare/hanbit/stray.html"), "stray").unwrap();
+    let edit = |t: String| t.replacen("2026-11-22T14:15:00Z", "2026-11-22T14:20:00Z", 1);
+    let (site, _, _) = rebuild_against_full(site, ("demo/hanbit.yaml", &edit));
+    assert!(!site.path("public/hanbit/stray.html").exists());
+    std::fs::write(site.path(".public.spare/hanbit.json"), "{\"keys\":\"0\"}").unwrap();
+    // (A new file: the spare's may be a hard link of the published one.)
+    let damaged = site.path(".public.spare/hanbit/ko-KR/index.html");
+    std::fs::remove_file(&damaged).unwrap();
+    std::fs::write(&damaged, "damaged").unwrap();
+    let published = site.files("public/hanbit");
+    let edit = |t: String| t.replacen("2026-11-22T14:20:00Z", "2026-11-22T14:25:00Z", 1);
+    let (site, _, _) = rebuild_against_full(site, ("demo/hanbit.yaml", &edit));
+    assert_eq!(site.files(".public.spare/hanbit"), published);
+    // A customer no longer built takes its spare with it.
+    let site = site.edit("statusfleet.yaml", |t| {
+        t.replacen("\n  - slug: extra-1\n", "\n  - slug: extra-one\n", 1)
+    });
+    assert!(site.path(".public.spare/extra-1").is_dir());
+    site.build();
+    assert!(!site.path(".public.spare/extra-1").exists());
+    assert!(!site.path(".public.spare/extra-1.json").exists());
+}
+
+fn dir_inode(site: &SiteTest, rel: &str) -> u64 {
+    std::fs::metadata(site.path(rel)).unwrap().ino()
+}
