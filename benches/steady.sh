@@ -4,7 +4,7 @@
 # change a steady-state fetch brings (one new update to one incident every
 # customer shares, data five minutes newer) and the rebuild, then once a new
 # incident every customer shares and the rebuild. Reports, per
-# build: wall time, peak RSS, files written, pages kept without rendering.
+# build: wall time, peak RSS, files written, pages and feeds kept without rendering.
 #
 # With BIN=path/to/statusfleet, that binary is measured (no build). With
 # BEFORE=path/to/an/older/statusfleet, the same builds run with that
@@ -35,7 +35,7 @@ run() { # label binary out
   line=$(grep '^built ' "$dir/summary.txt")
   pages=$(grep -o '[0-9]* pages (' <<<"$line" | grep -o '[0-9]*')
   written=$(grep -o '[0-9]* written' <<<"$line" | grep -o '[0-9]*')
-  kept=$(grep -o '[0-9]* pages kept' <<<"$line" | grep -o '[0-9]*' || echo 0)
+  kept=$(grep -o '[0-9]* pages and feeds kept' <<<"$line" | grep -o '[0-9]*' || echo 0)
   printf '%-18s wall=%6.2fs peak_rss=%5sMB pages=%s written=%s kept_unrendered=%s load=%s\n' \
     "$1" "$secs" "$((rss_kb / 1024))" "$pages" "$written" "${kept:-0}" "$(cut -d' ' -f1 /proc/loadavg)"
 }

@@ -344,8 +344,28 @@ pub fn render_customer(
             Ok::<(), RenderError>(())
         })?;
         let mut files = Vec::new();
-        crate::feeds::locale_files(&views, &links, &mut files);
-        for f in files {
+        crate::feeds::locale_files(&views, &links, Some(&keep), &mut files);
+        for crate::feeds::LocaleFile {
+            file: f,
+            inputs,
+            kept,
+        } in files
+        {
+            if kept {
+                // Debug builds make a kept feed anyway: its key must tell
+                // everything its bytes come from.
+                assert!(
+                    sink.current(&f.path).unwrap_or_default() == f.bytes,
+                    "{} was kept by its key but is made differently: the key misses an input",
+                    f.path
+                );
+                continue;
+            }
+            if let Some(inputs) = inputs {
+                note(&f.path);
+                sink.put_page(f, Some(inputs), PageKey::default());
+                continue;
+            }
             // The default locale's calendar and badge, also at the root.
             let name = f.path.rsplit('/').next().unwrap_or_default();
             if *locale == customer.default_locale && crate::feeds::AT_ROOT.contains(&name) {

@@ -45,7 +45,7 @@ pub fn run(config: &Path, args: Args) -> ExitCode {
     match statusfleet::build::build(&opts) {
         Ok(s) => {
             println!(
-                "built {} customers × {} locales: {} pages ({} files) in {}: {} written, {} unchanged, {} removed, {:.2} s; {} pages kept without rendering",
+                "built {} customers × {} locales: {} pages ({} files) in {}: {} written, {} unchanged, {} removed, {:.2} s; {} pages and feeds kept without rendering",
                 s.customers,
                 s.locales,
                 s.pages,

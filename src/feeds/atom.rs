@@ -12,6 +12,7 @@ use crate::sanitize::escape;
 use crate::site::IncidentModel;
 use crate::site::views::LocaleViews;
 
+#[derive(Hash)]
 struct Entry {
     id: String,
     title: String,
@@ -54,6 +55,54 @@ pub fn feed(v: &LocaleViews, links: &Links, scope: Scope<'_>) -> String {
     entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
     entries.truncate(cap);
     write_feed(v, links, scope, &entries)
+}
+
+/// The key of the feed of `scope` at `path` (in the locale folder) from
+/// what it is made of, before any entry is: the customer's services (the
+/// feed's title and links name them), its maintenance entries (few, and
+/// dated by the data's time while under way), the inputs of every incident
+/// in scope (which of them the feed shows follows from those), and the
+/// data's time when there is nothing else to date the feed by. The rest
+/// (the catalog, the site's settings, the customer's name) is in `seed`.
+pub fn inputs_key(
+    v: &LocaleViews,
+    links: &Links,
+    seed: &str,
+    scope: Scope<'_>,
+    path: &str,
+) -> crate::ids::Key {
+    let mut maintenance = Vec::new();
+    maintenance_entries(v, links, scope, &mut maintenance);
+    let incidents: Vec<crate::ids::Key> = v
+        .model
+        .incidents
+        .iter()
+        .filter(|m| scope.holds(&m.incident.services))
+        .map(|m| m.inputs_key())
+        .collect();
+    let services: Vec<_> = v
+        .model
+        .services
+        .iter()
+        .map(|s| (&s.service.id, &s.service.name, &s.file))
+        .collect();
+    let now = (incidents.is_empty() && maintenance.is_empty()).then_some(v.model.now);
+    crate::ids::key_of_hashed(
+        &[
+            "atom feed",
+            seed,
+            v.model.customer.folder.as_str(),
+            v.cat.locale.tag(),
+            path,
+        ],
+        &(
+            services,
+            maintenance,
+            incidents,
+            now,
+            v.config.site.feed_entries,
+        ),
+    )
 }
 
 /// When an incident's newest feed entry is dated: its newest update, or

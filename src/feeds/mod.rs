@@ -86,34 +86,68 @@ impl Scope<'_> {
     }
 }
 
+/// A file of one locale (see [`locale_files`]).
+pub struct LocaleFile {
+    pub file: OutputFile,
+    /// The key of its inputs, for a file kept by them (the Atom feeds).
+    pub inputs: Option<crate::ids::Key>,
+    /// The current site has it from the same inputs: kept, not written
+    /// (given at all only in debug builds, to check it renders the same).
+    pub kept: bool,
+}
+
 /// The files of one locale: `feed.atom`, `maintenance.ics`, `badge.svg`,
-/// and each service's feed and calendar.
-pub fn locale_files(views: &LocaleViews, links: &Links, files: &mut Vec<OutputFile>) {
+/// and each service's feed and calendar. With `keep`, a feed the current
+/// site has from the same inputs (see [`atom::inputs_key`]) is kept
+/// without being made: on a steady-state run, the feeds of the services
+/// the change does not touch.
+pub fn locale_files(
+    views: &LocaleViews,
+    links: &Links,
+    keep: Option<&crate::site::views::KeepByInputs<'_>>,
+    files: &mut Vec<LocaleFile>,
+) {
     let slug = views.model.customer.folder.as_str();
     let tag = views.cat.locale.tag();
-    files.push(OutputFile {
-        path: format!("{slug}/{tag}/feed.atom"),
-        bytes: atom::feed(views, links, Scope::Customer).into_bytes(),
-    });
-    files.push(OutputFile {
-        path: format!("{slug}/{tag}/maintenance.ics"),
-        bytes: ics::calendar(views, links, Scope::Customer).into_bytes(),
-    });
+    let plain = |path: String, bytes: String| LocaleFile {
+        file: OutputFile {
+            path,
+            bytes: bytes.into_bytes(),
+        },
+        inputs: None,
+        kept: false,
+    };
+    let feed = |scope: Scope<'_>, rel: String, files: &mut Vec<LocaleFile>| {
+        let inputs = keep.map(|k| atom::inputs_key(views, links, k.seed, scope, &rel));
+        let kept = keep
+            .zip(inputs)
+            .is_some_and(|(k, key)| (k.keep)(&rel, &key));
+        if kept && !cfg!(debug_assertions) {
+            return;
+        }
+        files.push(LocaleFile {
+            file: OutputFile {
+                path: format!("{slug}/{tag}/{rel}"),
+                bytes: atom::feed(views, links, scope).into_bytes(),
+            },
+            inputs,
+            kept,
+        });
+    };
+    feed(Scope::Customer, "feed.atom".to_owned(), files);
+    files.push(plain(
+        format!("{slug}/{tag}/maintenance.ics"),
+        ics::calendar(views, links, Scope::Customer),
+    ));
     for s in &views.model.services {
         let scope = Scope::Service(s);
-        files.push(OutputFile {
-            path: format!("{slug}/{tag}/services/{}.atom", s.file),
-            bytes: atom::feed(views, links, scope).into_bytes(),
-        });
-        files.push(OutputFile {
-            path: format!("{slug}/{tag}/services/{}.ics", s.file),
-            bytes: ics::calendar(views, links, scope).into_bytes(),
-        });
+        feed(scope, format!("services/{}.atom", s.file), files);
+        files.push(plain(
+            format!("{slug}/{tag}/services/{}.ics", s.file),
+            ics::calendar(views, links, scope),
+        ));
     }
-    files.push(OutputFile {
-        path: format!("{slug}/{tag}/badge.svg"),
-        bytes: badge::svg(views).into_bytes(),
-    });
+    files.push(plain(format!("{slug}/{tag}/badge.svg"), badge::svg(views)));
 }
 
 /// The customer-level files, given the default locale's views and the

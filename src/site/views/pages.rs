@@ -298,11 +298,10 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             .as_ref()
             .map(|p| (p.stem.as_deref(), p.n, p.total));
         let views = (spec.views.list.key, spec.views.current);
-        crate::ids::key_of(
+        Some(crate::ids::key_of_hashed(
             &["history page", seed, self.cat.locale.tag(), &spec.file],
             &(around, &spec.view, views, pager, incidents),
-        )
-        .ok()
+        ))
     }
 
     /// The key of a settled incident's page, from what it is made of:
@@ -317,11 +316,10 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         if !self.settled(m) {
             return None;
         }
-        crate::ids::key_of(
+        Some(crate::ids::key_of_hashed(
             &["incident page", seed, self.cat.locale.tag(), &m.file],
             &(around, m.inputs_key()),
-        )
-        .ok()
+        ))
     }
 
     fn overview_page(&self, shared: &Shared) -> PageBody {
