@@ -79,16 +79,12 @@ pub(super) fn keep(out: &Path, folder: &str, previous: &Path, digest: &str) -> i
     std::fs::create_dir_all(dir(out))?;
     std::fs::rename(keys::file(out, folder), keys_file(out, folder))?;
     std::fs::rename(previous, dir(out).join(folder))?;
-    let vouch = vouch_file(out, folder);
-    let tmp = vouch.with_extension("json.tmp");
-    std::fs::write(
-        &tmp,
-        serde_json::to_vec(&Vouch {
+    super::manifest::write_manifest(
+        &vouch_file(out, folder),
+        &Vouch {
             keys: digest.to_owned(),
-        })
-        .map_err(io::Error::other)?,
-    )?;
-    std::fs::rename(&tmp, &vouch)
+        },
+    )
 }
 
 /// Removes customer `folder`'s spare, if any (the vouch first).
@@ -132,8 +128,7 @@ pub(super) fn sweep(
     root: &Path,
     folder: &str,
     staged: &std::collections::HashSet<&str>,
-) -> io::Result<usize> {
-    let mut removed = 0;
+) -> io::Result<()> {
     for entry in walkdir::WalkDir::new(root.join(folder)).contents_first(true) {
         let entry = entry.map_err(io::Error::other)?;
         let rel = entry.path().strip_prefix(root).expect("child");
@@ -144,8 +139,7 @@ pub(super) fn sweep(
             }
         } else if !rel.to_str().is_some_and(|p| staged.contains(p)) {
             std::fs::remove_file(entry.path())?;
-            removed += 1;
         }
     }
-    Ok(removed)
+    Ok(())
 }
