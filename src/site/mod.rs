@@ -41,6 +41,26 @@ pub struct IncidentModel {
     pub report: Option<ReportFile>,
     /// The key of all of the above (see [`IncidentModel::inputs_key`]).
     inputs_key: std::sync::OnceLock<crate::ids::Key>,
+    /// Its place in the customer's whole history, counted from the
+    /// oldest: what the paged history is cut by (see [`Place`]).
+    pub place: Place,
+}
+
+/// An incident's place in the customer's whole history (every incident
+/// the snapshot or store holds, in or out of the history window), counted
+/// from the oldest: among all of them, among those of its classification,
+/// and among those of each of its services (in the order of
+/// `incident.services`).
+///
+/// The paged history cuts its pages at fixed multiples of these, so an
+/// incident that ages out of the window, or a new one, moves no other
+/// incident to another page: a steady run re-renders the page it is on,
+/// not the whole history.
+#[derive(Debug, Clone, Default)]
+pub struct Place {
+    pub all: usize,
+    pub kind: usize,
+    pub services: Vec<usize>,
 }
 
 /// A post-incident report document: where it is read from, what it is,
@@ -244,13 +264,14 @@ pub fn build<'a>(
         .map(|i| incident_model(i, Origin::Upstream, None, content))
         .chain(partner_incidents(customer, content))
         .collect();
-    incidents.retain(|m| m.is_active() || m.incident.ended_at.unwrap_or(now) >= window_start);
     incidents.sort_by(|a, b| {
         b.incident
             .started_at
             .cmp(&a.incident.started_at)
             .then_with(|| a.incident.id.cmp(&b.incident.id))
     });
+    number_places(&mut incidents);
+    incidents.retain(|m| m.is_active() || m.incident.ended_at.unwrap_or(now) >= window_start);
     let mut all_maintenance = snapshot.maintenance;
     all_maintenance.extend(partner_maintenance(customer, content));
     let shown: Vec<Service> = match &customer.services {
@@ -506,6 +527,30 @@ fn incident_model(
         summary_html,
         html: std::sync::OnceLock::new(),
         inputs_key: std::sync::OnceLock::new(),
+        place: Place::default(),
+    }
+}
+
+/// Gives each incident its [`Place`]: `incidents` is the whole history,
+/// newest first.
+fn number_places(incidents: &mut [IncidentModel]) {
+    use std::collections::HashMap;
+    let mut kinds: HashMap<&'static str, usize> = HashMap::new();
+    let mut services: HashMap<String, usize> = HashMap::new();
+    for (all, m) in incidents.iter_mut().rev().enumerate() {
+        let kind = kinds.entry(m.incident.classification.key()).or_default();
+        let mut place = Place {
+            all,
+            kind: *kind,
+            services: Vec::with_capacity(m.incident.services.len()),
+        };
+        *kind += 1;
+        for r in &m.incident.services {
+            let n = services.entry(r.0.0.clone()).or_default();
+            place.services.push(*n);
+            *n += 1;
+        }
+        m.place = place;
     }
 }
 

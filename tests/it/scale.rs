@@ -379,6 +379,114 @@ fn a_changed_incident_renders_only_the_pages_that_show_it() {
     );
 }
 
+/// A resolved incident on SharePoint, as a snapshot file lists it.
+fn sharepoint_incident(id: &str, start: &str, end: &str) -> String {
+    format!(
+        "  - id: {id}\n    title: Users may see errors opening files ({id})\n    classification: incident\n    status: resolved\n    services: [sharepoint]\n    started_at: {start}\n    ended_at: {end}\n    updated_at: {end}\n    updates:\n      - at: {end}\n        status: resolved\n        body: The errors stopped after a configuration change was reverted.\n\n"
+    )
+}
+
+/// hanbit's paged history, in every locale: page file → bytes.
+fn numbered_history(site: &SiteTest) -> BTreeMap<String, Vec<u8>> {
+    site.files("public/hanbit")
+        .into_iter()
+        .filter(|(p, _)| {
+            let Some((_, file)) = p.split_once("/history/") else {
+                return false;
+            };
+            let stem = file.strip_suffix(".html").unwrap_or("");
+            stem == "index" || (!stem.is_empty() && stem.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .collect()
+}
+
+/// The paged history is cut by each incident's place in the whole
+/// history counted from the oldest: a new incident changes the first page
+/// only, and an incident that ages out of the history window the last
+/// page only, as long as the number of pages stays the same. Each rebuild
+/// matches a full build byte for byte (see `rebuild_against_full`).
+#[test]
+fn a_new_incident_or_one_ageing_out_changes_one_history_page() {
+    // Two more incidents at the old end of hanbit's window, so that the
+    // history has three pages of five and August keeps an incident (and
+    // its month page) when the oldest ages out.
+    let site = SiteTest::demo().edit("demo/hanbit.yaml", |t| {
+        t.replacen(
+            "incidents:\n",
+            &format!(
+                "incidents:\n{}{}",
+                sharepoint_incident("SP800001", "2026-08-31T09:00:00Z", "2026-08-31T11:00:00Z"),
+                sharepoint_incident("SP800002", "2026-09-01T09:00:00Z", "2026-09-01T10:00:00Z"),
+            ),
+            1,
+        )
+    });
+    site.build();
+    let before = numbered_history(&site);
+    let pages =
+        |files: &BTreeMap<String, Vec<u8>>| files.keys().filter(|p| p.starts_with("en/")).count();
+    assert_eq!(pages(&before), 3, "{:?}", before.keys());
+
+    // A new incident: hanbit's first page of each locale changes, and no
+    // other page of the paged history.
+    let (site, changed, kept) = rebuild_against_full(
+        site,
+        ("demo/hanbit.yaml", &|t: String| {
+            t.replacen(
+                "incidents:\n",
+                &format!(
+                    "incidents:\n{}",
+                    sharepoint_incident("SP800003", "2026-11-21T01:00:00Z", "2026-11-21T02:00:00Z")
+                ),
+                1,
+            )
+        }),
+    );
+    let after = numbered_history(&site);
+    assert_eq!(pages(&after), 3, "the new incident fills the first page");
+    assert!(kept > 0);
+    let paged: Vec<&String> = changed
+        .iter()
+        .filter(|p| before.contains_key(p.trim_start_matches("hanbit/")))
+        .collect();
+    assert!(!paged.is_empty());
+    for p in &paged {
+        assert!(
+            p.ends_with("/history/index.html"),
+            "{p} changed: {changed:?}"
+        );
+    }
+    assert!(
+        String::from_utf8_lossy(&after["en/history/index.html"]).contains("SP800003"),
+        "the first page lists the new incident"
+    );
+
+    // A week on, the oldest incident has aged out of the 90 days: the last
+    // page changes, and no other page of the paged history.
+    let (site, changed, _) = rebuild_against_full(
+        site,
+        ("demo/hanbit.yaml", &|t: String| {
+            t.replacen(
+                "taken_at: 2026-11-22T13:45:00Z",
+                "taken_at: 2026-11-29T08:00:00Z",
+                1,
+            )
+        }),
+    );
+    let aged = numbered_history(&site);
+    assert_eq!(pages(&aged), 3);
+    assert!(!String::from_utf8_lossy(&aged["en/history/3.html"]).contains("TM896044"));
+    assert!(String::from_utf8_lossy(&after["en/history/3.html"]).contains("TM896044"));
+    let paged: Vec<&String> = changed
+        .iter()
+        .filter(|p| after.contains_key(p.trim_start_matches("hanbit/")))
+        .collect();
+    assert!(!paged.is_empty());
+    for p in &paged {
+        assert!(p.ends_with("/history/3.html"), "{p} changed: {changed:?}");
+    }
+}
+
 /// The incident pages a page lists in `selector`'s lists, in order.
 fn listed(html: &str, selector: &str) -> Vec<String> {
     let doc = scraper::Html::parse_document(html);
@@ -396,7 +504,7 @@ fn a_service_page_lists_its_newest_incidents_and_links_the_rest() {
     let per_page = |n: usize| {
         SiteTest::demo().edit("statusfleet.yaml", move |t| {
             t.replacen(
-                "  history_per_page: 10\n",
+                "  history_per_page: 5                # short pages, so the demo shows its pager\n",
                 &format!("  history_per_page: {n}\n"),
                 1,
             )

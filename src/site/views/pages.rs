@@ -486,7 +486,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             current: views.list.iter().position(|(href, _)| href == current),
         };
         // The whole history, `history_per_page` a page.
-        let mut out = self.paged(&all, None, None, &view_at(""));
+        let mut out = self.paged(&all, |m| m.place.all, None, None, &view_at(""));
         // A month is short (a few a day): one page.
         for (key, label, incidents) in all_months {
             let file = format!("{key}.html");
@@ -522,8 +522,13 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
             {
                 continue;
             }
+            let id = &s.service.id;
             out.extend(self.paged(
                 &of_service,
+                |m| {
+                    let k = m.incident.services.iter().position(|r| &r.0 == id);
+                    k.map_or(0, |k| m.place.services[k])
+                },
                 Some(service_view_file(&s.file)),
                 Some(row.name.clone()),
                 &view_at(""),
@@ -538,6 +543,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 .collect();
             out.extend(self.paged(
                 &of_kind,
+                |m| m.place.kind,
                 Some(file.to_owned()),
                 Some(cat.t(key)),
                 &view_at(&format!("{file}.html")),
@@ -546,25 +552,48 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
         out
     }
 
-    /// `incidents` as pages of `history_per_page` under history/, named
-    /// from `stem` (see [`Pages::file`]), each with a pager.
+    /// `incidents` (newest first) as pages under history/, named from
+    /// `stem` (see [`Pages::file`]), each with a pager.
+    ///
+    /// The pages are cut where `place` (an incident's place in the whole
+    /// history of the view, counted from the oldest: see
+    /// [`crate::site::Place`]) crosses a multiple of `history_per_page`,
+    /// not by counting from the newest: a new incident, or one that ages
+    /// out of the window, changes only the page it is on, until the number
+    /// of pages changes (once every `history_per_page` incidents). Each
+    /// page but the first and the last holds `history_per_page`; the first
+    /// also holds the next one's while its own holds fewer than half a
+    /// page, so it is never nearly empty.
     fn paged(
         &self,
         incidents: &[usize],
+        place: impl Fn(&IncidentModel) -> usize,
         stem: Option<String>,
         view: Option<String>,
         views: &Views,
     ) -> Vec<HistorySpec> {
         let per_page = self.config.site.history_per_page;
-        let chunks: Vec<&[usize]> = if incidents.is_empty() {
-            vec![&[]]
-        } else {
-            incidents.chunks(per_page).collect()
-        };
+        let mut chunks: Vec<Vec<usize>> = Vec::new();
+        let mut bucket = None;
+        for &i in incidents {
+            let b = place(&self.model.incidents[i]) / per_page;
+            match chunks.last_mut() {
+                Some(chunk) if bucket == Some(b) => chunk.push(i),
+                _ => chunks.push(vec![i]),
+            }
+            bucket = Some(b);
+        }
+        if chunks.len() > 1 && chunks[0].len() < per_page.div_ceil(2) {
+            let first = chunks.remove(0);
+            chunks[0].splice(0..0, first);
+        }
+        if chunks.is_empty() {
+            chunks.push(Vec::new());
+        }
         let total = chunks.len();
         let stem = std::sync::Arc::new(stem);
         chunks
-            .iter()
+            .into_iter()
             .enumerate()
             .map(|(idx, chunk)| {
                 let pages = Pages {
@@ -575,7 +604,7 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
                 HistorySpec {
                     file: pages.file(pages.n),
                     view: view.clone(),
-                    incidents: chunk.to_vec(),
+                    incidents: chunk,
                     views: views.clone(),
                     pager: Some(pages),
                 }
