@@ -4,6 +4,7 @@
 Usage: gen_steady.py N INCIDENTS DIR      a fleet of N customers
        gen_steady.py --update DIR          one new update (see below)
        gen_steady.py --new DIR             one new shared incident
+       gen_steady.py --age DIR             the oldest shared incident ages out
 
 Deterministic. Every customer has four locales, the ten services of
 gen_fleet.py, and two years of history: about INCIDENTS incidents with
@@ -16,7 +17,10 @@ events of its resources). Two shared incidents are active.
 `--update` is what a steady-state fetch brings: Microsoft posts a new update
 to one active incident every customer shares, and every snapshot is taken
 five minutes later. `--new` is the other common run: a new incident every
-customer shares (on Exchange), five minutes later. Writes DIR/statusfleet.yaml and DIR/data-files/*.json;
+customer shares (on Exchange), five minutes later. `--age` is what a day
+or two brings: every snapshot is taken a minute after the oldest shared
+incident leaves the history window (history_days is 731), so it and any
+incident that ended before it age out of the pages. Writes DIR/statusfleet.yaml and DIR/data-files/*.json;
 content and i18n come from the repository.
 """
 import json
@@ -156,11 +160,38 @@ def new_incident(snap, taken):
     snap["incidents"].insert(0, inc)
 
 
+def age(out):
+    """Every snapshot taken a minute after the oldest shared incident
+    left the window; prints how many incidents each customer lost."""
+    folder = os.path.join(out, "data-files")
+    names = sorted(os.listdir(folder))
+    snaps = {}
+    for name in names:
+        with open(os.path.join(folder, name)) as f:
+            snaps[name] = json.load(f)
+    ends = [i["ended_at"] for s in snaps.values() for i in s["incidents"] if i["id"].startswith("MO") and "ended_at" in i]
+    oldest = datetime.strptime(min(ends), "%Y-%m-%dT%H:%M:%SZ")
+    taken = oldest + timedelta(days=DAYS + 1, minutes=1)
+    start = taken - timedelta(days=DAYS + 1)
+    lost = []
+    for name, snap in snaps.items():
+        before = datetime.strptime(snap["taken_at"], "%Y-%m-%dT%H:%M:%SZ") - timedelta(days=DAYS + 1)
+        assert taken > datetime.strptime(snap["taken_at"], "%Y-%m-%dT%H:%M:%SZ")
+        lost.append(sum(1 for i in snap["incidents"] if "ended_at" in i
+                        and before <= datetime.strptime(i["ended_at"], "%Y-%m-%dT%H:%M:%SZ") < start))
+        snap["taken_at"] = iso(taken)
+        with open(os.path.join(folder, name), "w") as f:
+            json.dump(snap, f, ensure_ascii=False)
+    print(f"aged out: {min(lost)}-{max(lost)} incidents a customer; data time {iso(taken)}")
+
+
 def main() -> None:
     if sys.argv[1] == "--update":
         each_snapshot(sys.argv[2], update)
     elif sys.argv[1] == "--new":
         each_snapshot(sys.argv[2], new_incident)
+    elif sys.argv[1] == "--age":
+        age(sys.argv[2])
     else:
         generate(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3])
 

@@ -3,7 +3,9 @@
 # shared history (benches/gen_steady.py), built whole, then ROUNDS times the
 # change a steady-state fetch brings (one new update to one incident every
 # customer shares, data five minutes newer) and the rebuild, then once a new
-# incident every customer shares and the rebuild. Reports, per
+# incident every customer shares and the rebuild, then once the oldest
+# shared incident ageing out of the history window (the data a day or two
+# on) and the rebuild. Reports, per
 # build: wall time, peak RSS, files written, pages and feeds kept without rendering.
 #
 # With BIN=path/to/statusfleet, that binary is measured (no build). With
@@ -51,4 +53,8 @@ done
 python3 benches/gen_steady.py --new "$dir"
 run new-incident "$bin" public
 [ -n "${BEFORE:-}" ] && run new-incident-before "$BEFORE" public-before
+# And the other end: the oldest incident ages out of the window.
+python3 benches/gen_steady.py --age "$dir"
+run aged-out "$bin" public
+[ -n "${BEFORE:-}" ] && run aged-out-before "$BEFORE" public-before
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u +%F)"
