@@ -561,9 +561,10 @@ impl<'m, 'a> LocaleViews<'m, 'a> {
     /// not by counting from the newest: a new incident, or one that ages
     /// out of the window, changes only the page it is on, until the number
     /// of pages changes (once every `history_per_page` incidents). Each
-    /// page but the first and the last holds `history_per_page`; the first
-    /// also holds the next one's while its own holds fewer than half a
-    /// page, so it is never nearly empty.
+    /// page but the first and the last holds `history_per_page` (fewer
+    /// when some of its incidents have left the window); the first also
+    /// holds the next one's while its own holds fewer than half a page, so
+    /// it is never nearly empty.
     fn paged(
         &self,
         incidents: &[usize],
