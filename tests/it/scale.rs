@@ -445,17 +445,7 @@ fn a_new_incident_or_one_ageing_out_changes_one_history_page() {
     let after = numbered_history(&site);
     assert_eq!(pages(&after), 3, "the new incident fills the first page");
     assert!(kept > 0);
-    let paged: Vec<&String> = changed
-        .iter()
-        .filter(|p| before.contains_key(p.trim_start_matches("hanbit/")))
-        .collect();
-    assert!(!paged.is_empty());
-    for p in &paged {
-        assert!(
-            p.ends_with("/history/index.html"),
-            "{p} changed: {changed:?}"
-        );
-    }
+    only_changed(&changed, &before, "/history/index.html");
     assert!(
         String::from_utf8_lossy(&after["en/history/index.html"]).contains("SP800003"),
         "the first page lists the new incident"
@@ -477,13 +467,19 @@ fn a_new_incident_or_one_ageing_out_changes_one_history_page() {
     assert_eq!(pages(&aged), 3);
     assert!(!String::from_utf8_lossy(&aged["en/history/3.html"]).contains("TM896044"));
     assert!(String::from_utf8_lossy(&after["en/history/3.html"]).contains("TM896044"));
+    only_changed(&changed, &after, "/history/3.html");
+}
+
+/// Of hanbit's paged history (`pages`), some page changed, and each one
+/// that did is `page` of its locale.
+fn only_changed(changed: &[String], pages: &BTreeMap<String, Vec<u8>>, page: &str) {
     let paged: Vec<&String> = changed
         .iter()
-        .filter(|p| after.contains_key(p.trim_start_matches("hanbit/")))
+        .filter(|p| pages.contains_key(p.trim_start_matches("hanbit/")))
         .collect();
-    assert!(!paged.is_empty());
-    for p in &paged {
-        assert!(p.ends_with("/history/3.html"), "{p} changed: {changed:?}");
+    assert!(!paged.is_empty(), "{changed:?}");
+    for p in paged {
+        assert!(p.ends_with(page), "{p} changed: {changed:?}");
     }
 }
 
